@@ -1,0 +1,5 @@
+import sys
+
+from gwlib.cli import main
+
+sys.exit(main())

@@ -1,0 +1,139 @@
+"""``python -m gwlib …``: the scriptable face of gwlib for scheduled jobs.
+
+Exit codes: 0 success; 2 input problems (each reported on stderr and in the report file);
+1 any other failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from gwlib.errors import GwlibError
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+CSV_ENCODING = "utf-8-sig"  # UTF-8 with BOM: opens correctly in Excel on Chinese Windows
+FLOAT_FORMAT = "%.10g"
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, encoding=CSV_ENCODING, float_format=FLOAT_FORMAT)
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from gwlib.assess import assess, class_code
+    from gwlib.grading import NonDetectPolicy
+    from gwlib.io.lab import read_lab_file
+    from gwlib.io.tables import Issue
+    from gwlib.standards import get_standard
+
+    standard = get_standard(args.standard)
+    batch = read_lab_file(args.input, standard)
+    result = assess(batch.frame, standard, NonDetectPolicy(args.non_detect))
+    s = result.samples
+    out = pd.DataFrame({
+        "point": s["point"].astype("str"),
+        "date": pd.to_datetime(s["date"]).dt.strftime("%Y-%m-%d"),
+        "class": class_code(s["class"]),
+        "limiting": s["limiting"],
+    })
+    _write_csv(out, args.output)
+    if args.detail is not None:
+        d = result.detail
+        names = pd.Series([i.name for i in standard.indicators] + [""])
+        units = pd.Series([i.unit for i in standard.indicators] + [""])
+        pos = d["indicator"].where(d["indicator"] >= 0, len(standard.indicators))
+        detail = pd.DataFrame({
+            "point": d["point"],
+            "date": pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d"),
+            "indicator": names.iloc[pos].to_numpy(),
+            "value": d["value"],
+            "unit": units.iloc[pos].to_numpy(),
+            "class": class_code(d["class"]),
+            "censored": d["censored"],
+            "exceedance": d["exceedance"],
+            "qualifier": d["qualifier"],
+            "reported_indicator": d["indicator_raw"],
+            "reported_value": d["raw_value"],
+            "reported_unit": d["raw_unit"],
+            "row": d["row"],
+            "note": d["note"],
+        }).sort_values(["point", "date", "row"], kind="stable")
+        _write_csv(detail, args.detail)
+    issues: list[Issue] = batch.issues
+    report_path = args.report or args.output.with_name(args.output.stem + ".report.csv")
+    if issues:
+        _write_csv(pd.DataFrame([{
+            "file": i.file, "row": i.row, "column": i.column, "value": i.value,
+            "reason": i.reason, "severity": i.severity} for i in issues]), report_path)
+        for i in issues:
+            print(("错误：" if i.severity == "error" else "提示：") + i.message(), file=sys.stderr)
+    graded = int((s["class"] > 0).sum())
+    print(f"graded {graded} samples ({len(result.detail)} measurements) with {standard.code}; "
+          f"{len(batch.errors)} rows rejected" + (f", see {report_path}" if issues else ""),
+          file=sys.stderr)
+    return EXIT_INPUT if batch.errors else EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from gwlib.config import resolve_db_url
+    from gwlib.demo import build_demo
+
+    url = resolve_db_url(args.db)
+    summary = build_demo(url, seed=args.seed, replace=args.replace, progress=_progress)
+    print(summary, file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from gwlib.config import resolve_db_url
+    from gwlib.store import Store
+
+    store = Store.open(resolve_db_url(args.db))
+    print(f"database at revision {store.revision()}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _progress(done: int, total: int, what: str) -> None:
+    print(f"\r{what} {done}/{total}", end="\n" if done >= total else "", file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m gwlib", description="地下水污染防治数据工具")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("grade", help="按 GB/T 14848 评价检测结果（长表或宽表，CSV/XLSX）")
+    g.add_argument("input", type=Path, help="检测结果文件（.csv UTF-8/GBK 或 .xlsx）")
+    g.add_argument("-o", "--output", type=Path, required=True, help="每个样品一行的结果 CSV")
+    g.add_argument("--detail", type=Path, help="每个监测值一行的明细 CSV")
+    g.add_argument("--report", type=Path, help="无法读取的行（默认 OUTPUT.report.csv）")
+    g.add_argument("--standard", default=None, help="标准编号（默认 GB/T 14848-2017）")
+    g.add_argument("--non-detect", default="detection_limit",
+                   choices=["detection_limit", "best", "exclude"],
+                   help="未检出的评价方式：按检出限所在类别（默认）/ 一律Ⅰ类 / 不参与评价")
+    g.set_defaults(func=_cmd_grade)
+
+    d = sub.add_parser("demo", help="生成绛县模拟数据库")
+    d.add_argument("--db", default=None, help="数据库 URL（默认 GWLIB_DB_URL 或内置 SQLite）")
+    d.add_argument("--seed", type=int, default=140826)
+    d.add_argument("--replace", action="store_true", help="清空已有数据后重建")
+    d.set_defaults(func=_cmd_demo)
+
+    m = sub.add_parser("migrate", help="创建或升级数据库结构")
+    m.add_argument("--db", default=None)
+    m.set_defaults(func=_cmd_migrate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except GwlibError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_INPUT

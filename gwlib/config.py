@@ -1,0 +1,34 @@
+"""Where the data lives. One URL picks the database; everything else follows.
+
+* ``GWLIB_DB_URL`` — SQLAlchemy URL, e.g. ``postgresql+psycopg://gw@db/gw``. When unset, an
+  embedded SQLite file ``gwlib.sqlite`` in the data directory (created on first start).
+* ``GWLIB_DATA_DIR`` — data directory outside the source tree (default
+  ``~/.local/share/gwlib``); attachments and the embedded database live here.
+
+The Streamlit app may also take the URL from ``st.secrets["db"]["url"]`` (see gwui.loaders).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_DB_URL = "GWLIB_DB_URL"
+ENV_DATA_DIR = "GWLIB_DATA_DIR"
+
+
+def data_dir() -> Path:
+    raw = os.environ.get(ENV_DATA_DIR, "").strip()
+    return Path(raw).expanduser() if raw else Path.home() / ".local" / "share" / "gwlib"
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{data_dir() / 'gwlib.sqlite'}"
+
+
+def resolve_db_url(explicit: str | None = None) -> str:
+    """The database URL: ``explicit``, else ``GWLIB_DB_URL``, else the embedded SQLite file."""
+    if explicit and explicit.strip():
+        return explicit.strip()
+    env = os.environ.get(ENV_DB_URL, "").strip()
+    return env or default_db_url()

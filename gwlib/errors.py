@@ -1,0 +1,91 @@
+"""Errors raised by gwlib.
+
+Every error is a :class:`GwlibError`. Errors about user input carry what a person needs to fix
+it: the file, the row as the spreadsheet shows it, the column, the value and what was expected.
+
+::
+
+    GwlibError
+     ├── StandardDataError      a standard/synonym/unit data file is malformed (names file, row, column)
+     ├── InputError             a user-supplied file or value cannot be read
+     │    ├── ValueFormatError  a measurement value, date or coordinate is not readable
+     │    ├── UnitError         unknown unit, or a unit that cannot be converted to the standard's
+     │    └── IndicatorError    an indicator name that is not in the standard nor in the synonyms
+     ├── ValidationError        a domain object breaks a rule (field, value, expected)
+     └── StoreError             the database cannot be opened, migrated or written
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class GwlibError(Exception):
+    """Root of every gwlib error."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a bad value sits in an input file. ``row`` is the row number a spreadsheet shows."""
+
+    file: str = ""
+    row: int | None = None
+    column: str = ""
+
+    def describe(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"文件 {self.file}")
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行")
+        if self.column:
+            parts.append(f"列「{self.column}」")
+        return "，".join(parts)
+
+
+class StandardDataError(GwlibError):
+    """A data file that gwlib ships or loads (standards, synonyms, units) is malformed."""
+
+
+class InputError(GwlibError):
+    """A value in a user-supplied file cannot be used; says where and what was expected."""
+
+    def __init__(
+        self, reason: str, *, value: object = "", where: Location | None = None
+    ) -> None:
+        self.reason = reason
+        self.value = "" if value is None else str(value)
+        self.where = where or Location()
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        head = self.where.describe()
+        val = f"值「{self.value}」：" if self.value != "" else ""
+        return f"{head}：{val}{self.reason}" if head else f"{val}{self.reason}"
+
+
+class ValueFormatError(InputError):
+    """A measurement value, date or coordinate is not readable."""
+
+
+class UnitError(InputError):
+    """A unit is unknown or does not fit the indicator's unit in the standard."""
+
+
+class IndicatorError(InputError):
+    """An indicator name is not in the standard set nor in the synonym table."""
+
+
+class ValidationError(GwlibError):
+    """A domain object breaks a rule: names the field, the value and what was expected."""
+
+    def __init__(self, field: str, value: object, expected: str) -> None:
+        self.field = field
+        self.value = value
+        self.expected = expected
+        super().__init__(f"字段「{field}」的值「{value}」无效：应为{expected}")
+
+
+class StoreError(GwlibError):
+    """The database cannot be opened, migrated or written."""

@@ -1,0 +1,154 @@
+"""Reading spreadsheets as people send them: CSV (UTF-8, UTF-8 with BOM, GBK) or XLSX.
+
+Every cell is read as text; nothing is guessed or converted here. Title rows above the header
+are skipped by looking for the header row, and row numbers are kept as the spreadsheet shows
+them so that every error can name its row.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from gwlib.errors import InputError, Location
+from gwlib.text import name_key
+
+HEADER_SCAN_ROWS = 20
+MAX_INPUT_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in an input file. ``row`` is the row number the spreadsheet shows."""
+
+    file: str
+    row: int | None
+    column: str
+    value: str
+    reason: str
+    severity: str = "error"  # "error": the row was not used; "warning": used, but look at it
+
+    def message(self) -> str:
+        return InputError(self.reason, value=self.value,
+                          where=Location(self.file, self.row, self.column)).message
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A sheet as text: ``frame`` has the header's columns; ``first_row`` is the spreadsheet row
+    number of ``frame``'s first data row."""
+
+    name: str
+    frame: pd.DataFrame
+    header_row: int
+    sheet: str | None = None
+
+    @property
+    def first_row(self) -> int:
+        return self.header_row + 1
+
+    def row_numbers(self) -> pd.Series:
+        """Spreadsheet row number of each row of ``frame`` (empty rows were dropped)."""
+        return pd.Series(self.frame.index.to_numpy() + self.first_row, index=self.frame.index,
+                         dtype="int64")
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("无法识别文件编码：应为 UTF-8 或 GBK", where=Location(name))
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _read_rows(path: Path, name: str) -> tuple[list[list[str]], str | None]:
+    suffix = path.suffix.lower()
+    if path.stat().st_size > MAX_INPUT_BYTES:
+        raise InputError(f"文件过大（超过 {MAX_INPUT_BYTES // 2**20} MB）", where=Location(name))
+    if suffix in {".xlsx", ".xlsm"}:
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise InputError(f"无法打开 Excel 文件：{exc}", where=Location(name)) from exc
+        try:
+            ws = next((s for s in wb.worksheets if s.sheet_state == "visible"), wb.worksheets[0])
+            rows = [[_cell_text(c) for c in row] for row in ws.iter_rows(values_only=True)]
+            return rows, ws.title
+        finally:
+            wb.close()
+    if suffix in {".csv", ".txt", ""}:
+        text = decode_text(path.read_bytes(), name)
+        return [row for row in csv.reader(io.StringIO(text))], None
+    raise InputError(f"不支持的文件类型「{path.suffix}」：应为 .csv 或 .xlsx", where=Location(name))
+
+
+def read_table(
+    path: str | Path,
+    is_header: Callable[[Sequence[str]], bool] | None = None,
+    display_name: str | None = None,
+) -> RawTable:
+    """Read the first visible sheet of ``path`` as text.
+
+    The header is the first of the first 20 rows for which ``is_header`` is true (the first
+    row when no hint is given or none matches). Fully empty rows below the header are dropped.
+    Duplicate header names get a suffix ``#2``, ``#3`` so that no column is lost.
+    """
+    p = Path(path)
+    name = display_name or p.name
+    if not p.is_file():
+        raise InputError("文件不存在", where=Location(name))
+    rows, sheet = _read_rows(p, name)
+    if not rows:
+        raise InputError("文件是空的", where=Location(name))
+    header_idx = 0
+    if is_header is not None:
+        for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+            if is_header([name_key(c) for c in row]):
+                header_idx = i
+                break
+    header = [c.strip() for c in rows[header_idx]]
+    width = max(len(r) for r in rows[header_idx:])
+    header += [""] * (width - len(header))
+    seen: dict[str, int] = {}
+    columns = []
+    for j, h in enumerate(header):
+        h = h or f"第{j + 1}列"
+        seen[h] = seen.get(h, 0) + 1
+        columns.append(h if seen[h] == 1 else f"{h}#{seen[h]}")
+    body = [r + [""] * (width - len(r)) for r in rows[header_idx + 1:]]
+    frame = pd.DataFrame(body, columns=columns, dtype="str")
+    frame.index = pd.RangeIndex(len(frame))
+    keep = frame.apply(lambda col: col.str.strip() != "").any(axis=1)
+    frame = frame[keep]
+    return RawTable(name=name, frame=frame, header_row=header_idx + 1, sheet=sheet)
+
+
+def find_column(columns: Sequence[str], aliases: Sequence[str]) -> str | None:
+    """The first column whose normalised header is one of ``aliases`` (already name keys)."""
+    wanted = set(aliases)
+    for c in columns:
+        if name_key(c) in wanted:
+            return c
+    return None

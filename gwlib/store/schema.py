@@ -1,0 +1,210 @@
+"""Tables (SQLAlchemy Core). Portable: the same schema on SQLite and PostgreSQL.
+
+Geometries are GeoJSON text in lon/lat (CRS recorded per row), so no spatial extension is
+needed. Changes to this file go with an Alembic migration in ``migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+boundary = Table(
+    "boundary", metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("level", String(16), nullable=False),  # 县 / 乡镇
+    Column("geometry", Text, nullable=False),
+    Column("crs", String(32), nullable=False),
+    Column("source", Text, nullable=False, server_default=""),
+)
+
+monitoring_point = Table(
+    "monitoring_point", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", String(128), nullable=False, server_default=""),
+    Column("category", String(32), nullable=False),
+    Column("township", String(64), nullable=False, server_default=""),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("crs", String(32), nullable=False),
+    Column("aquifer", String(16), nullable=False),
+    Column("burial", String(16), nullable=False),
+    Column("depth_m", Float),
+    Column("screen_top_m", Float),
+    Column("screen_bottom_m", Float),
+    Column("owner", String(128), nullable=False, server_default=""),
+    Column("status", String(16), nullable=False),
+    Column("target_class", Integer, nullable=False),
+    Column("frequency", String(16), nullable=False),
+    Column("source_code", String(64), nullable=False, server_default=""),
+    Column("pollution_source_code", String(64), nullable=False, server_default=""),
+)
+
+sample = Table(
+    "sample", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("point_id", Integer, ForeignKey("monitoring_point.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("sample_date", Date, nullable=False),
+    Column("period", String(16), nullable=False, server_default=""),
+    Column("lab", String(128), nullable=False, server_default=""),
+    Column("water_level_m", Float),
+    Column("quality_class", Integer, nullable=False),  # 0 = nothing graded
+    Column("limiting", Text, nullable=False, server_default=""),  # indicator codes joined by ';'
+    Column("n_graded", Integer, nullable=False),
+    Column("standard", String(32), nullable=False),
+    Column("source_file", String(256), nullable=False, server_default=""),
+    Column("graded_at", DateTime, nullable=False),
+    UniqueConstraint("point_id", "sample_date"),
+)
+Index("ix_sample_date", sample.c.sample_date)
+
+measurement = Table(
+    "measurement", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sample_id", Integer, ForeignKey("sample.id", ondelete="CASCADE"), nullable=False),
+    Column("indicator_code", String(16), nullable=False),  # code in the standard; '' = not graded
+    Column("reported_name", String(128), nullable=False, server_default=""),
+    Column("value", Float),  # standard's unit; a non-detect holds its detection limit
+    Column("unit", String(32), nullable=False, server_default=""),
+    Column("qualifier", String(2), nullable=False, server_default=""),
+    Column("censored", Boolean, nullable=False),
+    Column("quality_class", Integer, nullable=False),
+    Column("exceedance", Float),  # 超标倍数 vs Ⅲ
+    Column("raw_value", String(64), nullable=False, server_default=""),
+    Column("raw_unit", String(32), nullable=False, server_default=""),
+)
+Index("ix_measurement_sample_id", measurement.c.sample_id)
+Index("ix_measurement_indicator_code", measurement.c.indicator_code)
+
+abandoned_well = Table(
+    "abandoned_well", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("category", String(16), nullable=False),
+    Column("subtype", String(32), nullable=False, server_default=""),
+    Column("township", String(64), nullable=False, server_default=""),
+    Column("village", String(64), nullable=False, server_default=""),
+    Column("lon", Float),
+    Column("lat", Float),
+    Column("status", String(16), nullable=False),
+    Column("owner", String(128), nullable=False, server_default=""),
+    Column("owner_known", Boolean, nullable=False),
+    Column("phone", String(32), nullable=False, server_default=""),
+    Column("depth_m", Float),
+    Column("abandon_reason", Text, nullable=False, server_default=""),
+    Column("abandon_date", Date),
+    Column("survey_date", Date),
+    Column("plan_type", String(16), nullable=False, server_default=""),
+    Column("responsible_party", String(128), nullable=False, server_default=""),
+    Column("lead_department", String(128), nullable=False, server_default=""),
+    Column("planned_completion", Date),
+    Column("actual_completion", Date),
+    Column("deferral_reason", Text, nullable=False, server_default=""),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("deleted", Boolean, nullable=False, server_default="0"),
+)
+Index("ix_abandoned_well_status", abandoned_well.c.status)
+
+drinking_source = Table(
+    "drinking_source", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", String(128), nullable=False),
+    Column("scale", String(16), nullable=False),
+    Column("source_type", String(16), nullable=False),
+    Column("township", String(64), nullable=False, server_default=""),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("population", Integer, nullable=False),
+    Column("capacity_t_d", Float, nullable=False),
+    Column("zones_status", String(16), nullable=False),
+    Column("recharge_status", String(16), nullable=False),
+    Column("exceedance_cause", String(32), nullable=False, server_default=""),
+    Column("remediation_status", Text, nullable=False, server_default=""),
+)
+
+zone = Table(
+    "zone", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", String(128), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("source_code", String(64), nullable=False, server_default=""),
+    Column("legal_status", String(16), nullable=False),
+    Column("basis", Text, nullable=False, server_default=""),
+    Column("requirements", Text, nullable=False, server_default=""),
+    Column("geometry", Text, nullable=False),
+    Column("crs", String(32), nullable=False),
+)
+
+pollution_source = Table(
+    "pollution_source", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", String(128), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("township", String(64), nullable=False, server_default=""),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("key_discharger", Boolean, nullable=False),
+    Column("networked", Boolean, nullable=False),
+    Column("seepage_status", String(16), nullable=False),
+    Column("survey_status", String(16), nullable=False),
+    Column("risk_control", Text, nullable=False, server_default=""),
+    Column("monitoring_wells", Integer, nullable=False, server_default="0"),
+)
+
+action_plan = Table(
+    "action_plan", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("region", String(64), nullable=False),
+    Column("title", String(256), nullable=False),
+    Column("goals", Text, nullable=False, server_default=""),
+    UniqueConstraint("year", "region", "title"),
+)
+
+plan_task = Table(
+    "plan_task", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Integer, ForeignKey("action_plan.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("section", String(128), nullable=False, server_default=""),
+    Column("title", String(256), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("lead", Text, nullable=False, server_default="[]"),  # JSON list
+    Column("cooperating", Text, nullable=False, server_default="[]"),  # JSON list
+    Column("deadlines", Text, nullable=False, server_default="[]"),  # JSON list
+)

@@ -1,0 +1,93 @@
+"""Measurement values as Chinese lab reports write them, parsed column-wise.
+
+=====================  =========================================  =========================
+written                 meaning                                     token
+=====================  =========================================  =========================
+``0.35``, ``1,234.5``   a number (full-width digits accepted)       NUMBER
+``0.004L``, ``<0.004``  below the detection limit 0.004             NON_DETECT (dl = 0.004)
+``ND``, ``未检出``       below an unstated detection limit           NON_DETECT (dl = NaN)
+``>1600``               above the method's range, at least 1600     GREATER
+``无``, ``有``           qualitative (嗅和味, 肉眼可见物)             ABSENT / PRESENT
+blank, ``—``, ``/``     not measured: ignored, not graded           BLANK
+anything else           unreadable: reported as an error            ERROR
+=====================  =========================================  =========================
+
+Parsing is done with vectorised pandas string operations over the whole column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import IntEnum
+
+import numpy as np
+import pandas as pd
+
+
+class ValueToken(IntEnum):
+    NUMBER = 0
+    NON_DETECT = 1
+    GREATER = 2
+    ABSENT = 3
+    PRESENT = 4
+    BLANK = 5
+    ERROR = 6
+
+
+_NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+_BLANK = r"(?:|-+|—+|―+|/|\\|NA|N/A|nan|NaN|None|未测|未检测|未监测|未分析)"
+_ND_WORD = r"(?:ND|N\.D\.?|nd|未检出|未检|低于检出限|小于检出限|<DL|<检出限)"
+_PATTERNS: tuple[tuple[ValueToken, str], ...] = (
+    (ValueToken.NUMBER, rf"({_NUM})"),
+    (ValueToken.NON_DETECT, rf"({_NUM})\s*[Ll]"),
+    (ValueToken.NON_DETECT, rf"(?:<|≤|<=)\s*({_NUM})"),
+    (ValueToken.NON_DETECT, rf"{_ND_WORD}\s*\(?\s*(?:<|≤|DL=|检出限)?\s*({_NUM})?\s*[Ll]?\s*\)?"),
+    (ValueToken.GREATER, rf"(?:>|≥|>=)\s*({_NUM})"),
+    (ValueToken.ABSENT, r"(无|未见|未发现)\S*()"),
+    (ValueToken.PRESENT, r"(有|检出|可见)\S*()"),
+)
+
+
+def normalise_text(raw: pd.Series) -> pd.Series:
+    """NFKC, trimmed, thousands separators removed; missing cells become ''."""
+    s = raw.astype("object").where(raw.notna(), "").astype("str")
+    s = s.str.normalize("NFKC").str.strip()
+    thousands = s.str.fullmatch(_THOUSANDS)
+    if thousands.any():
+        s = s.mask(thousands, s.str.replace(",", "", regex=False))
+    return s
+
+
+def parse_values(raw: Iterable[object] | pd.Series) -> pd.DataFrame:
+    """Parse a column of reported values.
+
+    Returns a frame aligned with the input, columns ``token`` (:class:`ValueToken` as int8),
+    ``number`` (the value, or the detection limit of a non-detect, or NaN) and ``text`` (the
+    normalised text, for error messages).
+    """
+    series = raw if isinstance(raw, pd.Series) else pd.Series(list(raw), dtype="object")
+    text = normalise_text(series.reset_index(drop=True))
+    n = len(text)
+    token = np.full(n, ValueToken.ERROR, dtype=np.int8)
+    number = np.full(n, np.nan, dtype=np.float64)
+    todo = np.ones(n, dtype=bool)
+    blank = text.str.fullmatch(_BLANK).to_numpy(dtype=bool)
+    token[blank] = ValueToken.BLANK
+    todo &= ~blank
+    for tok, pattern in _PATTERNS:
+        if not todo.any():
+            break
+        idx = np.flatnonzero(todo)
+        sub = text.iloc[idx]
+        found = sub.str.fullmatch(pattern).to_numpy(dtype=bool)
+        if not found.any():
+            continue
+        hit = idx[found]
+        token[hit] = tok
+        captured = sub[found].str.extract(f"^{pattern}$", expand=True).iloc[:, 0]
+        number[hit] = pd.to_numeric(captured.replace("", np.nan), errors="coerce").to_numpy(
+            dtype=np.float64
+        )
+        todo[hit] = False
+    return pd.DataFrame({"token": token, "number": number, "text": text.to_numpy()})
