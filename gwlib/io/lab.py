@@ -120,7 +120,7 @@ def parse_lab_table(table: RawTable, standard: StandardSet) -> MeasurementBatch:
         long = _long_frame(table, point_col, date_col, indicator_col, value_col)
     else:
         long = _wide_frame(table, point_col, date_col, issues)
-    frame = _finish(long, table.name, standard, issues)
+    frame = _finish(long, table, standard, issues)
     return MeasurementBatch(table.name, standard, frame, issues)
 
 
@@ -199,8 +199,9 @@ def _wide_frame(table: RawTable, point_col: str, date_col: str,
     return pd.concat(parts, ignore_index=True)
 
 
-def _finish(long: pd.DataFrame, name: str, standard: StandardSet,
+def _finish(long: pd.DataFrame, table: RawTable, standard: StandardSet,
             issues: list[Issue]) -> pd.DataFrame:
+    name = table.name
     if long.empty:
         return _empty_frame()
     n = len(long)
@@ -253,9 +254,11 @@ def _finish(long: pd.DataFrame, name: str, standard: StandardSet,
         report(per_row, long["indicator_col"], names,
                f"不是 {standard.code} 的指标，也不在同义词表中：未评价（可在 data/standards/"
                "synonyms.csv 中补充同义词）")
-        per_col = unknown & wide & first
-        report(per_col, long["column"], names,
-               f"列名不是 {standard.code} 的指标，也不在同义词表中：该列未评价")
+        issues.extend(
+            Issue(name, table.header_row, col, col,
+                  f"列名不是 {standard.code} 的指标，也不在同义词表中：该列未评价")
+            for col in long.loc[unknown & wide & first, "column"]
+        )
     keep &= ~unknown
 
     # Values.

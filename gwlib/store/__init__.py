@@ -117,6 +117,16 @@ class Store:
             raise StoreError(f"无法打开数据库 {sa.engine.make_url(url).render_as_string()}：{exc}") from exc
         return store
 
+    def close(self) -> None:
+        """Close pooled connections (the store can still be used; it reconnects)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name

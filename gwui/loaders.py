@@ -1,0 +1,41 @@
+"""Cached loaders. The store handle is a shared resource; frames are cached data with a TTL."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from gwlib.config import resolve_db_url
+from gwlib.store import Store
+
+TTL_S = 300
+
+
+def _secret_url() -> str | None:
+    try:
+        db = st.secrets.get("db", {})
+        url = db.get("url") if hasattr(db, "get") else None
+    except Exception:  # no secrets.toml: Streamlit raises its own not-found error
+        return None
+    return str(url) if url else None
+
+
+@st.cache_resource(show_spinner="正在连接数据库…")
+def get_store() -> Store:
+    return Store.open(resolve_db_url(_secret_url()))
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
+def load_samples() -> pd.DataFrame:
+    return get_store().samples()
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
+def load_wells() -> pd.DataFrame:
+    return get_store().wells()
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
+def load_meta() -> dict[str, str]:
+    store = get_store()
+    return {k: store.get_meta(k) or "" for k in ("dataset", "dataset_note", "region", "as_of")}
