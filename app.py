@@ -10,8 +10,13 @@ st.set_page_config(page_title=labels.APP_TITLE, page_icon=":material/water_drop:
 sections: dict[str, list[st.Page]] = {}
 for spec in PAGES:
     sections.setdefault(spec.section, []).append(
-        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path or None,
-                default=spec.default)
+        st.Page(
+            spec.path,
+            title=spec.title,
+            icon=spec.icon,
+            url_path=spec.url_path or None,
+            default=spec.default,
+        )
     )
 pg = st.navigation(sections)
 st.sidebar.caption(labels.APP_TITLE)

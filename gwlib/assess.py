@@ -31,8 +31,11 @@ class Assessment:
     detail: pd.DataFrame
 
 
-def assess(measurements: pd.DataFrame, standard: StandardSet,
-           policy: NonDetectPolicy = NonDetectPolicy.DETECTION_LIMIT) -> Assessment:
+def assess(
+    measurements: pd.DataFrame,
+    standard: StandardSet,
+    policy: NonDetectPolicy = NonDetectPolicy.DETECTION_LIMIT,
+) -> Assessment:
     """Grade a measurement frame as produced by :func:`gwlib.io.lab.read_lab_file` (or the
     demo generator): columns ``point``, ``date``, ``indicator``, ``token``, ``value`` and
     optionally ``period``, ``lab``, ``water_level``."""

@@ -36,47 +36,66 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     batch = read_lab_file(args.input, standard)
     result = assess(batch.frame, standard, NonDetectPolicy(args.non_detect))
     s = result.samples
-    out = pd.DataFrame({
-        "point": s["point"].astype("str"),
-        "date": pd.to_datetime(s["date"]).dt.strftime("%Y-%m-%d"),
-        "class": class_code(s["class"]),
-        "limiting": s["limiting"],
-    })
+    out = pd.DataFrame(
+        {
+            "point": s["point"].astype("str"),
+            "date": pd.to_datetime(s["date"]).dt.strftime("%Y-%m-%d"),
+            "class": class_code(s["class"]),
+            "limiting": s["limiting"],
+        }
+    )
     _write_csv(out, args.output)
     if args.detail is not None:
         d = result.detail
         names = pd.Series([i.name for i in standard.indicators] + [""])
         units = pd.Series([i.unit for i in standard.indicators] + [""])
         pos = d["indicator"].where(d["indicator"] >= 0, len(standard.indicators))
-        detail = pd.DataFrame({
-            "point": d["point"],
-            "date": pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d"),
-            "indicator": names.iloc[pos].to_numpy(),
-            "value": d["value"],
-            "unit": units.iloc[pos].to_numpy(),
-            "class": class_code(d["class"]),
-            "censored": d["censored"],
-            "exceedance": d["exceedance"],
-            "qualifier": d["qualifier"],
-            "reported_indicator": d["indicator_raw"],
-            "reported_value": d["raw_value"],
-            "reported_unit": d["raw_unit"],
-            "row": d["row"],
-            "note": d["note"],
-        }).sort_values(["point", "date", "row"], kind="stable")
+        detail = pd.DataFrame(
+            {
+                "point": d["point"],
+                "date": pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d"),
+                "indicator": names.iloc[pos].to_numpy(),
+                "value": d["value"],
+                "unit": units.iloc[pos].to_numpy(),
+                "class": class_code(d["class"]),
+                "censored": d["censored"],
+                "exceedance": d["exceedance"],
+                "qualifier": d["qualifier"],
+                "reported_indicator": d["indicator_raw"],
+                "reported_value": d["raw_value"],
+                "reported_unit": d["raw_unit"],
+                "row": d["row"],
+                "note": d["note"],
+            }
+        ).sort_values(["point", "date", "row"], kind="stable")
         _write_csv(detail, args.detail)
     issues: list[Issue] = batch.issues
     report_path = args.report or args.output.with_name(args.output.stem + ".report.csv")
     if issues:
-        _write_csv(pd.DataFrame([{
-            "file": i.file, "row": i.row, "column": i.column, "value": i.value,
-            "reason": i.reason, "severity": i.severity} for i in issues]), report_path)
+        _write_csv(
+            pd.DataFrame(
+                [
+                    {
+                        "file": i.file,
+                        "row": i.row,
+                        "column": i.column,
+                        "value": i.value,
+                        "reason": i.reason,
+                        "severity": i.severity,
+                    }
+                    for i in issues
+                ]
+            ),
+            report_path,
+        )
         for i in issues:
             print(("错误：" if i.severity == "error" else "提示：") + i.message(), file=sys.stderr)
     graded = int((s["class"] > 0).sum())
-    print(f"graded {graded} samples ({len(result.detail)} measurements) with {standard.code}; "
-          f"{len(batch.errors)} rows rejected" + (f", see {report_path}" if issues else ""),
-          file=sys.stderr)
+    print(
+        f"graded {graded} samples ({len(result.detail)} measurements) with {standard.code}; "
+        f"{len(batch.errors)} rows rejected" + (f", see {report_path}" if issues else ""),
+        file=sys.stderr,
+    )
     return EXIT_INPUT if batch.errors else EXIT_OK
 
 
@@ -113,9 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--detail", type=Path, help="每个监测值一行的明细 CSV")
     g.add_argument("--report", type=Path, help="无法读取的行（默认 OUTPUT.report.csv）")
     g.add_argument("--standard", default=None, help="标准编号（默认 GB/T 14848-2017）")
-    g.add_argument("--non-detect", default="detection_limit",
-                   choices=["detection_limit", "best", "exclude"],
-                   help="未检出的评价方式：按检出限所在类别（默认）/ 一律Ⅰ类 / 不参与评价")
+    g.add_argument(
+        "--non-detect",
+        default="detection_limit",
+        choices=["detection_limit", "best", "exclude"],
+        help="未检出的评价方式：按检出限所在类别（默认）/ 一律Ⅰ类 / 不参与评价",
+    )
     g.set_defaults(func=_cmd_grade)
 
     d = sub.add_parser("demo", help="生成绛县模拟数据库")

@@ -6,7 +6,7 @@ it: the file, the row as the spreadsheet shows it, the column, the value and wha
 ::
 
     GwlibError
-     ├── StandardDataError      a standard/synonym/unit data file is malformed (names file, row, column)
+     ├── StandardDataError      a standard, synonym or unit data file is malformed
      ├── InputError             a user-supplied file or value cannot be read
      │    ├── ValueFormatError  a measurement value, date or coordinate is not readable
      │    ├── UnitError         unknown unit, or a unit that cannot be converted to the standard's
@@ -50,9 +50,7 @@ class StandardDataError(GwlibError):
 class InputError(GwlibError):
     """A value in a user-supplied file cannot be used; says where and what was expected."""
 
-    def __init__(
-        self, reason: str, *, value: object = "", where: Location | None = None
-    ) -> None:
+    def __init__(self, reason: str, *, value: object = "", where: Location | None = None) -> None:
         self.reason = reason
         self.value = "" if value is None else str(value)
         self.where = where or Location()

@@ -54,14 +54,14 @@ def single_class(
 ) -> npt.NDArray[np.int8]:
     """Class 1..5 of each value for its indicator (indices into ``standard.indicators``).
 
-    NaN values get 0 (not graded).
+    NaN values get 0 (not graded). One pass per class over flat arrays: no Python loop per value.
     """
-    idx = np.asarray(indicator, dtype=np.int64)
-    v = np.asarray(value, dtype=np.float64)[:, None]
-    with np.errstate(invalid="ignore"):
-        outside = (v < standard.lo[idx]) | (v > standard.hi[idx])
-    cls = (1 + outside.sum(axis=1)).astype(np.int8)
-    cls[np.isnan(v[:, 0])] = NOT_GRADED
+    idx = np.asarray(indicator, dtype=np.intp)
+    v = np.asarray(value, dtype=np.float64)
+    cls = np.ones(v.shape, dtype=np.int8)
+    for k in range(4):
+        cls += (v < standard.lo_by_class[k].take(idx)) | (v > standard.hi_by_class[k].take(idx))
+    cls[np.isnan(v)] = NOT_GRADED
     return cls
 
 
@@ -87,11 +87,7 @@ def grade_values(
     v = np.asarray(value, dtype=np.float64).copy()
     v[tok == ValueToken.ABSENT] = 0.0
     v[tok == ValueToken.PRESENT] = 1.0
-    gradable = known & np.isin(
-        tok,
-        [ValueToken.NUMBER, ValueToken.NON_DETECT, ValueToken.GREATER, ValueToken.ABSENT,
-         ValueToken.PRESENT],
-    )
+    gradable = known & (tok <= ValueToken.PRESENT)  # tokens 0..4 carry a value
     v[~gradable] = np.nan
     cls = single_class(standard, safe_idx, np.where(nd & np.isnan(v), np.inf, v))
     best = nd & (np.isnan(v) | standard.nd_is_best[safe_idx] | standard.qualitative[safe_idx])
@@ -126,16 +122,18 @@ def exceedance(
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = (v - limit) / limit
         ok = (
-            (idx >= 0) & upper_only & np.isfinite(limit) & (limit > 0) & (v > limit)
+            (idx >= 0)
+            & upper_only
+            & np.isfinite(limit)
+            & (limit > 0)
+            & (v > limit)
             & ~np.asarray(censored, dtype=bool)
         )
     ok &= ~standard.qualitative[safe]
     return np.where(ok, ratio, np.nan)
 
 
-def comprehensive(
-    graded: pd.DataFrame, keys: list[str], standard: StandardSet
-) -> pd.DataFrame:
+def comprehensive(graded: pd.DataFrame, keys: list[str], standard: StandardSet) -> pd.DataFrame:
     """综合评价 per sample.
 
     ``graded`` has the ``keys`` columns, ``indicator`` (index) and ``class`` (0 = not graded).
@@ -152,7 +150,9 @@ def comprehensive(
     top = top.drop_duplicates([*keys, "indicator"]).sort_values([*keys, "indicator"])
     names = np.array([i.name for i in standard.indicators], dtype=object)
     codes = np.array([i.code for i in standard.indicators], dtype=object)
-    top = top.assign(name=names[top["indicator"].to_numpy()], code=codes[top["indicator"].to_numpy()])
+    top = top.assign(
+        name=names[top["indicator"].to_numpy()], code=codes[top["indicator"].to_numpy()]
+    )
     joined = top.groupby(keys, sort=True, dropna=False).agg(
         limiting=("name", ";".join), limiting_codes=("code", ";".join)
     )

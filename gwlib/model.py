@@ -70,7 +70,9 @@ class FrequencyRule(StrEnum):
 
     @property
     def per_year(self) -> int:
-        return {"丰枯各1次": 2, "每年1次": 1, "每季度1次": 4, "逢单月1次": 6, "每月1次": 12}[self.value]
+        return {"丰枯各1次": 2, "每年1次": 1, "每季度1次": 4, "逢单月1次": 6, "每月1次": 12}[
+            self.value
+        ]
 
 
 class WellCategory(StrEnum):
@@ -82,10 +84,24 @@ class WellCategory(StrEnum):
 #: 井别 of each 类别 (codes as in the Henan-style register; standards-notes §4.1, grade M).
 WELL_SUBTYPES: dict[WellCategory, tuple[str, ...]] = {
     WellCategory.MINE: ("竖井", "斜井", "平硐", "其他"),
-    WellCategory.BOREHOLE: ("石油井", "天然气井", "瓦斯抽采与排放井", "地热井", "卤水井",
-                            "普通地质钻孔", "水文孔", "其他"),
-    WellCategory.WATER_WELL: ("供水井", "地下水监测井", "水文地质勘探井", "疏降水井", "农田灌溉井",
-                              "其他"),
+    WellCategory.BOREHOLE: (
+        "石油井",
+        "天然气井",
+        "瓦斯抽采与排放井",
+        "地热井",
+        "卤水井",
+        "普通地质钻孔",
+        "水文孔",
+        "其他",
+    ),
+    WellCategory.WATER_WELL: (
+        "供水井",
+        "地下水监测井",
+        "水文地质勘探井",
+        "疏降水井",
+        "农田灌溉井",
+        "其他",
+    ),
 }
 
 
@@ -158,9 +174,12 @@ class PollutionCategory(StrEnum):
     def group(self) -> str:
         """一企一库 / 两场两区 / 加油站 / 其他."""
         return {
-            "化学品生产企业": "一企一库", "尾矿库": "一企一库",
-            "危险废物处置场": "两场两区", "垃圾填埋场": "两场两区",
-            "工业集聚区": "两场两区", "矿山开采区": "两场两区",
+            "化学品生产企业": "一企一库",
+            "尾矿库": "一企一库",
+            "危险废物处置场": "两场两区",
+            "垃圾填埋场": "两场两区",
+            "工业集聚区": "两场两区",
+            "矿山开采区": "两场两区",
             "加油站": "加油站",
         }.get(self.value, "其他")
 
@@ -186,7 +205,9 @@ def _enum(cls: type[StrEnum], name: str, value: object) -> Any:
         raise ValidationError(name, value, "、".join(m.value for m in cls)) from None
 
 
-def _opt_float(name: str, value: object, lo: float = -math.inf, hi: float = math.inf) -> float | None:
+def _opt_float(
+    name: str, value: object, lo: float = -math.inf, hi: float = math.inf
+) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -259,8 +280,11 @@ class MonitoringPoint:
     def __post_init__(self) -> None:
         _text("点位编码", self.code, required=True)
         _check_lonlat(self.lon, self.lat)
-        if (self.screen_top_m is not None and self.screen_bottom_m is not None
-                and self.screen_top_m > self.screen_bottom_m):
+        if (
+            self.screen_top_m is not None
+            and self.screen_bottom_m is not None
+            and self.screen_top_m > self.screen_bottom_m
+        ):
             raise ValidationError("筛管上端埋深(m)", self.screen_top_m, "不大于筛管下端埋深")
 
     @classmethod
@@ -352,9 +376,11 @@ class AbandonedWell:
         _text("井编码", self.code, required=True)
         _check_lonlat(self.lon, self.lat)
         if self.subtype and self.subtype not in WELL_SUBTYPES[self.category]:
-            raise ValidationError("井别", self.subtype,
-                                  f"{self.category.value}的井别之一：" + "、".join(
-                                      WELL_SUBTYPES[self.category]))
+            raise ValidationError(
+                "井别",
+                self.subtype,
+                f"{self.category.value}的井别之一：" + "、".join(WELL_SUBTYPES[self.category]),
+            )
         if self.status is WellStatus.DEFERRED and not self.deferral_reason:
             raise ValidationError("暂缓原因", "", "暂缓时必须说明原因")
 

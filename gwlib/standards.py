@@ -88,6 +88,9 @@ class StandardSet:
     not_graded: tuple[tuple[str, str], ...] = ()
     lo: npt.NDArray[np.float64] = field(init=False, repr=False, compare=False)
     hi: npt.NDArray[np.float64] = field(init=False, repr=False, compare=False)
+    #: ``lo``/``hi`` transposed to (class, indicator), contiguous for fast per-class gathers.
+    lo_by_class: npt.NDArray[np.float64] = field(init=False, repr=False, compare=False)
+    hi_by_class: npt.NDArray[np.float64] = field(init=False, repr=False, compare=False)
     nd_is_best: npt.NDArray[np.bool_] = field(init=False, repr=False, compare=False)
     qualitative: npt.NDArray[np.bool_] = field(init=False, repr=False, compare=False)
     _by_key: dict[str, int] = field(init=False, repr=False, compare=False)
@@ -106,8 +109,12 @@ class StandardSet:
         by_key: dict[str, int] = {}
         factor: dict[str, float] = {}
         for idx, ind in enumerate(self.indicators):
-            for key in {name_key(ind.name), strip_basis(name_key(ind.name)), name_key(ind.code),
-                        name_key(ind.name_en)}:
+            for key in {
+                name_key(ind.name),
+                strip_basis(name_key(ind.name)),
+                name_key(ind.code),
+                name_key(ind.name_en),
+            }:
                 by_key.setdefault(key, idx)
                 factor.setdefault(key, 1.0)
         official = {name_key(i.name): n for n, i in enumerate(self.indicators)}
@@ -122,13 +129,15 @@ class StandardSet:
             factor[key] = syn.factor
         object.__setattr__(self, "lo", lo)
         object.__setattr__(self, "hi", hi)
+        for name, arr in (("lo_by_class", lo), ("hi_by_class", hi)):
+            t = np.ascontiguousarray(arr.T)
+            t.setflags(write=False)
+            object.__setattr__(self, name, t)
         object.__setattr__(self, "nd_is_best", nd)
         object.__setattr__(self, "qualitative", qual)
         object.__setattr__(self, "_by_key", by_key)
         object.__setattr__(self, "_factor_by_key", factor)
-        object.__setattr__(
-            self, "_not_graded", {name_key(n): note for n, note in self.not_graded}
-        )
+        object.__setattr__(self, "_not_graded", {name_key(n): note for n, note in self.not_graded})
 
     def __len__(self) -> int:
         return len(self.indicators)
@@ -184,7 +193,7 @@ def _parse_row(path: Path, rownum: int, row: dict[str, str]) -> Indicator:
         elif cell == ABSENT:
             kind = "qualitative"
             hi[k] = 0.0
-        elif (m := _GT.match(cell)) is not None:
+        elif _GT.match(cell) is not None:
             # Ⅳ written as ">x", the same condition as Ⅴ: the tie rule makes Ⅳ the class.
             if cells["V"] != cell or k != 3:
                 raise _cell_error(path, rownum, col, cell, "只有第Ⅳ类可写作与第Ⅴ类相同的“>x”")
@@ -200,7 +209,11 @@ def _parse_row(path: Path, rownum: int, row: dict[str, str]) -> Indicator:
                 bounds.append((float(rm.group(1)), float(rm.group(2))))
             lo[k] = min(b[0] for b in bounds)
             hi[k] = max(b[1] for b in bounds)
-            if len(bounds) == 2 and k > 0 and (bounds[0][1] != lo[k - 1] or bounds[1][0] != hi[k - 1]):
+            if (
+                len(bounds) == 2
+                and k > 0
+                and (bounds[0][1] != lo[k - 1] or bounds[1][0] != hi[k - 1])
+            ):
                 raise _cell_error(path, rownum, col, cell, "两段区间之间应正好是上一类别的区间")
         else:
             try:
@@ -217,7 +230,9 @@ def _parse_row(path: Path, rownum: int, row: dict[str, str]) -> Indicator:
     v = cells["V"]
     if kind == "qualitative" and v != PRESENT:
         raise _cell_error(path, rownum, "V", v, "“有”")
-    if kind == "upper" and not (v.startswith(">") and float(v[1:]) == hi[3 if hi[3] < math.inf else 2]):
+    if kind == "upper" and not (
+        v.startswith(">") and float(v[1:]) == hi[3 if hi[3] < math.inf else 2]
+    ):
         raise _cell_error(path, rownum, "V", v, "“>第Ⅳ类限值”")
     code = row.get("code", "").strip()
     name = row.get("name_zh", "").strip()
@@ -252,8 +267,11 @@ def _synonyms(directory: Path) -> tuple[Synonym, ...]:
             factor = float(row.get("factor") or 1)
         except ValueError:
             raise _cell_error(path, n, "factor", row.get("factor", ""), "数值") from None
-        out.append(Synonym(row["alias"].strip(), row["indicator"].strip(), factor,
-                           row.get("note", "").strip()))
+        out.append(
+            Synonym(
+                row["alias"].strip(), row["indicator"].strip(), factor, row.get("note", "").strip()
+            )
+        )
     return tuple(out)
 
 

@@ -19,8 +19,8 @@ def latest_samples(samples: pd.DataFrame, year: int | None = None) -> pd.DataFra
         s = s[pd.to_datetime(s["date"]).dt.year == year]
     if s.empty:
         return s
-    return s.sort_values(["point", "date"]).groupby("point", sort=True).tail(1).reset_index(
-        drop=True
+    return (
+        s.sort_values(["point", "date"]).groupby("point", sort=True).tail(1).reset_index(drop=True)
     )
 
 
@@ -28,19 +28,24 @@ def class_distribution(latest: pd.DataFrame) -> pd.DataFrame:
     """Points per class Ⅰ–Ⅴ with share (%), all five classes present even when zero."""
     counts = latest["quality_class"].value_counts().reindex(range(1, 6), fill_value=0)
     total = int(counts.sum())
-    return pd.DataFrame({
-        "quality_class": list(range(1, 6)),
-        "label": CLASS_ORDER,
-        "points": counts.to_numpy(dtype="int64"),
-        "share": (counts.to_numpy() / total * 100) if total else [0.0] * 5,
-    })
+    return pd.DataFrame(
+        {
+            "quality_class": list(range(1, 6)),
+            "label": CLASS_ORDER,
+            "points": counts.to_numpy(dtype="int64"),
+            "share": (counts.to_numpy() / total * 100) if total else [0.0] * 5,
+        }
+    )
 
 
 def well_status_counts(wells: pd.DataFrame) -> pd.DataFrame:
     """Abandoned wells per lifecycle status, in lifecycle order, zero counts included."""
     order = [s.value for s in WellStatus]
-    counts = wells["status"].value_counts().reindex(order, fill_value=0) if len(wells) else (
-        pd.Series(0, index=order))
+    counts = (
+        wells["status"].value_counts().reindex(order, fill_value=0)
+        if len(wells)
+        else (pd.Series(0, index=order))
+    )
     return pd.DataFrame({"status": order, "wells": counts.to_numpy(dtype="int64")})
 
 
@@ -64,11 +69,16 @@ class Overview:
     def share(self, classes: tuple[int, ...]) -> float:
         d = self.distribution
         total = int(d["points"].sum())
-        return float(d[d["quality_class"].isin(classes)]["points"].sum() / total * 100) if total else 0.0
+        return (
+            float(d[d["quality_class"].isin(classes)]["points"].sum() / total * 100)
+            if total
+            else 0.0
+        )
 
 
-def overview(samples: pd.DataFrame, wells: pd.DataFrame, points_total: int,
-             year: int | None) -> Overview:
+def overview(
+    samples: pd.DataFrame, wells: pd.DataFrame, points_total: int, year: int | None
+) -> Overview:
     latest = latest_samples(samples, year)
     return Overview(
         year=year,

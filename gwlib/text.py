@@ -6,7 +6,8 @@ import re
 import unicodedata
 
 _SPACE = re.compile(r"\s+")
-# Parenthesised qualifiers that do not change which indicator is meant: （以N计）, （总量）, （CODMn法，以O2计）.
+# Bracketed qualifiers that do not change which indicator is meant:
+# （以N计）, （总量）, （CODMn法，以O2计）.
 _BASIS = re.compile(r"\((?:[^()]*以[^()]*计[^()]*|总量)\)")
 
 
@@ -29,11 +30,17 @@ def name_key(text: object) -> str:
 
 
 def strip_basis(key: str) -> str:
-    """Drop a basis qualifier from a name key: ``氨氮(以n计)`` → ``氨氮``; ``三氯苯(总量)`` → ``三氯苯``."""
+    """Drop a basis qualifier from a name key.
+
+    ``氨氮(以n计)`` → ``氨氮``; ``三氯苯(总量)`` → ``三氯苯``.
+    """
     return _BASIS.sub("", key)
 
 
 def unit_key(text: object) -> str:
-    """Key for matching units: NFKC, no spaces, case-folded; ``μg/L``, ``ug/l`` and ``µg/L`` agree."""
+    """Key for matching units: NFKC, no spaces, case-folded.
+
+    ``μg/L``, ``ug/l`` and ``µg/L`` agree.
+    """
     s = name_key(text).replace("μ", "u").replace("升", "l")
     return s

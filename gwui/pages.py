@@ -18,6 +18,4 @@ class PageSpec:
         return self.url_path == ""
 
 
-PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/overview.py", "总览", ":material/dashboard:", ""),
-)
+PAGES: tuple[PageSpec, ...] = (PageSpec("pages/overview.py", "总览", ":material/dashboard:", ""),)

@@ -14,6 +14,7 @@ spreadsheet row, the column, the value and what was expected. Nothing is dropped
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,32 +33,129 @@ def _keys(*aliases: str) -> tuple[str, ...]:
     return tuple(name_key(a) for a in aliases)
 
 
-POINT = _keys("点位编码", "点位代码", "点位编号", "监测点编码", "监测点位编码", "监测点编号",
-              "监测井编码", "监测井编号", "井编码", "井号", "站点编码", "point", "point_code",
-              "site", "site_code", "well_id")
-DATE = _keys("采样日期", "采样时间", "监测日期", "取样日期", "采样日期(年月日)", "date",
-             "sample_date", "sampling_date")
-INDICATOR = _keys("指标", "指标名称", "监测指标", "监测项目", "检测项目", "分析项目", "项目",
-                  "项目名称", "检测指标", "indicator", "parameter")
-VALUE = _keys("监测值", "检测值", "测定值", "监测结果", "检测结果", "分析结果", "结果", "浓度",
-              "数值", "value", "result", "concentration")
+POINT = _keys(
+    "点位编码",
+    "点位代码",
+    "点位编号",
+    "监测点编码",
+    "监测点位编码",
+    "监测点编号",
+    "监测井编码",
+    "监测井编号",
+    "井编码",
+    "井号",
+    "站点编码",
+    "point",
+    "point_code",
+    "site",
+    "site_code",
+    "well_id",
+)
+DATE = _keys(
+    "采样日期",
+    "采样时间",
+    "监测日期",
+    "取样日期",
+    "采样日期(年月日)",
+    "date",
+    "sample_date",
+    "sampling_date",
+)
+INDICATOR = _keys(
+    "指标",
+    "指标名称",
+    "监测指标",
+    "监测项目",
+    "检测项目",
+    "分析项目",
+    "项目",
+    "项目名称",
+    "检测指标",
+    "indicator",
+    "parameter",
+)
+VALUE = _keys(
+    "监测值",
+    "检测值",
+    "测定值",
+    "监测结果",
+    "检测结果",
+    "分析结果",
+    "结果",
+    "浓度",
+    "数值",
+    "value",
+    "result",
+    "concentration",
+)
 UNIT = _keys("单位", "计量单位", "unit", "units")
 DL = _keys("检出限", "方法检出限", "detection_limit", "dl", "mdl")
 PERIOD = _keys("水期", "时期", "采样水期", "period", "season")
 LAB = _keys("检测单位", "检测机构", "实验室", "lab", "laboratory")
-LEVEL = _keys("水位埋深(m)", "水位埋深", "地下水位埋深(m)", "地下水位埋深", "水位(m)", "水位",
-              "water_level", "water_level_m")
+LEVEL = _keys(
+    "水位埋深(m)",
+    "水位埋深",
+    "地下水位埋深(m)",
+    "地下水位埋深",
+    "水位(m)",
+    "水位",
+    "water_level",
+    "water_level_m",
+)
 #: Columns of a wide sheet that describe the sample, not an indicator.
 WIDE_META = frozenset(
-    POINT + DATE + PERIOD + LAB + LEVEL
-    + _keys("序号", "编号", "样品编号", "样品编码", "点位名称", "监测点名称", "监测点位名称",
-            "井名", "名称", "point_name", "name", "备注", "说明", "经度", "纬度", "lon", "lat",
-            "乡镇", "村", "township", "采样人", "天气", "采样深度", "井深", "井深(m)",
-            "行政区", "县区", "市", "省", "类别", "点位类别", "category")
+    POINT
+    + DATE
+    + PERIOD
+    + LAB
+    + LEVEL
+    + _keys(
+        "序号",
+        "编号",
+        "样品编号",
+        "样品编码",
+        "点位名称",
+        "监测点名称",
+        "监测点位名称",
+        "井名",
+        "名称",
+        "point_name",
+        "name",
+        "备注",
+        "说明",
+        "经度",
+        "纬度",
+        "lon",
+        "lat",
+        "乡镇",
+        "村",
+        "township",
+        "采样人",
+        "天气",
+        "采样深度",
+        "井深",
+        "井深(m)",
+        "行政区",
+        "县区",
+        "市",
+        "省",
+        "类别",
+        "点位类别",
+        "category",
+    )
 )
 
-PERIODS = {"丰": "丰水期", "丰水期": "丰水期", "平": "平水期", "平水期": "平水期", "枯": "枯水期",
-           "枯水期": "枯水期", "wet": "丰水期", "normal": "平水期", "dry": "枯水期"}
+PERIODS = {
+    "丰": "丰水期",
+    "丰水期": "丰水期",
+    "平": "平水期",
+    "平水期": "平水期",
+    "枯": "枯水期",
+    "枯水期": "枯水期",
+    "wet": "丰水期",
+    "normal": "平水期",
+    "dry": "枯水期",
+}
 
 _HEADER_UNIT = re.compile(r"^(?P<name>.+?)\s*(?:\((?P<paren>[^()]*)\)|\s(?P<space>\S+))$")
 
@@ -83,13 +181,16 @@ class MeasurementBatch:
         return [i for i in self.issues if i.severity == "error"]
 
 
-def _is_header(keys: list[str] | tuple[str, ...]) -> bool:
+def _is_header(keys: Sequence[str]) -> bool:
     cells = set(keys)
     return bool(cells & set(POINT)) and bool(cells & set(DATE))
 
 
 def split_header_unit(header: str) -> tuple[str, str]:
-    """``总硬度(mg/L)`` → (``总硬度``, ``mg/L``); ``铬（六价）`` stays a name: its bracket is not a unit."""
+    """``总硬度(mg/L)`` → (``总硬度``, ``mg/L``).
+
+    ``铬（六价）`` stays a name: its bracket is not a unit.
+    """
     text = nfkc(header).strip()
     m = _HEADER_UNIT.match(text)
     if m:
@@ -99,8 +200,9 @@ def split_header_unit(header: str) -> tuple[str, str]:
     return text, ""
 
 
-def read_lab_file(path: str | Path, standard: StandardSet,
-                  display_name: str | None = None) -> MeasurementBatch:
+def read_lab_file(
+    path: str | Path, standard: StandardSet, display_name: str | None = None
+) -> MeasurementBatch:
     """Read a long or wide lab-result file (CSV or XLSX) into a :class:`MeasurementBatch`."""
     return parse_lab_table(read_table(path, _is_header, display_name), standard)
 
@@ -112,9 +214,18 @@ def parse_lab_table(table: RawTable, standard: StandardSet) -> MeasurementBatch:
     indicator_col, value_col = find_column(cols, INDICATOR), find_column(cols, VALUE)
     issues: list[Issue] = []
     if point_col is None or date_col is None:
-        missing = "、".join(n for n, c in (("点位编码", point_col), ("采样日期", date_col)) if c is None)
-        issues.append(Issue(table.name, table.header_row, "", "；".join(cols),
-                            f"表头缺少必需列：{missing}（长表还需“指标、监测值、单位”）"))
+        missing = "、".join(
+            n for n, c in (("点位编码", point_col), ("采样日期", date_col)) if c is None
+        )
+        issues.append(
+            Issue(
+                table.name,
+                table.header_row,
+                "",
+                "；".join(cols),
+                f"表头缺少必需列：{missing}（长表还需“指标、监测值、单位”）",
+            )
+        )
         return MeasurementBatch(table.name, standard, _empty_frame(), issues)
     if indicator_col is not None and value_col is not None:
         long = _long_frame(table, point_col, date_col, indicator_col, value_col)
@@ -125,16 +236,25 @@ def parse_lab_table(table: RawTable, standard: StandardSet) -> MeasurementBatch:
 
 
 def _empty_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "row": pd.Series(dtype="int64"), "column": pd.Series(dtype="str"),
-        "point": pd.Series(dtype="str"), "date": pd.Series(dtype="datetime64[s]"),
-        "period": pd.Series(dtype="str"), "lab": pd.Series(dtype="str"),
-        "water_level": pd.Series(dtype="float64"), "indicator": pd.Series(dtype="int64"),
-        "indicator_raw": pd.Series(dtype="str"), "raw_value": pd.Series(dtype="str"),
-        "raw_unit": pd.Series(dtype="str"), "dl_raw": pd.Series(dtype="str"),
-        "token": pd.Series(dtype="int8"), "value": pd.Series(dtype="float64"),
-        "note": pd.Series(dtype="str"),
-    })
+    return pd.DataFrame(
+        {
+            "row": pd.Series(dtype="int64"),
+            "column": pd.Series(dtype="str"),
+            "point": pd.Series(dtype="str"),
+            "date": pd.Series(dtype="datetime64[s]"),
+            "period": pd.Series(dtype="str"),
+            "lab": pd.Series(dtype="str"),
+            "water_level": pd.Series(dtype="float64"),
+            "indicator": pd.Series(dtype="int64"),
+            "indicator_raw": pd.Series(dtype="str"),
+            "raw_value": pd.Series(dtype="str"),
+            "raw_unit": pd.Series(dtype="str"),
+            "dl_raw": pd.Series(dtype="str"),
+            "token": pd.Series(dtype="int8"),
+            "value": pd.Series(dtype="float64"),
+            "note": pd.Series(dtype="str"),
+        }
+    )
 
 
 def _optional(frame: pd.DataFrame, aliases: tuple[str, ...]) -> pd.Series:
@@ -146,20 +266,24 @@ def _optional(frame: pd.DataFrame, aliases: tuple[str, ...]) -> pd.Series:
 
 def _sample_columns(table: RawTable, point_col: str, date_col: str) -> pd.DataFrame:
     f = table.frame
-    return pd.DataFrame({
-        "row": table.row_numbers(),
-        "point": f[point_col].astype("str").str.normalize("NFKC").str.strip(),
-        "date_raw": f[date_col].astype("str"),
-        "date_col": date_col,
-        "point_col": point_col,
-        "period_raw": _optional(f, PERIOD),
-        "lab": _optional(f, LAB).str.strip(),
-        "level_raw": _optional(f, LEVEL),
-    }, index=f.index)
+    return pd.DataFrame(
+        {
+            "row": table.row_numbers(),
+            "point": f[point_col].astype("str").str.normalize("NFKC").str.strip(),
+            "date_raw": f[date_col].astype("str"),
+            "date_col": date_col,
+            "point_col": point_col,
+            "period_raw": _optional(f, PERIOD),
+            "lab": _optional(f, LAB).str.strip(),
+            "level_raw": _optional(f, LEVEL),
+        },
+        index=f.index,
+    )
 
 
-def _long_frame(table: RawTable, point_col: str, date_col: str, indicator_col: str,
-                value_col: str) -> pd.DataFrame:
+def _long_frame(
+    table: RawTable, point_col: str, date_col: str, indicator_col: str, value_col: str
+) -> pd.DataFrame:
     f = table.frame
     out = _sample_columns(table, point_col, date_col)
     out["column"] = value_col
@@ -172,14 +296,15 @@ def _long_frame(table: RawTable, point_col: str, date_col: str, indicator_col: s
     return out.reset_index(drop=True)
 
 
-def _wide_frame(table: RawTable, point_col: str, date_col: str,
-                issues: list[Issue]) -> pd.DataFrame:
+def _wide_frame(
+    table: RawTable, point_col: str, date_col: str, issues: list[Issue]
+) -> pd.DataFrame:
     f = table.frame
     base = _sample_columns(table, point_col, date_col)
     parts = []
     for col in f.columns:
         key = name_key(col)
-        if key in WIDE_META or col.startswith("第") and col.endswith("列"):
+        if key in WIDE_META or (col.startswith("第") and col.endswith("列")):
             continue
         name, unit = split_header_unit(col)
         part = base.copy()
@@ -192,55 +317,91 @@ def _wide_frame(table: RawTable, point_col: str, date_col: str,
         part["indicator_col"] = col
         parts.append(part)
     if not parts:
-        issues.append(Issue(table.name, table.header_row, "", "；".join(f.columns),
-                            "没有找到指标列：长表需要“指标、监测值”列，宽表需要以指标命名的列"))
-        return base.iloc[0:0].assign(column="", indicator_raw="", raw_value="", raw_unit="",
-                                     dl_raw="", unit_col="", indicator_col="")
+        issues.append(
+            Issue(
+                table.name,
+                table.header_row,
+                "",
+                "；".join(f.columns),
+                "没有找到指标列：长表需要“指标、监测值”列，宽表需要以指标命名的列",
+            )
+        )
+        return base.iloc[0:0].assign(
+            column="",
+            indicator_raw="",
+            raw_value="",
+            raw_unit="",
+            dl_raw="",
+            unit_col="",
+            indicator_col="",
+        )
     return pd.concat(parts, ignore_index=True)
 
 
-def _finish(long: pd.DataFrame, table: RawTable, standard: StandardSet,
-            issues: list[Issue]) -> pd.DataFrame:
+def _finish(
+    long: pd.DataFrame, table: RawTable, standard: StandardSet, issues: list[Issue]
+) -> pd.DataFrame:
     name = table.name
     if long.empty:
         return _empty_frame()
     n = len(long)
     keep = np.ones(n, dtype=bool)
 
-    def report(mask: np.ndarray, column: pd.Series | str, value: pd.Series, reason: str | pd.Series,
-               severity: str = "error") -> None:
-        idx = np.flatnonzero(mask)
-        cols = column if isinstance(column, str) else None
-        reasons = reason if isinstance(reason, str) else None
-        for i in idx:
-            issues.append(Issue(
-                name, int(long["row"].iat[i]),
-                cols if cols is not None else str(column.iat[i]),  # type: ignore[union-attr]
-                str(value.iat[i]),
-                reasons if reasons is not None else str(reason.iat[i]),  # type: ignore[union-attr]
-                severity,
-            ))
+    def report(
+        mask: np.ndarray,
+        column: pd.Series | str,
+        value: pd.Series,
+        reason: str | pd.Series,
+        severity: str = "error",
+    ) -> None:
+        at = np.flatnonzero(mask)
+        if not len(at):
+            return
+
+        def pick(x: pd.Series | str) -> list[str]:
+            if isinstance(x, str):
+                return [x] * len(at)
+            return [str(v) for v in x.to_numpy(dtype=object)[at]]
+
+        issues.extend(
+            Issue(name, int(r), c, v, why, severity)
+            for r, c, v, why in zip(
+                long["row"].to_numpy()[at], pick(column), pick(value), pick(reason), strict=True
+            )
+        )
 
     # Sample identity: point and date (one issue per spreadsheet row, even in a wide sheet).
     first_of_row = ~long.duplicated(["row"]).to_numpy()
     no_point = (long["point"] == "").to_numpy()
-    report(no_point & keep & first_of_row, long["point_col"], long["point"],
-           "点位编码为空：应填写监测点位编码")
+    report(
+        no_point & keep & first_of_row,
+        long["point_col"],
+        long["point"],
+        "点位编码为空：应填写监测点位编码",
+    )
     keep &= ~no_point
     dates = parse_dates(long["date_raw"])
     bad_date = date_problems(long["date_raw"], dates).to_numpy() | dates.isna().to_numpy()
-    report(bad_date & keep & first_of_row, long["date_col"], long["date_raw"],
-           "无法识别的采样日期：应为 YYYY-MM-DD（也可写 2023/6/30、2023.6.30、2023年6月30日）")
+    report(
+        bad_date & keep & first_of_row,
+        long["date_col"],
+        long["date_raw"],
+        "无法识别的采样日期：应为 YYYY-MM-DD（也可写 2023/6/30、2023.6.30、2023年6月30日）",
+    )
     keep &= ~bad_date
 
     # Indicator names.
     names = long["indicator_raw"]
     uniq = pd.unique(names)
-    resolved = {u: standard.resolve(u) for u in uniq}
-    ng_note = {u: standard.not_graded_note(u) for u in uniq if resolved[u] is None}
-    idx = names.map(lambda u: resolved[u][0] if resolved[u] else -1).to_numpy(dtype=np.int64)
-    basis = names.map(lambda u: resolved[u][1] if resolved[u] else 1.0).to_numpy(dtype=np.float64)
-    not_graded = names.map(lambda u: ng_note.get(u) or "").astype("str")
+    resolved = {str(u): standard.resolve(str(u)) for u in uniq}
+    index_of = {u: (r[0] if r else -1) for u, r in resolved.items()}
+    basis_of = {u: (r[1] if r else 1.0) for u, r in resolved.items()}
+    note_of = {
+        u: (standard.not_graded_note(u) or "") if r is None else "" for u, r in resolved.items()
+    }
+    idx = names.map(index_of).to_numpy(dtype=np.int64)
+    basis = names.map(basis_of).to_numpy(dtype=np.float64)
+    not_graded = names.map(note_of).astype("str")
     values = parse_values(long["raw_value"])
     token = values["token"].to_numpy(dtype=np.int8).copy()
     blank = token == ValueToken.BLANK
@@ -251,27 +412,42 @@ def _finish(long: pd.DataFrame, table: RawTable, standard: StandardSet,
         wide = (long["indicator_col"] == long["column"]).to_numpy()
         first = ~long.duplicated(["column"]).to_numpy()
         per_row = unknown & ~wide & ~blank & keep
-        report(per_row, long["indicator_col"], names,
-               f"不是 {standard.code} 的指标，也不在同义词表中：未评价（可在 data/standards/"
-               "synonyms.csv 中补充同义词）")
+        report(
+            per_row,
+            long["indicator_col"],
+            names,
+            f"不是 {standard.code} 的指标，也不在同义词表中：未评价（可在 data/standards/"
+            "synonyms.csv 中补充同义词）",
+        )
         issues.extend(
-            Issue(name, table.header_row, col, col,
-                  f"列名不是 {standard.code} 的指标，也不在同义词表中：该列未评价")
+            Issue(
+                name,
+                table.header_row,
+                col,
+                col,
+                f"列名不是 {standard.code} 的指标，也不在同义词表中：该列未评价",
+            )
             for col in long.loc[unknown & wide & first, "column"]
         )
     keep &= ~unknown
 
     # Values.
     bad_value = (token == ValueToken.ERROR) & keep
-    report(bad_value, long["column"], long["raw_value"],
-           "无法识别的监测值：应为数值、检出限写法（如 0.004L、<0.004、ND、未检出）、“无/有”或空白")
+    report(
+        bad_value,
+        long["column"],
+        long["raw_value"],
+        "无法识别的监测值：应为数值、检出限写法（如 0.004L、<0.004、ND、未检出）、“无/有”或空白",
+    )
     keep &= ~bad_value
     known = idx >= 0
     qual = np.zeros(n, dtype=bool)
     qual[known] = standard.qualitative[idx[known]]
     word = np.isin(token, [ValueToken.ABSENT, ValueToken.PRESENT])
     misuse = word & known & ~qual & keep
-    report(misuse, long["column"], long["raw_value"], "该指标需要数值，“无/有”只用于嗅和味、肉眼可见物")
+    report(
+        misuse, long["column"], long["raw_value"], "该指标需要数值，“无/有”只用于嗅和味、肉眼可见物"
+    )
     keep &= ~misuse
 
     # Units.
@@ -289,9 +465,14 @@ def _finish(long: pd.DataFrame, table: RawTable, standard: StandardSet,
             unit_factor[j] = fct
     if bad_unit.any():
         reasons = pd.Series(
-            [f"单位无法换算：{standard.indicators[idx[j]].name} 的标准单位是"
-             f"「{std_units[idx[j]]}」（支持 mg/L、μg/L、ng/L 等，见 data/units.csv）"
-             if bad_unit[j] else "" for j in range(n)])
+            [
+                f"单位无法换算：{standard.indicators[idx[j]].name} 的标准单位是"
+                f"「{std_units[idx[j]]}」（支持 mg/L、μg/L、ng/L 等，见 data/units.csv）"
+                if bad_unit[j]
+                else ""
+                for j in range(n)
+            ]
+        )
         report(bad_unit, long["unit_col"], long["raw_unit"], reasons)
     keep &= ~bad_unit
 
@@ -304,28 +485,36 @@ def _finish(long: pd.DataFrame, table: RawTable, standard: StandardSet,
     value = number * unit_factor * basis
 
     level_raw = parse_values(long["level_raw"])
-    level = np.where(level_raw["token"].to_numpy() == ValueToken.NUMBER,
-                     level_raw["number"].to_numpy(), np.nan)
-    period = long["period_raw"].str.normalize("NFKC").str.strip().map(
-        lambda p: PERIODS.get(p.lower(), p) if p else "").astype("str")
+    level = np.where(
+        level_raw["token"].to_numpy() == ValueToken.NUMBER, level_raw["number"].to_numpy(), np.nan
+    )
+    period = (
+        long["period_raw"]
+        .str.normalize("NFKC")
+        .str.strip()
+        .map(lambda p: PERIODS.get(p.lower(), p) if p else "")
+        .astype("str")
+    )
     note = np.where(not_graded != "", not_graded.to_numpy(dtype=object), "")
     note = np.where(blank & (idx >= 0), "未测（空白），不参与评价", note)
 
-    out = pd.DataFrame({
-        "row": long["row"].to_numpy(dtype=np.int64),
-        "column": long["column"].astype("str").to_numpy(),
-        "point": long["point"].to_numpy(),
-        "date": dates.to_numpy(),
-        "period": period.to_numpy(),
-        "lab": long["lab"].to_numpy(),
-        "water_level": level,
-        "indicator": idx,
-        "indicator_raw": names.to_numpy(),
-        "raw_value": values["text"].to_numpy(),
-        "raw_unit": long["raw_unit"].to_numpy(),
-        "dl_raw": long["dl_raw"].to_numpy(),
-        "token": token,
-        "value": value,
-        "note": note,
-    })
+    out = pd.DataFrame(
+        {
+            "row": long["row"].to_numpy(dtype=np.int64),
+            "column": long["column"].astype("str").to_numpy(),
+            "point": long["point"].to_numpy(),
+            "date": dates.to_numpy(),
+            "period": period.to_numpy(),
+            "lab": long["lab"].to_numpy(),
+            "water_level": level,
+            "indicator": idx,
+            "indicator_raw": names.to_numpy(),
+            "raw_value": values["text"].to_numpy(),
+            "raw_unit": long["raw_unit"].to_numpy(),
+            "dl_raw": long["dl_raw"].to_numpy(),
+            "token": token,
+            "value": value,
+            "note": note,
+        }
+    )
     return out[keep].reset_index(drop=True)

@@ -35,8 +35,9 @@ class Issue:
     severity: str = "error"  # "error": the row was not used; "warning": used, but look at it
 
     def message(self) -> str:
-        return InputError(self.reason, value=self.value,
-                          where=Location(self.file, self.row, self.column)).message
+        return InputError(
+            self.reason, value=self.value, where=Location(self.file, self.row, self.column)
+        ).message
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,9 @@ class RawTable:
 
     def row_numbers(self) -> pd.Series:
         """Spreadsheet row number of each row of ``frame`` (empty rows were dropped)."""
-        return pd.Series(self.frame.index.to_numpy() + self.first_row, index=self.frame.index,
-                         dtype="int64")
+        return pd.Series(
+            self.frame.index.to_numpy() + self.first_row, index=self.frame.index, dtype="int64"
+        )
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -137,7 +139,7 @@ def read_table(
         h = h or f"第{j + 1}列"
         seen[h] = seen.get(h, 0) + 1
         columns.append(h if seen[h] == 1 else f"{h}#{seen[h]}")
-    body = [r + [""] * (width - len(r)) for r in rows[header_idx + 1:]]
+    body = [r + [""] * (width - len(r)) for r in rows[header_idx + 1 :]]
     frame = pd.DataFrame(body, columns=columns, dtype="str")
     frame.index = pd.RangeIndex(len(frame))
     keep = frame.apply(lambda col: col.str.strip() != "").any(axis=1)

@@ -80,7 +80,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame rows as dicts with NaN/NaT as None and numpy scalars as Python values."""
     clean = frame.astype(object).where(frame.notna(), None)
     return [
-        {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        {str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
         for row in clean.to_dict("records")
     ]
 
@@ -114,7 +114,9 @@ class Store:
             if migrate:
                 store.migrate()
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"无法打开数据库 {sa.engine.make_url(url).render_as_string()}：{exc}") from exc
+            raise StoreError(
+                f"无法打开数据库 {sa.engine.make_url(url).render_as_string()}：{exc}"
+            ) from exc
         return store
 
     def close(self) -> None:
@@ -173,23 +175,28 @@ class Store:
         with self.engine.begin() as conn:
             keys = [r[key] for r in rows]
             for i in range(0, len(keys), CHUNK):
-                conn.execute(sa.delete(table).where(table.c[key].in_(keys[i:i + CHUNK])))
+                conn.execute(sa.delete(table).where(table.c[key].in_(keys[i : i + CHUNK])))
             for i in range(0, len(rows), CHUNK):
-                conn.execute(sa.insert(table), list(rows[i:i + CHUNK]))
+                conn.execute(sa.insert(table), list(rows[i : i + CHUNK]))
         return len(rows)
 
     def upsert_points(self, points: Iterable[MonitoringPoint]) -> int:
         """Insert or update points by code (their samples are kept)."""
         rows = [_row_of(p) for p in points]
         with self.engine.begin() as conn:
-            existing = dict(conn.execute(
-                sa.select(schema.monitoring_point.c.code, schema.monitoring_point.c.id)).all())
+            existing = dict(
+                conn.execute(
+                    sa.select(schema.monitoring_point.c.code, schema.monitoring_point.c.id)
+                ).all()
+            )
             new = [r for r in rows if r["code"] not in existing]
             for r in rows:
                 if r["code"] in existing:
-                    conn.execute(sa.update(schema.monitoring_point)
-                                 .where(schema.monitoring_point.c.id == existing[r["code"]])
-                                 .values(**r))
+                    conn.execute(
+                        sa.update(schema.monitoring_point)
+                        .where(schema.monitoring_point.c.id == existing[r["code"]])
+                        .values(**r)
+                    )
             if new:
                 conn.execute(sa.insert(schema.monitoring_point), new)
         return len(rows)
@@ -206,29 +213,56 @@ class Store:
     def upsert_pollution_sources(self, sources: Iterable[PollutionSource]) -> int:
         return self._upsert(schema.pollution_source, [_row_of(s) for s in sources])
 
-    def upsert_boundary(self, code: str, name: str, level: str, geometry: dict[str, Any],
-                        crs: str, source: str) -> None:
-        self._upsert(schema.boundary, [{"code": code, "name": name, "level": level,
-                                        "geometry": json.dumps(geometry), "crs": crs,
-                                        "source": source}])
+    def upsert_boundary(
+        self, code: str, name: str, level: str, geometry: dict[str, Any], crs: str, source: str
+    ) -> None:
+        self._upsert(
+            schema.boundary,
+            [
+                {
+                    "code": code,
+                    "name": name,
+                    "level": level,
+                    "geometry": json.dumps(geometry),
+                    "crs": crs,
+                    "source": source,
+                }
+            ],
+        )
 
     def save_plan(self, plan: ActionPlan) -> int:
         """Store a plan with its tasks, replacing a plan of the same year, region and title."""
         t, pt = schema.action_plan, schema.plan_task
         with self.engine.begin() as conn:
-            conn.execute(sa.delete(t).where((t.c.year == plan.year) & (t.c.region == plan.region)
-                                            & (t.c.title == plan.title)))
-            plan_id = conn.execute(sa.insert(t).values(
-                year=plan.year, region=plan.region, title=plan.title, goals=plan.goals
-            ).returning(t.c.id)).scalar_one()
+            conn.execute(
+                sa.delete(t).where(
+                    (t.c.year == plan.year)
+                    & (t.c.region == plan.region)
+                    & (t.c.title == plan.title)
+                )
+            )
+            plan_id = conn.execute(
+                sa.insert(t)
+                .values(year=plan.year, region=plan.region, title=plan.title, goals=plan.goals)
+                .returning(t.c.id)
+            ).scalar_one()
             if plan.tasks:
-                conn.execute(sa.insert(pt), [{
-                    "plan_id": plan_id, "number": k.number, "section": k.section,
-                    "title": k.title, "text": k.text,
-                    "lead": json.dumps(list(k.lead), ensure_ascii=False),
-                    "cooperating": json.dumps(list(k.cooperating), ensure_ascii=False),
-                    "deadlines": json.dumps(list(k.deadlines), ensure_ascii=False),
-                } for k in plan.tasks])
+                conn.execute(
+                    sa.insert(pt),
+                    [
+                        {
+                            "plan_id": plan_id,
+                            "number": k.number,
+                            "section": k.section,
+                            "title": k.title,
+                            "text": k.text,
+                            "lead": json.dumps(list(k.lead), ensure_ascii=False),
+                            "cooperating": json.dumps(list(k.cooperating), ensure_ascii=False),
+                            "deadlines": json.dumps(list(k.deadlines), ensure_ascii=False),
+                        }
+                        for k in plan.tasks
+                    ],
+                )
         return int(plan_id)
 
     def write_assessment(self, result: Assessment, source_file: str = "") -> int:
@@ -248,59 +282,72 @@ class Store:
             ids = dict(conn.execute(sa.select(mp.c.code, mp.c.id)).all())
             missing = sorted(set(samples["point"]) - set(ids))
             if missing:
-                raise StoreError("以下点位编码不在点位表中，请先登记点位：" + "、".join(missing[:20]))
+                raise StoreError(
+                    "以下点位编码不在点位表中，请先登记点位：" + "、".join(missing[:20])
+                )
             s = samples.assign(
                 point_id=samples["point"].map(ids),
                 sample_date=pd.to_datetime(samples["date"]).dt.date,
             )
             pairs = list(zip(s["point_id"], s["sample_date"], strict=True))
             for i in range(0, len(pairs), 500):
-                chunk = pairs[i:i + 500]
-                conn.execute(sa.delete(st).where(sa.tuple_(st.c.point_id, st.c.sample_date)
-                                                 .in_(chunk)))
-            rows = pd.DataFrame({
-                "point_id": s["point_id"],
-                "sample_date": s["sample_date"],
-                "period": s.get("period", pd.Series("", index=s.index)).fillna(""),
-                "lab": s.get("lab", pd.Series("", index=s.index)).fillna(""),
-                "water_level_m": s.get("water_level", pd.Series(float("nan"), index=s.index)),
-                "quality_class": s["class"],
-                "limiting": s["limiting_codes"],
-                "n_graded": s["n_graded"],
-                "standard": std.code,
-                "source_file": source_file,
-                "graded_at": now,
-            })
+                chunk = pairs[i : i + 500]
+                conn.execute(
+                    sa.delete(st).where(sa.tuple_(st.c.point_id, st.c.sample_date).in_(chunk))
+                )
+            rows = pd.DataFrame(
+                {
+                    "point_id": s["point_id"],
+                    "sample_date": s["sample_date"],
+                    "period": s.get("period", pd.Series("", index=s.index)).fillna(""),
+                    "lab": s.get("lab", pd.Series("", index=s.index)).fillna(""),
+                    "water_level_m": s.get("water_level", pd.Series(float("nan"), index=s.index)),
+                    "quality_class": s["class"],
+                    "limiting": s["limiting_codes"],
+                    "n_graded": s["n_graded"],
+                    "standard": std.code,
+                    "source_file": source_file,
+                    "graded_at": now,
+                }
+            )
             recs = _records(rows)
             for i in range(0, len(recs), CHUNK):
-                conn.execute(sa.insert(st), recs[i:i + CHUNK])
+                conn.execute(sa.insert(st), recs[i : i + CHUNK])
             point_ids = sorted({int(p) for p in s["point_id"]})
-            sid = pd.DataFrame(conn.execute(
-                sa.select(st.c.id, st.c.point_id, st.c.sample_date)
-                .where(st.c.point_id.in_(point_ids))).all(),
-                columns=["sample_id", "point_id", "sample_date"])
-            d = detail.assign(point_id=detail["point"].map(ids),
-                              sample_date=pd.to_datetime(detail["date"]).dt.date)
+            sid = pd.DataFrame(
+                conn.execute(
+                    sa.select(st.c.id, st.c.point_id, st.c.sample_date).where(
+                        st.c.point_id.in_(point_ids)
+                    )
+                ).all(),
+                columns=["sample_id", "point_id", "sample_date"],
+            )
+            d = detail.assign(
+                point_id=detail["point"].map(ids),
+                sample_date=pd.to_datetime(detail["date"]).dt.date,
+            )
             d = d.merge(sid, on=["point_id", "sample_date"], how="left")
             known = d["indicator"] >= 0
             code_arr = pd.Series([*codes, ""]).iloc[d["indicator"].where(known, len(codes))]
             unit_arr = pd.Series([*units, ""]).iloc[d["indicator"].where(known, len(codes))]
-            mrows = pd.DataFrame({
-                "sample_id": d["sample_id"].to_numpy(),
-                "indicator_code": code_arr.to_numpy(),
-                "reported_name": d["indicator_raw"].to_numpy(),
-                "value": d["value"].to_numpy(),
-                "unit": unit_arr.to_numpy(),
-                "qualifier": d["qualifier"].to_numpy(),
-                "censored": d["censored"].to_numpy(),
-                "quality_class": d["class"].to_numpy(),
-                "exceedance": d["exceedance"].to_numpy(),
-                "raw_value": d["raw_value"].astype("str").str.slice(0, 64).to_numpy(),
-                "raw_unit": d["raw_unit"].astype("str").str.slice(0, 32).to_numpy(),
-            })
+            mrows = pd.DataFrame(
+                {
+                    "sample_id": d["sample_id"].to_numpy(),
+                    "indicator_code": code_arr.to_numpy(),
+                    "reported_name": d["indicator_raw"].to_numpy(),
+                    "value": d["value"].to_numpy(),
+                    "unit": unit_arr.to_numpy(),
+                    "qualifier": d["qualifier"].to_numpy(),
+                    "censored": d["censored"].to_numpy(),
+                    "quality_class": d["class"].to_numpy(),
+                    "exceedance": d["exceedance"].to_numpy(),
+                    "raw_value": d["raw_value"].astype("str").str.slice(0, 64).to_numpy(),
+                    "raw_unit": d["raw_unit"].astype("str").str.slice(0, 32).to_numpy(),
+                }
+            )
             mrecs = _records(mrows)
             for i in range(0, len(mrecs), CHUNK):
-                conn.execute(sa.insert(ms), mrecs[i:i + CHUNK])
+                conn.execute(sa.insert(ms), mrecs[i : i + CHUNK])
         return len(samples)
 
     # -- reads --------------------------------------------------------------------------------
@@ -311,32 +358,48 @@ class Store:
             return pd.DataFrame(result.all(), columns=list(result.keys()))
 
     def points(self) -> pd.DataFrame:
-        return self._frame(sa.select(schema.monitoring_point).order_by(
-            schema.monitoring_point.c.code))
+        return self._frame(
+            sa.select(schema.monitoring_point).order_by(schema.monitoring_point.c.code)
+        )
 
     def wells(self) -> pd.DataFrame:
         w = schema.abandoned_well
         return self._frame(sa.select(w).where(w.c.deleted == sa.false()).order_by(w.c.code))
 
     def drinking_sources(self) -> pd.DataFrame:
-        return self._frame(sa.select(schema.drinking_source).order_by(schema.drinking_source.c.code))
+        return self._frame(
+            sa.select(schema.drinking_source).order_by(schema.drinking_source.c.code)
+        )
 
     def zones(self) -> pd.DataFrame:
         return self._frame(sa.select(schema.zone).order_by(schema.zone.c.code))
 
     def pollution_sources(self) -> pd.DataFrame:
-        return self._frame(sa.select(schema.pollution_source).order_by(
-            schema.pollution_source.c.code))
+        return self._frame(
+            sa.select(schema.pollution_source).order_by(schema.pollution_source.c.code)
+        )
 
     def boundaries(self) -> pd.DataFrame:
         return self._frame(sa.select(schema.boundary).order_by(schema.boundary.c.code))
 
     def plan_tasks(self, year: int | None = None) -> pd.DataFrame:
         t, pt = schema.action_plan, schema.plan_task
-        q = (sa.select(t.c.year, t.c.region, t.c.title.label("plan_title"), pt.c.number,
-                       pt.c.section, pt.c.title, pt.c.text, pt.c.lead, pt.c.cooperating,
-                       pt.c.deadlines)
-             .join(pt, pt.c.plan_id == t.c.id).order_by(t.c.year, pt.c.number))
+        q = (
+            sa.select(
+                t.c.year,
+                t.c.region,
+                t.c.title.label("plan_title"),
+                pt.c.number,
+                pt.c.section,
+                pt.c.title,
+                pt.c.text,
+                pt.c.lead,
+                pt.c.cooperating,
+                pt.c.deadlines,
+            )
+            .join(pt, pt.c.plan_id == t.c.id)
+            .order_by(t.c.year, pt.c.number)
+        )
         if year is not None:
             q = q.where(t.c.year == year)
         return self._frame(q)
@@ -344,13 +407,25 @@ class Store:
     def samples(self, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
         """Graded samples joined with their point's attributes (one row per sample)."""
         st, mp = schema.sample, schema.monitoring_point
-        q = (sa.select(
-            mp.c.code.label("point"), mp.c.name.label("point_name"), mp.c.category,
-            mp.c.township, mp.c.aquifer, mp.c.target_class, mp.c.frequency,
-            st.c.sample_date.label("date"), st.c.period, st.c.quality_class,
-            st.c.limiting, st.c.n_graded, st.c.water_level_m)
+        q = (
+            sa.select(
+                mp.c.code.label("point"),
+                mp.c.name.label("point_name"),
+                mp.c.category,
+                mp.c.township,
+                mp.c.aquifer,
+                mp.c.target_class,
+                mp.c.frequency,
+                st.c.sample_date.label("date"),
+                st.c.period,
+                st.c.quality_class,
+                st.c.limiting,
+                st.c.n_graded,
+                st.c.water_level_m,
+            )
             .join(mp, mp.c.id == st.c.point_id)
-            .order_by(mp.c.code, st.c.sample_date))
+            .order_by(mp.c.code, st.c.sample_date)
+        )
         if year_from is not None:
             q = q.where(st.c.sample_date >= dt.date(year_from, 1, 1))
         if year_to is not None:
@@ -360,12 +435,26 @@ class Store:
     def measurements(self, point: str | None = None) -> pd.DataFrame:
         """Stored measurements with their sample's point and date."""
         st, mp, ms = schema.sample, schema.monitoring_point, schema.measurement
-        q = (sa.select(mp.c.code.label("point"), st.c.sample_date.label("date"), st.c.period,
-                       ms.c.indicator_code, ms.c.reported_name, ms.c.value, ms.c.unit,
-                       ms.c.qualifier, ms.c.censored, ms.c.quality_class, ms.c.exceedance,
-                       ms.c.raw_value, ms.c.raw_unit)
-             .join(st, st.c.id == ms.c.sample_id).join(mp, mp.c.id == st.c.point_id)
-             .order_by(mp.c.code, st.c.sample_date, ms.c.id))
+        q = (
+            sa.select(
+                mp.c.code.label("point"),
+                st.c.sample_date.label("date"),
+                st.c.period,
+                ms.c.indicator_code,
+                ms.c.reported_name,
+                ms.c.value,
+                ms.c.unit,
+                ms.c.qualifier,
+                ms.c.censored,
+                ms.c.quality_class,
+                ms.c.exceedance,
+                ms.c.raw_value,
+                ms.c.raw_unit,
+            )
+            .join(st, st.c.id == ms.c.sample_id)
+            .join(mp, mp.c.id == st.c.point_id)
+            .order_by(mp.c.code, st.c.sample_date, ms.c.id)
+        )
         if point is not None:
             q = q.where(mp.c.code == point)
         return self._frame(q)
@@ -373,5 +462,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Row count of every table."""
         with self.engine.connect() as conn:
-            return {t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t))
-                                .scalar_one()) for t in schema.metadata.sorted_tables}
+            return {
+                t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
+                for t in schema.metadata.sorted_tables
+            }

@@ -32,13 +32,15 @@ metadata = MetaData(
 )
 
 meta = Table(
-    "meta", metadata,
+    "meta",
+    metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
 
 boundary = Table(
-    "boundary", metadata,
+    "boundary",
+    metadata,
     Column("code", String(32), primary_key=True),
     Column("name", String(64), nullable=False),
     Column("level", String(16), nullable=False),  # 县 / 乡镇
@@ -48,7 +50,8 @@ boundary = Table(
 )
 
 monitoring_point = Table(
-    "monitoring_point", metadata,
+    "monitoring_point",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", String(128), nullable=False, server_default=""),
@@ -71,10 +74,12 @@ monitoring_point = Table(
 )
 
 sample = Table(
-    "sample", metadata,
+    "sample",
+    metadata,
     Column("id", Integer, primary_key=True),
-    Column("point_id", Integer, ForeignKey("monitoring_point.id", ondelete="CASCADE"),
-           nullable=False),
+    Column(
+        "point_id", Integer, ForeignKey("monitoring_point.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("sample_date", Date, nullable=False),
     Column("period", String(16), nullable=False, server_default=""),
     Column("lab", String(128), nullable=False, server_default=""),
@@ -90,7 +95,8 @@ sample = Table(
 Index("ix_sample_date", sample.c.sample_date)
 
 measurement = Table(
-    "measurement", metadata,
+    "measurement",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("sample_id", Integer, ForeignKey("sample.id", ondelete="CASCADE"), nullable=False),
     Column("indicator_code", String(16), nullable=False),  # code in the standard; '' = not graded
@@ -108,7 +114,8 @@ Index("ix_measurement_sample_id", measurement.c.sample_id)
 Index("ix_measurement_indicator_code", measurement.c.indicator_code)
 
 abandoned_well = Table(
-    "abandoned_well", metadata,
+    "abandoned_well",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("category", String(16), nullable=False),
@@ -138,7 +145,8 @@ abandoned_well = Table(
 Index("ix_abandoned_well_status", abandoned_well.c.status)
 
 drinking_source = Table(
-    "drinking_source", metadata,
+    "drinking_source",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", String(128), nullable=False),
@@ -156,7 +164,8 @@ drinking_source = Table(
 )
 
 zone = Table(
-    "zone", metadata,
+    "zone",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", String(128), nullable=False),
@@ -170,7 +179,8 @@ zone = Table(
 )
 
 pollution_source = Table(
-    "pollution_source", metadata,
+    "pollution_source",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", String(128), nullable=False),
@@ -187,7 +197,8 @@ pollution_source = Table(
 )
 
 action_plan = Table(
-    "action_plan", metadata,
+    "action_plan",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("year", Integer, nullable=False),
     Column("region", String(64), nullable=False),
@@ -197,7 +208,8 @@ action_plan = Table(
 )
 
 plan_task = Table(
-    "plan_task", metadata,
+    "plan_task",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("plan_id", Integer, ForeignKey("action_plan.id", ondelete="CASCADE"), nullable=False),
     Column("number", Integer, nullable=False),

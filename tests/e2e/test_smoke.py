@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Page, Request, expect
 
 from gwui.pages import PAGES
 
@@ -30,13 +30,17 @@ def _is_local(url: str) -> bool:
 
 
 def wait_for_app_run(page: Page) -> None:
-    """Wait until the script has connected, run and finished (streamlit's own e2e helper)."""
+    """Wait until the script has connected, run and finished, and the page has drawn."""
+    # The first two waits are streamlit's own e2e helper (e2e_playwright/conftest.py).
     page.wait_for_selector(
         "[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=LOAD_TIMEOUT_MS
     )
     page.wait_for_selector(
         "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=LOAD_TIMEOUT_MS
     )
+    # Lazily loaded elements (st.dataframe, charts) show a placeholder until their code arrives;
+    # on a cold server that outlasts the script run and would leave blank boxes in screenshots.
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=LOAD_TIMEOUT_MS)
     page.wait_for_load_state("networkidle", timeout=LOAD_TIMEOUT_MS)
 
 

@@ -38,7 +38,7 @@ def test_grade_long_chinese_headers(tmp_path: Path) -> None:
     assert main(["grade", str(src), "-o", str(out), "--detail", str(detail)]) == 0
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
     rows = read(out)
-    assert [list(r) for r in rows][0] == ["point", "date", "class", "limiting"]
+    assert list(rows[0]) == ["point", "date", "class", "limiting"]
     got = {r["point"]: (r["date"], r["class"], r["limiting"]) for r in rows}
     assert got == {
         "JX-01": ("2023-06-15", "IV", "硝酸盐（以N计）"),
@@ -53,14 +53,20 @@ def test_grade_long_chinese_headers(tmp_path: Path) -> None:
     assert float(cr["value"]) == pytest.approx(0.004)
 
 
-def test_unreadable_rows_exit_2_with_report(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_rows_exit_2_with_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = tmp_path / "bad.csv"
     src.write_text(LONG + "JX-04,2023-06-18,砷,坏,mg/L\n", encoding="utf-8")
     out, report = tmp_path / "out.csv", tmp_path / "report.csv"
     assert main(["grade", str(src), "-o", str(out), "--report", str(report)]) == 2
     (bad,) = read(report)
-    assert (bad["file"], bad["row"], bad["column"], bad["value"]) == ("bad.csv", "13", "监测值", "坏")
+    assert (bad["file"], bad["row"], bad["column"], bad["value"]) == (
+        "bad.csv",
+        "13",
+        "监测值",
+        "坏",
+    )
     assert "第 13 行" in capsys.readouterr().err
     assert len(read(out)) == 3  # the good samples are still graded
 
@@ -69,7 +75,11 @@ def test_module_entry_point(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text(LONG, encoding="utf-8-sig")
     out = tmp_path / "out.csv"
-    done = subprocess.run([sys.executable, "-m", "gwlib", "grade", str(src), "-o", str(out)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "gwlib", "grade", str(src), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert len(read(out)) == 3

@@ -23,23 +23,26 @@ def grade(pairs: list[tuple[str, str]], policy: NonDetectPolicy = NonDetectPolic
     return grade_values(STD, idx, p["number"].to_numpy(), p["token"].to_numpy(), policy)
 
 
-@pytest.mark.parametrize(("name", "raw", "expected", "censored"), [
-    ("砷", "0.0003L", 1, True),  # DL within Ⅰ
-    ("铅", "0.01L", 3, True),  # DL equals the Ⅲ limit
-    ("铅", "<0.02", 4, True),  # DL above Ⅲ: cannot claim better than Ⅳ
-    ("汞", "ND", 1, True),  # no stated limit: Ⅰ, marked
-    ("汞", "未检出", 1, True),
-    ("阴离子表面活性剂", "0.05L", 1, True),  # Ⅰ = 不得检出: not detected is Ⅰ
-    ("阴离子表面活性剂", "0.01", 2, False),  # any detected value is at least Ⅱ
-    ("阴离子表面活性剂", "0.3", 3, False),  # Ⅲ = Ⅳ = 0.3: never Ⅳ
-    ("阴离子表面活性剂", "0.31", 5, False),
-    ("嗅和味", "无", 1, False),
-    ("嗅和味", "有", 5, False),
-    ("肉眼可见物", "无", 1, False),
-    ("肉眼可见物", "有", 5, False),
-    ("嗅和味", "未检出", 1, True),
-    ("菌落总数", ">1600", 5, False),  # above the method's range: at least 1600
-])
+@pytest.mark.parametrize(
+    ("name", "raw", "expected", "censored"),
+    [
+        ("砷", "0.0003L", 1, True),  # DL within Ⅰ
+        ("铅", "0.01L", 3, True),  # DL equals the Ⅲ limit
+        ("铅", "<0.02", 4, True),  # DL above Ⅲ: cannot claim better than Ⅳ
+        ("汞", "ND", 1, True),  # no stated limit: Ⅰ, marked
+        ("汞", "未检出", 1, True),
+        ("阴离子表面活性剂", "0.05L", 1, True),  # Ⅰ = 不得检出: not detected is Ⅰ
+        ("阴离子表面活性剂", "0.01", 2, False),  # any detected value is at least Ⅱ
+        ("阴离子表面活性剂", "0.3", 3, False),  # Ⅲ = Ⅳ = 0.3: never Ⅳ
+        ("阴离子表面活性剂", "0.31", 5, False),
+        ("嗅和味", "无", 1, False),
+        ("嗅和味", "有", 5, False),
+        ("肉眼可见物", "无", 1, False),
+        ("肉眼可见物", "有", 5, False),
+        ("嗅和味", "未检出", 1, True),
+        ("菌落总数", ">1600", 5, False),  # above the method's range: at least 1600
+    ],
+)
 def test_rules(name: str, raw: str, expected: int, censored: bool) -> None:
     cls, cen = grade([(name, raw)])
     assert (int(cls[0]), bool(cen[0])) == (expected, censored)
@@ -59,7 +62,9 @@ def test_blank_and_errors_not_graded() -> None:
 
 
 def test_exceedance_vs_iii_and_target() -> None:
-    idx = np.array([STD.index(n) for n in ("硝酸盐（以N计）", "硝酸盐（以N计）", "pH", "铅", "氟化物")])
+    idx = np.array(
+        [STD.index(n) for n in ("硝酸盐（以N计）", "硝酸盐（以N计）", "pH", "铅", "氟化物")]
+    )
     v = np.array([30.0, 10.0, 9.5, 0.02, 2.0])
     cen = np.array([False, False, False, True, False])
     got = exceedance(STD, idx, v, cen)
@@ -74,25 +79,34 @@ def test_exceedance_vs_iii_and_target() -> None:
 
 def _frame(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
     p = parse_values([r[3] for r in rows])
-    return pd.DataFrame({
-        "point": [r[0] for r in rows], "date": pd.to_datetime([r[1] for r in rows]),
-        "indicator": [STD.index(r[2]) for r in rows], "token": p["token"],
-        "value": p["number"], "indicator_raw": [r[2] for r in rows], "raw_value": p["text"],
-        "raw_unit": "", "row": range(len(rows)),
-    })
+    return pd.DataFrame(
+        {
+            "point": [r[0] for r in rows],
+            "date": pd.to_datetime([r[1] for r in rows]),
+            "indicator": [STD.index(r[2]) for r in rows],
+            "token": p["token"],
+            "value": p["number"],
+            "indicator_raw": [r[2] for r in rows],
+            "raw_value": p["text"],
+            "raw_unit": "",
+            "row": range(len(rows)),
+        }
+    )
 
 
 def test_comprehensive_names_every_indicator_at_the_worst_class() -> None:
     """The standard's example: 氯化物 400 mg/L and 四氯乙烯 350 μg/L make the sample Ⅴ."""
-    frame = _frame([
-        ("A", "2023-06-01", "氯化物", "400"),
-        ("A", "2023-06-01", "四氯乙烯", "350"),
-        ("A", "2023-06-01", "硝酸盐（以N计）", "25"),
-        ("A", "2023-06-01", "pH", "7.1"),
-        ("B", "2023-06-01", "pH", "7.1"),
-        ("B", "2023-06-01", "砷", "0.0003L"),
-        ("C", "2023-06-01", "铅", ""),
-    ])
+    frame = _frame(
+        [
+            ("A", "2023-06-01", "氯化物", "400"),
+            ("A", "2023-06-01", "四氯乙烯", "350"),
+            ("A", "2023-06-01", "硝酸盐（以N计）", "25"),
+            ("A", "2023-06-01", "pH", "7.1"),
+            ("B", "2023-06-01", "pH", "7.1"),
+            ("B", "2023-06-01", "砷", "0.0003L"),
+            ("C", "2023-06-01", "铅", ""),
+        ]
+    )
     s = assess(frame, STD).samples.set_index("point")
     assert s.loc["A", "class"] == 5
     assert s.loc["A", "limiting"] == "氯化物;四氯乙烯"
@@ -104,8 +118,9 @@ numeric = [i for i, ind in enumerate(STD.indicators) if ind.kind == "upper"]
 
 
 @settings(max_examples=300, derandomize=True)
-@given(st.sampled_from(numeric), st.floats(0, 1e4, allow_nan=False),
-       st.floats(0, 1e4, allow_nan=False))
+@given(
+    st.sampled_from(numeric), st.floats(0, 1e4, allow_nan=False), st.floats(0, 1e4, allow_nan=False)
+)
 def test_class_is_monotone_in_value(i: int, a: float, b: float) -> None:
     lo, hi = sorted((a, b))
     c = single_class(STD, np.array([i, i]), np.array([lo, hi]))
@@ -113,13 +128,25 @@ def test_class_is_monotone_in_value(i: int, a: float, b: float) -> None:
 
 
 @settings(max_examples=100, derandomize=True)
-@given(st.lists(st.tuples(st.sampled_from(numeric), st.floats(0, 1e3, allow_nan=False)),
-                min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(numeric), st.floats(0, 1e3, allow_nan=False)),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_comprehensive_is_max_of_singles(items: list[tuple[int, float]]) -> None:
     idx = np.array([i for i, _ in items])
     v = np.array([x for _, x in items])
-    frame = pd.DataFrame({"point": "P", "date": pd.Timestamp("2024-01-01"), "indicator": idx,
-                          "token": np.zeros(len(items), dtype=np.int8), "value": v})
+    frame = pd.DataFrame(
+        {
+            "point": "P",
+            "date": pd.Timestamp("2024-01-01"),
+            "indicator": idx,
+            "token": np.zeros(len(items), dtype=np.int8),
+            "value": v,
+        }
+    )
     res = assess(frame, STD)
     singles = single_class(STD, idx, v)
     assert res.samples["class"].iloc[0] == singles.max()

@@ -21,28 +21,31 @@ def write(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "in.cs
     return p
 
 
-@pytest.mark.parametrize(("raw", "token", "number"), [
-    ("0.35", ValueToken.NUMBER, 0.35),
-    ("１２３．５", ValueToken.NUMBER, 123.5),
-    ("1,234.5", ValueToken.NUMBER, 1234.5),
-    ("1，234", ValueToken.NUMBER, 1234.0),
-    ("1.2E-3", ValueToken.NUMBER, 0.0012),
-    ("0.004L", ValueToken.NON_DETECT, 0.004),
-    ("0.004 L", ValueToken.NON_DETECT, 0.004),
-    ("<0.004", ValueToken.NON_DETECT, 0.004),
-    ("＜0.004", ValueToken.NON_DETECT, 0.004),
-    ("ND", ValueToken.NON_DETECT, None),
-    ("未检出", ValueToken.NON_DETECT, None),
-    ("未检出(0.004)", ValueToken.NON_DETECT, 0.004),
-    (">1600", ValueToken.GREATER, 1600.0),
-    ("无", ValueToken.ABSENT, None),
-    ("有", ValueToken.PRESENT, None),
-    ("", ValueToken.BLANK, None),
-    ("—", ValueToken.BLANK, None),
-    ("/", ValueToken.BLANK, None),
-    ("abc", ValueToken.ERROR, None),
-    ("1.2.3", ValueToken.ERROR, None),
-])
+@pytest.mark.parametrize(
+    ("raw", "token", "number"),
+    [
+        ("0.35", ValueToken.NUMBER, 0.35),
+        ("１２３．５", ValueToken.NUMBER, 123.5),
+        ("1,234.5", ValueToken.NUMBER, 1234.5),
+        ("1，234", ValueToken.NUMBER, 1234.0),
+        ("1.2E-3", ValueToken.NUMBER, 0.0012),
+        ("0.004L", ValueToken.NON_DETECT, 0.004),
+        ("0.004 L", ValueToken.NON_DETECT, 0.004),
+        ("<0.004", ValueToken.NON_DETECT, 0.004),
+        ("＜0.004", ValueToken.NON_DETECT, 0.004),
+        ("ND", ValueToken.NON_DETECT, None),
+        ("未检出", ValueToken.NON_DETECT, None),
+        ("未检出(0.004)", ValueToken.NON_DETECT, 0.004),
+        (">1600", ValueToken.GREATER, 1600.0),
+        ("无", ValueToken.ABSENT, None),
+        ("有", ValueToken.PRESENT, None),
+        ("", ValueToken.BLANK, None),
+        ("—", ValueToken.BLANK, None),
+        ("/", ValueToken.BLANK, None),
+        ("abc", ValueToken.ERROR, None),
+        ("1.2.3", ValueToken.ERROR, None),
+    ],
+)
 def test_value_formats(raw: str, token: ValueToken, number: float | None) -> None:
     p = parse_values([raw])
     assert p["token"].iloc[0] == token
@@ -52,10 +55,18 @@ def test_value_formats(raw: str, token: ValueToken, number: float | None) -> Non
         assert p["number"].iloc[0] == pytest.approx(number)
 
 
-@pytest.mark.parametrize(("unit", "value", "expected"), [
-    ("mg/L", "0.02", 0.02), ("μg/L", "20", 0.02), ("ug/L", "20", 0.02), ("µg/L", "20", 0.02),
-    ("ng/L", "20000", 0.02), ("", "0.02", 0.02), ("MG/L", "0.02", 0.02),
-])
+@pytest.mark.parametrize(
+    ("unit", "value", "expected"),
+    [
+        ("mg/L", "0.02", 0.02),
+        ("μg/L", "20", 0.02),
+        ("ug/L", "20", 0.02),
+        ("µg/L", "20", 0.02),
+        ("ng/L", "20000", 0.02),
+        ("", "0.02", 0.02),
+        ("MG/L", "0.02", 0.02),
+    ],
+)
 def test_units_convert_to_standard(tmp_path: Path, unit: str, value: str, expected: float) -> None:
     p = write(tmp_path, HEADER + f"P1,2023-06-01,铅,{value},{unit}\n")
     b = read_lab_file(p, STD)
@@ -68,14 +79,28 @@ def test_microgram_indicator_from_mg(tmp_path: Path) -> None:
     assert read_lab_file(p, STD).frame["value"].iloc[0] == pytest.approx(12.0)
 
 
-@pytest.mark.parametrize(("alias", "official"), [
-    ("硝酸盐氮", "硝酸盐（以N计）"), ("亚硝酸盐氮", "亚硝酸盐（以N计）"), ("氨氮", "氨氮（以N计）"),
-    ("高锰酸盐指数", "耗氧量（CODMn法，以O2计）"), ("耗氧量", "耗氧量（CODMn法，以O2计）"),
-    ("六价铬", "铬（六价）"), ("挥发酚", "挥发性酚类（以苯酚计）"), ("总硬度", "总硬度（以CaCO3计）"),
-    ("TDS", "溶解性总固体"), ("菌落总数", "菌落总数"), ("总大肠菌群", "总大肠菌群"),
-    ("总硬度(以CaCO3计)", "总硬度（以CaCO3计）"), ("铬(六价)", "铬（六价）"), ("铬（六价）", "铬（六价）"),
-    ("氨氮（以N计）", "氨氮（以N计）"), ("细菌总数", "菌落总数"), ("pH值", "pH"),
-])
+@pytest.mark.parametrize(
+    ("alias", "official"),
+    [
+        ("硝酸盐氮", "硝酸盐（以N计）"),
+        ("亚硝酸盐氮", "亚硝酸盐（以N计）"),
+        ("氨氮", "氨氮（以N计）"),
+        ("高锰酸盐指数", "耗氧量（CODMn法，以O2计）"),
+        ("耗氧量", "耗氧量（CODMn法，以O2计）"),
+        ("六价铬", "铬（六价）"),
+        ("挥发酚", "挥发性酚类（以苯酚计）"),
+        ("总硬度", "总硬度（以CaCO3计）"),
+        ("TDS", "溶解性总固体"),
+        ("菌落总数", "菌落总数"),
+        ("总大肠菌群", "总大肠菌群"),
+        ("总硬度(以CaCO3计)", "总硬度（以CaCO3计）"),
+        ("铬(六价)", "铬（六价）"),
+        ("铬（六价）", "铬（六价）"),
+        ("氨氮（以N计）", "氨氮（以N计）"),
+        ("细菌总数", "菌落总数"),
+        ("pH值", "pH"),
+    ],
+)
 def test_synonyms_and_bracket_widths(alias: str, official: str) -> None:
     assert STD.indicators[STD.index(alias)].name == official
 
@@ -93,8 +118,12 @@ def test_encodings(tmp_path: Path, encoding: str) -> None:
 
 
 def test_title_rows_above_header_keep_row_numbers(tmp_path: Path) -> None:
-    p = write(tmp_path, "绛县2023年地下水监测结果,,,,\n,,,,\n" + HEADER
-              + "P1,2023-06-01,氟化物,1.2,mg/L\nP1,2023-06-01,砷,坏值,mg/L\n")
+    p = write(
+        tmp_path,
+        "绛县2023年地下水监测结果,,,,\n,,,,\n"
+        + HEADER
+        + "P1,2023-06-01,氟化物,1.2,mg/L\nP1,2023-06-01,砷,坏值,mg/L\n",
+    )
     b = read_lab_file(p, STD)
     (issue,) = b.errors
     assert (issue.file, issue.row, issue.column, issue.value) == ("in.csv", 5, "监测值", "坏值")
@@ -122,9 +151,11 @@ def test_every_bad_row_reported_none_dropped(tmp_path: Path) -> None:
 
 
 def test_wide_layout_with_units_in_headers(tmp_path: Path) -> None:
-    text = ("点位编码,点位名称,采样日期,pH,总硬度（mg/L）,砷(μg/L),铬（六价）(mg/L),硝酸盐氮(mg/L),嗅和味\n"
-            "P1,一号井,2023-06-01,7.4,480,0.3L,0.004L,25,无\n"
-            "P2,二号井,2023-06-02,7.0,120,,0.004L,1.0,无\n")
+    text = (
+        "点位编码,点位名称,采样日期,pH,总硬度（mg/L）,砷(μg/L),铬（六价）(mg/L),硝酸盐氮(mg/L),嗅和味\n"
+        "P1,一号井,2023-06-01,7.4,480,0.3L,0.004L,25,无\n"
+        "P2,二号井,2023-06-02,7.0,120,,0.004L,1.0,无\n"
+    )
     b = read_lab_file(write(tmp_path, text), STD)
     assert not b.issues
     f = b.frame.set_index(["point", "indicator_raw"])
@@ -158,10 +189,16 @@ def test_missing_required_columns(tmp_path: Path) -> None:
     assert b.errors and "点位编码" in b.errors[0].reason
 
 
-@pytest.mark.parametrize(("header", "name", "unit"), [
-    ("总硬度(mg/L)", "总硬度", "mg/L"), ("砷（μg/L）", "砷", "μg/L"), ("铬（六价）", "铬(六价)", ""),
-    ("耗氧量（CODMn法，以O2计）(mg/L)", "耗氧量(CODMn法,以O2计)", "mg/L"), ("pH", "pH", ""),
-    ("浑浊度 NTU", "浑浊度", "NTU"),
-])
+@pytest.mark.parametrize(
+    ("header", "name", "unit"),
+    [
+        ("总硬度(mg/L)", "总硬度", "mg/L"),
+        ("砷（μg/L）", "砷", "μg/L"),
+        ("铬（六价）", "铬(六价)", ""),
+        ("耗氧量（CODMn法，以O2计）(mg/L)", "耗氧量(CODMn法,以O2计)", "mg/L"),
+        ("pH", "pH", ""),
+        ("浑浊度 NTU", "浑浊度", "NTU"),
+    ],
+)
 def test_split_header_unit(header: str, name: str, unit: str) -> None:
     assert split_header_unit(header) == (name, unit)

@@ -75,8 +75,9 @@ def test_every_numeric_indicator_is_covered() -> None:
     assert len(covered) == 93 - 3  # all but 嗅和味, 肉眼可见物, pH
 
 
-@pytest.mark.parametrize(("name", "value", "expected"), CASES,
-                         ids=[f"{n}={v:g}" for n, v, _ in CASES])
+@pytest.mark.parametrize(
+    ("name", "value", "expected"), CASES, ids=[f"{n}={v:g}" for n, v, _ in CASES]
+)
 def test_class_at_and_above_each_limit(name: str, value: float, expected: int) -> None:
     idx = np.array([STD.index(name)])
     assert single_class(STD, idx, np.array([value]))[0] == expected
@@ -88,10 +89,23 @@ def test_tie_rule_volatile_phenols_example() -> None:
     assert single_class(STD, idx, np.array([0.001]))[0] == 1
 
 
-@pytest.mark.parametrize(("ph", "expected"), [
-    (7.0, 1), (6.5, 1), (8.5, 1), (6.49, 4), (8.51, 4), (5.5, 4), (9.0, 4), (6.0, 4),
-    (5.49, 5), (9.01, 5), (3.0, 5), (12.0, 5),
-])
+@pytest.mark.parametrize(
+    ("ph", "expected"),
+    [
+        (7.0, 1),
+        (6.5, 1),
+        (8.5, 1),
+        (6.49, 4),
+        (8.51, 4),
+        (5.5, 4),
+        (9.0, 4),
+        (6.0, 4),
+        (5.49, 5),
+        (9.01, 5),
+        (3.0, 5),
+        (12.0, 5),
+    ],
+)
 def test_ph_two_sided(ph: float, expected: int) -> None:
     idx = np.array([STD.index("pH")])
     assert single_class(STD, idx, np.array([ph]))[0] == expected

@@ -63,11 +63,21 @@ def _close_stores(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def point(code: str) -> MonitoringPoint:
-    return MonitoringPoint.from_row({
-        "code": code, "name": f"{code} 井", "category": "国考", "township": "古绛镇",
-        "lon": 111.57, "lat": 35.49, "aquifer": "孔隙", "burial": "潜水", "target_class": "Ⅲ",
-        "frequency": "丰枯各1次", "depth_m": 80,
-    })
+    return MonitoringPoint.from_row(
+        {
+            "code": code,
+            "name": f"{code} 井",
+            "category": "国考",
+            "township": "古绛镇",
+            "lon": 111.57,
+            "lat": 35.49,
+            "aquifer": "孔隙",
+            "burial": "潜水",
+            "target_class": "Ⅲ",
+            "frequency": "丰枯各1次",
+            "depth_m": 80,
+        }
+    )
 
 
 def test_migration_from_empty_matches_schema(url: str) -> None:
@@ -123,29 +133,68 @@ def test_unknown_point_writes_nothing(url: str, tmp_path: Path) -> None:
 
 def test_ledgers_round_trip(url: str) -> None:
     store = Store.open(url)
-    well = AbandonedWell.from_row({
-        "code": "W-001", "category": "取水井", "subtype": "农田灌溉井", "township": "横水镇",
-        "village": "东村", "lon": 111.5, "lat": 35.5, "status": "方案编制", "owner": "不详",
-        "owner_known": False, "plan_type": "封填", "responsible_party": "绛县水务局",
-        "planned_completion": "2024-06-30", "depth_m": 120,
-    })
+    well = AbandonedWell.from_row(
+        {
+            "code": "W-001",
+            "category": "取水井",
+            "subtype": "农田灌溉井",
+            "township": "横水镇",
+            "village": "东村",
+            "lon": 111.5,
+            "lat": 35.5,
+            "status": "方案编制",
+            "owner": "不详",
+            "owner_known": False,
+            "plan_type": "封填",
+            "responsible_party": "绛县水务局",
+            "planned_completion": "2024-06-30",
+            "depth_m": 120,
+        }
+    )
     store.upsert_wells([well])
     w = store.wells().iloc[0]
     assert (w["code"], w["status"], w["plan_type"], bool(w["owner_known"])) == (
-        "W-001", "方案编制", "封填", False)
+        "W-001",
+        "方案编制",
+        "封填",
+        False,
+    )
     assert w["planned_completion"] == dt.date(2024, 6, 30)
     src = DrinkingSource("S1", "县城水源地", "城镇级", "孔隙", "古绛镇", 111.56, 35.49, 50000, 8000)  # type: ignore[arg-type]
     store.upsert_sources([src])
-    zone = Zone("Z1", "县城水源地一级保护区", "一级保护区",  # type: ignore[arg-type]
-                {"type": "Polygon", "coordinates": [[[111.5, 35.4], [111.6, 35.4], [111.6, 35.5],
-                                                     [111.5, 35.4]]]}, source_code="S1")
+    zone = Zone(
+        "Z1",
+        "县城水源地一级保护区",
+        "一级保护区",  # type: ignore[arg-type]
+        {
+            "type": "Polygon",
+            "coordinates": [[[111.5, 35.4], [111.6, 35.4], [111.6, 35.5], [111.5, 35.4]]],
+        },
+        source_code="S1",
+    )
     store.upsert_zones([zone])
     assert store.zones().iloc[0]["kind"] == "一级保护区"
-    store.upsert_pollution_sources([PollutionSource("PS1", "某加油站", "加油站", "古绛镇", 111.55,  # type: ignore[arg-type]
-                                                    35.48)])
+    store.upsert_pollution_sources(
+        [
+            PollutionSource(
+                "PS1",
+                "某加油站",
+                "加油站",
+                "古绛镇",
+                111.55,  # type: ignore[arg-type]
+                35.48,
+            )
+        ]
+    )
     assert store.pollution_sources().iloc[0]["category"] == "加油站"
-    plan = ActionPlan(2023, "绛县", "地下水行动计划", tasks=(
-        PlanTask(1, "（一）", "调查评估", "全文", ("甲局",), ("乙局", "丙局"), ("2023-12-31",)),))
+    plan = ActionPlan(
+        2023,
+        "绛县",
+        "地下水行动计划",
+        tasks=(
+            PlanTask(1, "（一）", "调查评估", "全文", ("甲局",), ("乙局", "丙局"), ("2023-12-31",)),
+        ),
+    )
     store.save_plan(plan)
     store.save_plan(plan)  # replaced, not duplicated
     t = store.plan_tasks(2023)
