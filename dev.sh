@@ -7,6 +7,7 @@
 #                                      ruff, mypy (strict, gwlib) and pytest (all of tests/)
 #
 # Environment:
+#   GWLIB_ADDRESS    address the app listens on (default 127.0.0.1; 0.0.0.0 for the intranet)
 #   GWLIB_DATA_DIR   default $HOME/.local/share/gwlib
 #   GWLIB_DB_URL     default sqlite:///$GWLIB_DATA_DIR/gwlib.sqlite
 set -euo pipefail
@@ -127,8 +128,11 @@ cmd_run() {
     ensure_requirements requirements.txt
     export_db_env
     ensure_demo_db
-    step "streamlit run app.py $*"
-    exec "$VENV/bin/streamlit" run app.py "$@"
+    # Bind to this machine only by default (no outbound address lookup at start-up either);
+    # GWLIB_ADDRESS=0.0.0.0 ./dev.sh run shares the app with colleagues on the intranet.
+    local address=${GWLIB_ADDRESS:-127.0.0.1}
+    step "streamlit run app.py --server.address $address $*"
+    exec "$VENV/bin/streamlit" run app.py --server.address "$address" "$@"
 }
 
 cmd_test() {
