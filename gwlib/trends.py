@@ -1,0 +1,286 @@
+"""Trend tests for many series at once: Mann–Kendall, Sen's slope, seasonal Kendall, MAROS-style
+categories.
+
+Every series is one point × indicator ordered by date. All series are tested together: they are
+packed into NaN-padded matrices (grouped by length so padding stays small) and every statistic is
+a NumPy expression over all pairs ``i < j`` of all series in a chunk — no Python loop per series.
+
+Statistics (equal to ``pymannkendall.original_test`` on the same values; tested against it):
+
+* ``s`` = Σ sign(x_j − x_i) over pairs i < j;
+* ``var_s`` = [n(n−1)(2n+5) − Σ t(t−1)(2t+5)] / 18, t = sizes of groups of tied values;
+* ``z`` = (s − 1)/√var_s if s > 0, (s + 1)/√var_s if s < 0, else 0 (continuity correction);
+* ``p`` two-sided normal p-value; ``tau`` = s / (n(n−1)/2).
+
+Non-detects are never replaced by half the detection limit. In each series, every non-detect and
+every detected value below the series' highest detection limit is set to one common value below
+that limit: they tie with each other and rank below every other value, and S, Var(S), z, p and τ
+are Mann–Kendall's on that re-censored series.
+
+``slope`` is Sen's slope per year on the real time axis: the median of (x_j − x_i)/(t_j − t_i)
+with t in years. With non-detects present it is computed from pairs of detected values only, and
+left empty when fewer than half of the values are detected.
+
+Categories (MAROS decision matrix, ``shared/reference/peers.md`` §1.2) with confidence
+CF = 1 − p (two-sided p, so CF > 95 % is significance at α = 0.05) and COV = sample standard
+deviation / mean of the values as reported (non-detects at their detection limit):
+上升 (CF > 95 %, S > 0), 可能上升 (90–95 %, S > 0), 无趋势 (< 90 %, S > 0, or S ≤ 0 and COV ≥ 1),
+稳定 (S ≤ 0, CF < 90 %, COV < 1), 可能下降 (90–95 %, S < 0), 下降 (> 95 %, S < 0),
+数据不足 (fewer than 4 values).
+
+The seasonal Kendall test (Hirsch–Slack) sums S and Var(S) over seasons (水期); its slope is the
+median of within-season pairwise slopes per year.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy.stats import norm
+
+FloatArray = npt.NDArray[np.float64]
+MIN_VALUES = 4
+PAIR_BUDGET = 4_000_000  # pair-matrix elements per chunk (~32 MB per float64 temporary)
+DAYS_PER_YEAR = 365.25
+TREND_COLUMNS = ["n", "n_nd", "s", "var_s", "z", "p", "tau", "slope", "cov", "category"]
+
+
+class TrendCategory(StrEnum):
+    INCREASING = "上升"
+    PROB_INCREASING = "可能上升"
+    STABLE = "稳定"
+    NO_TREND = "无趋势"
+    PROB_DECREASING = "可能下降"
+    DECREASING = "下降"
+    INSUFFICIENT = "数据不足"
+
+
+def _z_p(s: FloatArray, var_s: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Normal score with continuity correction, and its two-sided p-value."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sd = np.sqrt(var_s)
+        z = np.where(s > 0, (s - 1) / sd, np.where(s < 0, (s + 1) / sd, 0.0))
+    z = np.where(var_s > 0, z, 0.0)
+    return z, 2 * norm.sf(np.abs(z))
+
+
+def _f(k: FloatArray) -> FloatArray:
+    return k * (k - 1) * (2 * k + 5)
+
+
+def _group_counts(new_group: npt.NDArray[np.bool_], valid: npt.NDArray[np.bool_]) -> FloatArray:
+    """Sizes of runs (rows × run slots) given where each sorted run starts."""
+    m, n = valid.shape
+    gid = np.cumsum(new_group, axis=1) - 1 + (np.arange(m) * n)[:, None]
+    return np.bincount(gid[valid], minlength=m * n).reshape(m, n).astype(np.float64)
+
+
+def _chunk_stats(
+    x: FloatArray,
+    t: FloatArray,
+    raw: FloatArray,
+    detected: npt.NDArray[np.bool_],
+    season: npt.NDArray[np.int64],
+) -> dict[str, FloatArray]:
+    """Statistics for padded series (rows): ``x`` re-censored values, ``t`` years, ``raw``
+    reported values, ``season`` codes (one code for a non-seasonal test; padding holds NaN)."""
+    valid = ~np.isnan(x)
+    n_cols = x.shape[1]
+    i, j = np.triu_indices(n_cols, 1)
+    d = x[:, j] - x[:, i]
+    same_season = season[:, j] == season[:, i]
+    counted = ~np.isnan(d) & same_season
+    s = np.where(counted, np.sign(d), 0.0).sum(axis=1)
+    # Var(S): Σ over seasons f(n_g) − Σ over tie groups (within a season) f(t), all / 18.
+    pad_season = np.where(valid, season, np.iinfo(np.int64).max)
+    order = np.lexsort((x, pad_season), axis=1)
+    xs = np.take_along_axis(x, order, axis=1)
+    ss = np.take_along_axis(pad_season, order, axis=1)
+    vs = np.take_along_axis(valid, order, axis=1)
+    first = np.ones_like(vs)
+    first[:, 1:] = ss[:, 1:] != ss[:, :-1]
+    per_season = _group_counts(first, vs)
+    tie_start = first.copy()
+    tie_start[:, 1:] |= xs[:, 1:] != xs[:, :-1]
+    ties = _group_counts(tie_start, vs)
+    var_s = (_f(per_season).sum(axis=1) - _f(ties).sum(axis=1)) / 18.0
+    pairs_total = (per_season * (per_season - 1) / 2).sum(axis=1)
+    # Sen's slope per year from pairs of detected values (within a season when seasonal).
+    dt = t[:, j] - t[:, i]
+    both = detected[:, j] & detected[:, i] & (dt != 0) & same_season
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slopes = np.where(both, (raw[:, j] - raw[:, i]) / dt, np.nan)
+        mean = np.nanmean(raw, axis=1)
+        sd = np.nanstd(raw, axis=1, ddof=1)
+        cov = np.where(mean != 0, sd / mean, np.nan)
+    return {"s": s, "var_s": var_s, "pairs": pairs_total, "slope": _nanmedian(slopes), "cov": cov}
+
+
+def _nanmedian(a: FloatArray) -> FloatArray:
+    out = np.full(a.shape[0], np.nan)
+    has = ~np.isnan(a).all(axis=1)
+    if has.any():
+        out[has] = np.nanmedian(a[has], axis=1)
+    return out
+
+
+G = TypeVar("G", bound=np.generic)
+
+
+def _pack(
+    starts: npt.NDArray[np.int64],
+    lengths: npt.NDArray[np.int64],
+    width: int,
+    flat: npt.NDArray[G],
+    fill: object,
+) -> npt.NDArray[G]:
+    """Padded matrix whose row r is ``flat[starts[r]:starts[r] + lengths[r]]``."""
+    out = np.full((len(lengths), width), fill, dtype=flat.dtype)
+    cols = np.arange(width)
+    mask = cols[None, :] < lengths[:, None]
+    out[mask] = flat[(starts[:, None] + cols[None, :])[mask]]
+    return out
+
+
+def _recensor(
+    values: FloatArray,
+    censored: npt.NDArray[np.bool_],
+    series: npt.NDArray[np.int64],
+    n_series: int,
+) -> FloatArray:
+    """Non-detects and detects below the series' highest detection limit → one value below it."""
+    highest = np.full(n_series, -np.inf)
+    if censored.any():
+        np.maximum.at(highest, series[censored], values[censored])
+    h = highest[series]
+    low = censored | (values < h)
+    return np.where(low & np.isfinite(h), h - (np.abs(h) + 1.0), values)
+
+
+def mann_kendall(
+    frame: pd.DataFrame,
+    keys: list[str],
+    *,
+    value: str = "value",
+    date: str = "date",
+    censored: str | None = "censored",
+    season: str | None = None,
+) -> pd.DataFrame:
+    """Trend statistics for every series in a long frame (one row per observation).
+
+    Returns one row per series (``keys``, in sorted order) with columns :data:`TREND_COLUMNS`.
+    With ``season`` (e.g. ``"period"``) the test is the seasonal Kendall over those seasons.
+    Missing values (NaN) are dropped first, as pymannkendall does.
+    """
+    cols = [*keys, date, value] + ([censored] if censored else []) + ([season] if season else [])
+    f = frame.loc[frame[value].notna(), cols]
+    if f.empty:
+        return pd.DataFrame(columns=[*keys, *TREND_COLUMNS])
+    f = f.sort_values([*keys, date], kind="stable")
+    codes = f.groupby(keys, sort=False, observed=True).ngroup().to_numpy(dtype=np.int64)
+    n_series = int(codes.max()) + 1
+    vals = f[value].to_numpy(dtype=np.float64)
+    cens = f[censored].to_numpy(dtype=bool) if censored else np.zeros(len(f), dtype=bool)
+    days = pd.to_datetime(f[date]).to_numpy(dtype="datetime64[D]").astype(np.int64)
+    years = days / DAYS_PER_YEAR
+    seas = (
+        pd.factorize(f[season])[0].astype(np.int64) if season else np.zeros(len(f), dtype=np.int64)
+    )
+    x_all = _recensor(vals, cens, np.asarray(codes, dtype=np.int64), n_series)
+    lengths = np.bincount(codes, minlength=n_series).astype(np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    out = {k: np.full(n_series, np.nan) for k in ("s", "var_s", "pairs", "slope", "cov")}
+    # Series of similar length share a chunk, so padding stays small; chunks fit a pair budget.
+    order = np.argsort(lengths, kind="stable")
+    sorted_len = lengths[order]
+    pos = 0
+    while pos < n_series:
+        cap = int(sorted_len[pos] * 1.25) + 1
+        end = int(np.searchsorted(sorted_len, cap, side="right"))
+        width = int(sorted_len[end - 1])
+        take = max(1, PAIR_BUDGET // max(width * (width - 1) // 2, 1))
+        rows = order[pos : min(end, pos + take)]
+        width = int(lengths[rows].max())
+        st, ln = starts[rows], lengths[rows]
+        stats = _chunk_stats(
+            _pack(st, ln, width, x_all, np.nan),
+            _pack(st, ln, width, years, np.nan),
+            _pack(st, ln, width, vals, np.nan),
+            _pack(st, ln, width, ~cens, False),
+            _pack(st, ln, width, seas, -1),
+        )
+        for k, v in stats.items():
+            out[k][rows] = v
+        pos += len(rows)
+
+    n_nd = np.bincount(codes, weights=cens.astype(np.float64), minlength=n_series)
+    s, var_s = out["s"], out["var_s"]
+    z, p = _z_p(s, var_s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tau = np.where(out["pairs"] > 0, s / out["pairs"], np.nan)
+    slope = np.where((lengths - n_nd) >= lengths / 2, out["slope"], np.nan)
+    first = f.iloc[starts][keys].reset_index(drop=True)
+    return first.assign(
+        n=lengths,
+        n_nd=n_nd.astype(np.int64),
+        s=s,
+        var_s=var_s,
+        z=z,
+        p=p,
+        tau=tau,
+        slope=slope,
+        cov=out["cov"],
+        category=categorise(s, p, out["cov"], lengths),
+    )
+
+
+def categorise(
+    s: FloatArray, p: FloatArray, cov: FloatArray, n: npt.NDArray[np.int64]
+) -> npt.NDArray[np.object_]:
+    """MAROS-style category for each series (see module docstring)."""
+    cf = 1 - p
+    conds = [
+        n < MIN_VALUES,
+        (cf > 0.95) & (s > 0),
+        (cf >= 0.90) & (s > 0),
+        s > 0,
+        (cf > 0.95) & (s < 0),
+        (cf >= 0.90) & (s < 0),
+        cov >= 1,
+    ]
+    choices = [
+        TrendCategory.INSUFFICIENT,
+        TrendCategory.INCREASING,
+        TrendCategory.PROB_INCREASING,
+        TrendCategory.NO_TREND,
+        TrendCategory.DECREASING,
+        TrendCategory.PROB_DECREASING,
+        TrendCategory.NO_TREND,
+    ]
+    return np.select(conds, [c.value for c in choices], TrendCategory.STABLE.value).astype(object)
+
+
+def series_from_detail(detail: pd.DataFrame) -> pd.DataFrame:
+    """Observations for trend tests from graded measurements (``assess(...).detail``).
+
+    Keeps indicators of the standard with a value (numbers and non-detects). A non-detect with
+    no stated limit takes the series' highest stated limit, or its lowest detected value, so it
+    ties below every detected value; a series of such values only is all ties.
+    """
+    d = detail[(detail["indicator"] >= 0) & detail["token"].isin([0, 1, 2])]
+    d = d[
+        ["point", "indicator", "date", "value", "censored"]
+        + [c for c in ("period",) if c in detail.columns]
+    ].copy()
+    keys = ["point", "indicator"]
+    no_dl = d["censored"] & d["value"].isna()
+    if no_dl.any():
+        dl_max = d[d["censored"]].groupby(keys)["value"].transform("max")
+        det_min = d[~d["censored"]].groupby(keys)["value"].min()
+        fallback = d.join(det_min.rename("det_min"), on=keys)["det_min"]
+        d.loc[no_dl, "value"] = dl_max.reindex(d.index)[no_dl].fillna(fallback[no_dl]).fillna(0.0)
+    return d.reset_index(drop=True)
