@@ -33,7 +33,5 @@ def class_legend() -> None:
 def demo_notice(meta: dict[str, str]) -> None:
     """Label demo data wherever it is shown."""
     if meta.get("dataset") == labels.DEMO_NOTICE:
-        st.warning(
-            f"**{labels.DEMO_NOTICE}**　{meta.get('dataset_note') or labels.DEMO_HELP}",
-            icon=":material/science:",
-        )
+        note = (meta.get("dataset_note") or labels.DEMO_HELP).removeprefix(labels.DEMO_NOTICE)
+        st.warning(f"**{labels.DEMO_NOTICE}**：{note.lstrip('：:')}", icon=":material/science:")

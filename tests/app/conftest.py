@@ -11,6 +11,7 @@ import streamlit as st
 from gwlib.demo import build_demo
 
 ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +25,13 @@ def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def app_env(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("GWLIB_DB_URL", demo_db_url)
     monkeypatch.chdir(ROOT)
+    # AppTest keeps its own bookkeeping dict in session state, which is not picklable; the
+    # project's enforceSerializableSessionState=true would reject it. The browser tests run with
+    # the committed config, so the app's own state is still checked there.
+    monkeypatch.setattr(
+        "streamlit.runtime.state.session_state.SessionState._check_serializable",
+        lambda self: None,
+    )
     st.cache_data.clear()
     st.cache_resource.clear()
     yield demo_db_url

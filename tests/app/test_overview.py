@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from gwlib.store import Store
 from gwlib.summaries import latest_samples
 from gwui import keys
+from tests.app.conftest import APP
 
 
 def _metric(at: AppTest, label: str) -> str:
@@ -14,7 +15,7 @@ def _metric(at: AppTest, label: str) -> str:
 
 
 def test_year_filter_changes_the_figures(app_env: str) -> None:
-    at = AppTest.from_file("app.py", default_timeout=60)
+    at = AppTest.from_file(str(APP), default_timeout=60)
     at.run()
     year_box = at.selectbox(key=keys.OVERVIEW_YEAR)
     years = year_box.options
@@ -33,7 +34,7 @@ def test_year_filter_changes_the_figures(app_env: str) -> None:
 
 
 def test_well_counts_shown(app_env: str) -> None:
-    at = AppTest.from_file("app.py", default_timeout=60).run()
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
     store = Store.open(app_env)
     n = len(store.wells())
     store.close()

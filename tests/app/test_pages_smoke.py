@@ -6,13 +6,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gwui.pages import PAGES
+from tests.app.conftest import APP
 
 TIMEOUT_S = 60
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path or "home" for p in PAGES])
 def test_page_runs(app_env: str, spec) -> None:  # type: ignore[no-untyped-def]
-    at = AppTest.from_file("app.py", default_timeout=TIMEOUT_S)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.run()
     if not spec.default:
         at.switch_page(spec.path)

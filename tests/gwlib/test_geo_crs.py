@@ -105,6 +105,7 @@ def test_vectorised_matches_scalar_and_keeps_shape() -> None:
 def test_nan_propagates() -> None:
     lon, lat = gcj02_to_wgs84(np.array([np.nan, 111.6]), np.array([35.5, 35.5]))
     assert np.isnan(lon[0]) and np.isfinite(lon[1])
+    assert np.isfinite(lat).all()
 
 
 china_lon = st.floats(min_value=73.0, max_value=135.0, allow_nan=False)

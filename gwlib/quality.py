@@ -1,0 +1,313 @@
+"""Water-quality summaries: annual classes, shares, changes, targets, completeness, exceedances.
+
+All inputs are frames the store returns (already graded), so nothing here re-grades.
+
+Annual class (年度类别) of a point: the worst class among the year's graded samples (of one 水期
+when a period is chosen). A point with no graded sample in the year has no annual class and is
+listed as 未监测, never counted as good.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from gwlib.classes import QualityClass
+from gwlib.grading import exceedance
+from gwlib.model import FrequencyRule, PointCategory
+from gwlib.standards import StandardSet
+
+CHANGE_BETTER, CHANGE_SAME, CHANGE_WORSE, CHANGE_NEW = "变好", "稳定", "变差", "无上年数据"
+GROUPS = {"Ⅰ–Ⅲ类": (1, 2, 3), "Ⅳ类": (4,), "Ⅴ类": (5,)}
+
+
+@dataclass(frozen=True)
+class QualityFilter:
+    """Filters shared by the quality pages. Empty tuples mean "all"."""
+
+    categories: tuple[str, ...] = ()
+    townships: tuple[str, ...] = ()
+    aquifers: tuple[str, ...] = ()
+    period: str = ""  # "" = every 水期
+
+    def points(self, points: pd.DataFrame) -> pd.DataFrame:
+        p = points
+        if self.categories:
+            p = p[p["category"].isin(self.categories)]
+        if self.townships:
+            p = p[p["township"].isin(self.townships)]
+        if self.aquifers:
+            p = p[p["aquifer"].isin(self.aquifers)]
+        return p
+
+    def samples(self, samples: pd.DataFrame) -> pd.DataFrame:
+        s = self.points(samples)
+        if self.period:
+            s = s[s["period"] == self.period]
+        return s
+
+
+def annual_classes(samples: pd.DataFrame) -> pd.DataFrame:
+    """One row per point × year: ``quality_class`` (worst of the year), ``limiting`` (codes at
+    that class, from the samples at it), ``n_samples``, plus the point's attributes."""
+    s = samples[samples["quality_class"] > 0].copy()
+    cols = [
+        "point",
+        "year",
+        "quality_class",
+        "limiting",
+        "n_samples",
+        "date",
+        "point_name",
+        "category",
+        "township",
+        "aquifer",
+        "target_class",
+        "frequency",
+    ]
+    if s.empty:
+        return pd.DataFrame(columns=cols)
+    s["year"] = pd.to_datetime(s["date"]).dt.year
+    worst = s.groupby(["point", "year"])["quality_class"].transform("max")
+    top = s[s["quality_class"] == worst]
+    limiting = top.groupby(["point", "year"])["limiting"].agg(
+        lambda v: ";".join(dict.fromkeys(c for x in v for c in x.split(";") if c))
+    )
+    last = top.sort_values("date").groupby(["point", "year"]).tail(1).set_index(["point", "year"])
+    out = last.drop(columns=["limiting"]).join(limiting)
+    out["n_samples"] = s.groupby(["point", "year"]).size()
+    return out.reset_index()[cols]
+
+
+def years_of(annual: pd.DataFrame) -> list[int]:
+    return sorted({int(y) for y in annual["year"]}, reverse=True)
+
+
+def class_share_by_year(annual: pd.DataFrame) -> pd.DataFrame:
+    """Points per class per year with share (%): the USGS-style picture of change."""
+    if annual.empty:
+        return pd.DataFrame(columns=["year", "quality_class", "label", "points", "share"])
+    counts = annual.groupby(["year", "quality_class"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=range(1, 6), fill_value=0)
+    share = counts.div(counts.sum(axis=1), axis=0) * 100
+    points = counts.stack()
+    out = pd.DataFrame({"points": points, "share": share.stack()}).reset_index()
+    out["label"] = out["quality_class"].map(lambda c: QualityClass(c).label)
+    return out[["year", "quality_class", "label", "points", "share"]]
+
+
+def group_shares(annual_year: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Shares (%) of Ⅰ–Ⅲ / Ⅳ / Ⅴ, overall or per ``by`` (e.g. ``category``)."""
+    a = annual_year.assign(_all="全部") if by is None else annual_year
+    key = "_all" if by is None else by
+    rows = []
+    for name, g in a.groupby(key, sort=True):
+        n = len(g)
+        row: dict[str, object] = {"group": name, "points": n}
+        for label, classes in GROUPS.items():
+            row[label] = float(g["quality_class"].isin(classes).mean() * 100) if n else 0.0
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["group", "points", *GROUPS])
+
+
+def target_status(
+    annual_year: pd.DataFrame, measurements: pd.DataFrame, standard: StandardSet
+) -> pd.DataFrame:
+    """Each point's annual class against its target, with limiting indicators and 超标倍数.
+
+    ``measurements`` are the stored measurements (any range); only the samples that set each
+    point's annual class are used for the exceedance figures.
+    """
+    a = annual_year.copy()
+    a["meets_target"] = a["quality_class"] <= a["target_class"]
+    is_drinking = a["category"] == PointCategory.DRINKING_SOURCE.value
+    a["meets_iii"] = a["quality_class"] <= QualityClass.III
+    names = {i.code: i.name for i in standard.indicators}
+    a["limiting_names"] = a["limiting"].map(
+        lambda s: "、".join(names.get(c, c) for c in s.split(";") if c)
+    )
+    ex = limiting_exceedances(a, measurements, standard)
+    a = a.merge(ex, on=["point", "year"], how="left")
+    a["detail"] = a["detail"].fillna("")
+    a["drinking_source"] = is_drinking.to_numpy()
+    return a
+
+
+def limiting_exceedances(
+    annual: pd.DataFrame, measurements: pd.DataFrame, standard: StandardSet
+) -> pd.DataFrame:
+    """For each point-year, the limiting indicators with value and 超标倍数 vs Ⅲ and vs target,
+    as one readable string ``detail``."""
+    if annual.empty or measurements.empty:
+        return pd.DataFrame(columns=["point", "year", "detail"])
+    m = measurements.assign(year=pd.to_datetime(measurements["date"]).dt.year)
+    m = m.merge(
+        annual[["point", "year", "quality_class", "limiting", "target_class"]].rename(
+            columns={"quality_class": "annual_class"}
+        ),
+        on=["point", "year"],
+    )
+    m = m[(m["quality_class"] == m["annual_class"]) & (m["annual_class"] > 1)]
+    m = m[[c in lim.split(";") for c, lim in zip(m["indicator_code"], m["limiting"], strict=True)]]
+    if m.empty:
+        return pd.DataFrame(columns=["point", "year", "detail"])
+    m = m.sort_values("value", ascending=False).drop_duplicates(["point", "year", "indicator_code"])
+    idx = indicator_index(standard, m["indicator_code"])
+    ex_target = exceedance(
+        standard,
+        idx,
+        m["value"].to_numpy(dtype=float),
+        m["censored"].to_numpy(dtype=bool),
+        m["target_class"].to_numpy(),
+    )
+    m = m.assign(ex_target=ex_target, name=[standard.indicators[i].name for i in idx])
+    m["text"] = [
+        _exceedance_text(n, v, u, e3, et)
+        for n, v, u, e3, et in zip(
+            m["name"], m["value"], m["unit"], m["exceedance"], m["ex_target"], strict=True
+        )
+    ]
+    out = m.groupby(["point", "year"])["text"].agg("；".join).rename("detail").reset_index()
+    return out
+
+
+def _exceedance_text(name: str, value: float, unit: str, ex_iii: float, ex_target: float) -> str:
+    extras = [
+        f"{label} {x:.2f} 倍"
+        for label, x in (("超Ⅲ类", ex_iii), ("超目标", ex_target))
+        if pd.notna(x)
+    ]
+    return f"{name} {value:.4g} {unit}" + (f"（{'，'.join(extras)}）" if extras else "")
+
+
+def indicator_index(standard: StandardSet, codes: pd.Series) -> np.ndarray:
+    """Indices into ``standard.indicators`` for indicator codes (-1 when not in the standard)."""
+    lookup = {i.code: n for n, i in enumerate(standard.indicators)}
+    return np.array([lookup.get(c, -1) for c in codes], dtype=np.int64)
+
+
+def year_over_year(annual: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per point: class in ``year`` vs the previous year, and 变好/稳定/变差."""
+    cur = annual[annual["year"] == year][["point", "quality_class"]]
+    prev = annual[annual["year"] == year - 1][["point", "quality_class"]]
+    m = cur.merge(prev, on="point", how="left", suffixes=("", "_prev"))
+    m["change"] = np.select(
+        [
+            m["quality_class_prev"].isna(),
+            m["quality_class"] < m["quality_class_prev"],
+            m["quality_class"] > m["quality_class_prev"],
+        ],
+        [CHANGE_NEW, CHANGE_BETTER, CHANGE_WORSE],
+        CHANGE_SAME,
+    )
+    return m
+
+
+def class_change_ledger(annual: pd.DataFrame, standard: StandardSet) -> pd.DataFrame:
+    """Per point and year: class vs the previous year and the indicator that moved it.
+
+    Worse: the indicators limiting now that were not limiting before. Better: the indicators
+    limiting before that are not limiting now.
+    """
+    a = annual.sort_values(["point", "year"]).copy()
+    g = a.groupby("point")
+    a["prev_year"] = g["year"].shift()
+    a["prev_class"] = g["quality_class"].shift()
+    a["prev_limiting"] = g["limiting"].shift().fillna("")
+    a = a[a["prev_class"].notna() & (a["prev_year"] == a["year"] - 1)]
+    a = a[a["quality_class"] != a["prev_class"]]
+    names = {i.code: i.name for i in standard.indicators}
+
+    def moved(now: str, before: str, worse: bool) -> str:
+        n, b = [c for c in now.split(";") if c], [c for c in before.split(";") if c]
+        codes = [c for c in n if c not in b] if worse else [c for c in b if c not in n]
+        return "、".join(names.get(c, c) for c in codes)
+
+    worse = a["quality_class"] > a["prev_class"]
+    a["change"] = np.where(worse, CHANGE_WORSE, CHANGE_BETTER)
+    a["driver"] = [
+        moved(n, b, w) for n, b, w in zip(a["limiting"], a["prev_limiting"], worse, strict=True)
+    ]
+    a["prev_class"] = a["prev_class"].astype(int)
+    return a[
+        [
+            "point",
+            "point_name",
+            "township",
+            "year",
+            "prev_class",
+            "quality_class",
+            "change",
+            "driver",
+        ]
+    ].sort_values(["year", "point"], ascending=[False, True])
+
+
+def completeness(
+    points: pd.DataFrame, samples: pd.DataFrame, year: int, period: str = ""
+) -> pd.DataFrame:
+    """到报率 per point for ``year``: samples received vs expected by the point's frequency rule.
+
+    With a period chosen, one sample of that 水期 is expected from every point sampled in it.
+    Points with no sample are listed with 0 received.
+    """
+    s = samples[pd.to_datetime(samples["date"]).dt.year == year]
+    if period:
+        s = s[s["period"] == period]
+    got = s.groupby("point").size()
+    p = points[["code", "name", "category", "township", "frequency"]].rename(
+        columns={"code": "point", "name": "point_name"}
+    )
+    per_year = p["frequency"].map(lambda f: FrequencyRule(f).per_year)
+    p = p.assign(
+        expected=1 if period else per_year, received=p["point"].map(got).fillna(0).astype(int)
+    )
+    p["received"] = np.minimum(p["received"], p["expected"])
+    p["rate"] = p["received"] / p["expected"] * 100
+    p["status"] = np.where(
+        p["received"] == 0, "未监测", np.where(p["received"] < p["expected"], "不完整", "完整")
+    )
+    return p
+
+
+def exceedance_table(
+    measurements: pd.DataFrame, points: pd.DataFrame, standard: StandardSet
+) -> pd.DataFrame:
+    """Every measurement worse than Ⅲ or than its point's target, with 超标倍数 vs both."""
+    m = measurements[measurements["indicator_code"] != ""].merge(
+        points[["code", "name", "target_class", "township"]].rename(
+            columns={"code": "point", "name": "point_name"}
+        ),
+        on="point",
+    )
+    m = m[(m["quality_class"] > QualityClass.III) | (m["quality_class"] > m["target_class"])]
+    idx = indicator_index(standard, m["indicator_code"])
+    ex_t = exceedance(
+        standard,
+        idx,
+        m["value"].to_numpy(dtype=float),
+        m["censored"].to_numpy(dtype=bool),
+        m["target_class"].to_numpy(),
+    )
+    return (
+        pd.DataFrame(
+            {
+                "point": m["point"].to_numpy(),
+                "point_name": m["point_name"].to_numpy(),
+                "township": m["township"].to_numpy(),
+                "date": m["date"].to_numpy(),
+                "indicator": [standard.indicators[i].name for i in idx],
+                "value": m["value"].to_numpy(),
+                "qualifier": m["qualifier"].to_numpy(),
+                "unit": m["unit"].to_numpy(),
+                "quality_class": m["quality_class"].to_numpy(),
+                "target_class": m["target_class"].to_numpy(),
+                "exceedance_iii": m["exceedance"].to_numpy(),
+                "exceedance_target": ex_t,
+            }
+        )
+        .sort_values(["date", "point"], ascending=[False, True])
+        .reset_index(drop=True)
+    )

@@ -1,0 +1,230 @@
+"""The demo data set: deterministic, complete across categories, inside the county, imported
+through the real reader, and shaped like the county's water (about a fifth Ⅴ)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from gwlib.demo import AS_OF, DEFAULT_SEED, build_demo, generate, import_lab_table
+from gwlib.model import PlanType, PointCategory, WellStatus, ZoneKind
+from gwlib.standards import get_standard
+from gwlib.store import Store
+
+TABLES_COMPARED = ("abandoned_well", "boundary", "drinking_source", "monitoring_point",
+                   "pollution_source", "zone", "sample", "measurement", "plan_task", "meta")
+
+
+def _build(path: Path, seed: int = DEFAULT_SEED,
+           progress: Callable[[int, int, str], None] | None = None) -> tuple[Store, str]:
+    url = f"sqlite:///{path}"
+    summary = build_demo(url, seed=seed, progress=progress)
+    return Store.open(url), summary
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, str, list[tuple[int, int, str]]]:
+    calls: list[tuple[int, int, str]] = []
+    store, summary = _build(tmp_path_factory.mktemp("demo_a") / "a.sqlite",
+                            progress=lambda d, t, w: calls.append((d, t, w)))
+    return store, summary, calls
+
+
+@pytest.fixture(scope="module")
+def store(built: tuple[Store, str, list[tuple[int, int, str]]]) -> Store:
+    return built[0]
+
+
+@pytest.fixture(scope="module")
+def twin(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    return _build(tmp_path_factory.mktemp("demo_b") / "b.sqlite")[0]
+
+
+@pytest.fixture(scope="module")
+def county(store: Store) -> shapely.Geometry:
+    row = store.boundaries().set_index("code").loc["140826"]
+    return shape(json.loads(row["geometry"]))
+
+
+def _classes(s: Store) -> pd.DataFrame:
+    return s.samples()[["point", "date", "period", "quality_class", "limiting"]]
+
+
+def test_same_seed_same_data(store: Store, twin: Store) -> None:
+    counts = store.counts()
+    assert {t: counts[t] for t in TABLES_COMPARED} == {t: twin.counts()[t] for t in TABLES_COMPARED}
+    pd.testing.assert_frame_equal(_classes(store), _classes(twin))
+    pd.testing.assert_frame_equal(store.wells(), twin.wells())
+    pd.testing.assert_frame_equal(store.zones(), twin.zones())
+    pd.testing.assert_frame_equal(store.measurements(), twin.measurements())
+
+
+def test_different_seed_changes_something() -> None:
+    a, b = generate(DEFAULT_SEED), generate(DEFAULT_SEED + 1)
+    assert [(p.lon, p.lat) for p in a.monitoring.points] != \
+        [(p.lon, p.lat) for p in b.monitoring.points]
+    assert not a.monitoring.table.frame.equals(b.monitoring.table.frame)
+    assert a.county.geometry == b.county.geometry  # the real boundary does not depend on it
+
+
+def test_summary_progress_and_meta(built: tuple[Store, str, list[tuple[int, int, str]]]) -> None:
+    store, summary, calls = built
+    counts = store.counts()
+    assert "监测点位 40 个" in summary and f"废弃井 {counts['abandoned_well']} 眼" in summary
+    assert calls and calls[-1][0] == calls[-1][1]
+    assert [c[0] for c in calls] == sorted(c[0] for c in calls)
+    assert store.get_meta("dataset") == "模拟数据"
+    assert store.get_meta("dataset_note") == f"模拟数据：由 gwlib.demo 以种子 {DEFAULT_SEED} 生成，非真实监测结果"
+    assert store.get_meta("region") == "绛县"
+    assert store.get_meta("as_of") == AS_OF.isoformat() == "2025-12-31"
+
+
+def test_existing_data_left_alone(store: Store) -> None:
+    before = store.counts()
+    message = build_demo(store.engine.url.render_as_string(hide_password=False))
+    assert "未作改动" in message
+    assert store.counts() == before
+
+
+def test_sizes(store: Store) -> None:
+    c = store.counts()
+    assert c["monitoring_point"] == 40
+    assert 250 <= c["abandoned_well"] <= 350
+    assert c["drinking_source"] == 4
+    assert 25 <= c["pollution_source"] <= 35
+    assert c["boundary"] == 11
+    assert 400 <= c["sample"] <= 700
+
+
+def test_every_category_and_status_present(store: Store) -> None:
+    assert set(store.points()["category"]) == {c.value for c in PointCategory}
+    wells = store.wells()
+    assert set(wells["status"]) == {s.value for s in WellStatus}
+    assert set(wells["category"]) == {"矿井", "钻井", "取水井"}
+    assert set(store.zones()["kind"]) == {k.value for k in ZoneKind}
+
+
+def test_everything_inside_the_county(store: Store, county: shapely.Geometry) -> None:
+    for frame in (store.points(), store.wells(), store.pollution_sources(),
+                  store.drinking_sources()):
+        assert shapely.contains_xy(county, frame["lon"], frame["lat"]).all()
+
+
+def test_boundary_is_wgs84(store: Store, county: shapely.Geometry) -> None:
+    c = county.centroid
+    assert c.x == pytest.approx(111.63, abs=0.03) and c.y == pytest.approx(35.50, abs=0.03)
+    b = store.boundaries().set_index("code")
+    assert b.loc["140826", "crs"] == "EPSG:4326" and b.loc["140826", "level"] == "县"
+    towns = b[b["level"] == "乡镇"]
+    assert list(towns.index) == [f"140826-{k:02d}" for k in range(1, 11)]
+    assert set(towns["source"]) == {"模拟：示意范围，非法定界线"}
+    union = shapely.union_all([shape(json.loads(g)) for g in towns["geometry"]])
+    assert union.symmetric_difference(county).area < 1e-4 * county.area  # a partition
+
+
+def test_v_share_in_latest_year(store: Store) -> None:
+    s = store.samples()
+    year = pd.to_datetime(s["date"]).dt.year
+    latest = s[year == year.max()]
+    share = (latest["quality_class"] == 5).mean()
+    assert 0.10 <= share <= 0.35
+    assert set(latest["quality_class"]) >= {1, 2, 3, 4, 5}
+    assert (s["quality_class"] > 0).all()
+
+
+def test_import_path_reports_no_issues() -> None:
+    std = get_standard()
+    data = generate()
+    batch = import_lab_table(data, std)
+    assert batch.issues == []
+    raw = data.monitoring.table.frame
+    assert list(raw.columns) == ["点位编码", "采样日期", "水期", "指标", "监测值", "单位", "水位埋深(m)"]
+    values = raw["监测值"]
+    for style in ("L", "<", "ND", "未检出"):
+        assert values.str.contains(style, regex=False).any(), style
+    assert {"硝酸盐氮", "高锰酸盐指数", "六价铬", "挥发酚", "总硬度", "TDS"} <= set(raw["指标"])
+    assert (raw["单位"] == "μg/L").any()
+    ignored = batch.frame[batch.frame["indicator"] < 0]
+    assert set(ignored["indicator_raw"]) == {"钾", "钙", "镁", "重碳酸根"}
+    assert (ignored["note"] != "").all()
+
+
+def test_completeness_is_not_perfect(store: Store) -> None:
+    s = store.samples()
+    p = store.points().set_index("code")
+    starts = pd.to_datetime(s["date"]).dt.year.groupby(s["point"]).min()
+    assert starts.max() >= 2023  # wells built by the 2023 survey
+    assert (p["status"] == "停用").any()
+    twice = p[p["frequency"] == "丰枯各1次"].index
+    per_year = s[s["point"].isin(twice)].groupby(
+        [s["point"], pd.to_datetime(s["date"]).dt.year]).size()
+    assert (per_year < 2).any()
+
+
+def test_wells_follow_the_rules(store: Store) -> None:
+    w = store.wells()
+    before_plan = w["status"].isin([WellStatus.REGISTERED.value, WellStatus.ASSESSED.value])
+    assert (w.loc[before_plan, "plan_type"] == "").all()
+    assert set(w.loc[~before_plan, "plan_type"]) - {""} <= {p.value for p in PlanType}
+    assert (w.loc[w["status"] == "暂缓", "deferral_reason"] != "").all()
+    unknown = ~w["owner_known"]
+    assert unknown.any()
+    assert (w.loc[unknown, "owner"] == "不详").all()
+    assert (w.loc[unknown, "responsible_party"] == "绛县水务局").all()
+    sealed = w["status"].isin([WellStatus.SEALED.value, WellStatus.ACCEPTED.value])
+    assert w.loc[sealed, "actual_completion"].notna().all()
+    assert w.loc[~sealed, "actual_completion"].isna().all()
+    assert (pd.to_datetime(w["survey_date"]).dt.year == 2023).all()
+    overdue = (pd.to_datetime(w["planned_completion"]) < pd.Timestamp(AS_OF)) & ~sealed
+    assert overdue.any()
+
+
+def test_planted_cross_layer_cases(store: Store) -> None:
+    zones = store.zones()
+    geoms = {r.code: (r.kind, shape(json.loads(r.geometry))) for r in zones.itertuples()}
+    second = [g for k, g in geoms.values() if k == ZoneKind.SECOND.value]
+    recharge = [g for k, g in geoms.values() if k == ZoneKind.RECHARGE.value]
+    ps = store.pollution_sources()
+    fuel = ps[ps["category"] == "加油站"]
+    assert any(z.contains(shapely.Point(x, y)) for z in second
+               for x, y in zip(fuel["lon"], fuel["lat"], strict=True))
+    w = store.wells()
+    open_wells = w[~w["status"].isin(["已封井待验收", "已验收销号"])]
+    assert any(z.contains(shapely.Point(x, y)) for z in recharge
+               for x, y in zip(open_wells["lon"], open_wells["lat"], strict=True))
+    sources = store.drinking_sources().set_index("code")
+    assert (sources["recharge_status"] == "未划定").any()
+    assert (sources["exceedance_cause"] == "地质背景").any()
+    assert set(sources["scale"]) == {"城镇级", "千吨万人", "乡镇级"}
+    with_recharge = set(zones.loc[zones["kind"] == "补给区", "source_code"])
+    assert with_recharge == set(sources.index[sources["recharge_status"] != "未划定"])
+
+
+def test_points_link_to_sources(store: Store) -> None:
+    p = store.points()
+    src = set(store.drinking_sources()["code"])
+    pol = set(store.pollution_sources()["code"])
+    drinking = p[p["category"] == "水源地监测井"]
+    assert set(drinking["source_code"]) == src
+    assert (drinking["target_class"] == 3).all()
+    polluted = p[p["category"] == "污染源监测井"]
+    assert len(polluted) == 5 and set(polluted["pollution_source_code"]) <= pol
+    confined = p["burial"] == "承压"
+    assert (p.loc[confined, "frequency"] == "每年1次").all()
+    assert (p.loc[~confined, "frequency"] == "丰枯各1次").all()
+
+
+def test_plan_transcribed(store: Store) -> None:
+    tasks = store.plan_tasks(2023).set_index("number")
+    assert list(tasks.index) == [1, *range(3, 16)]
+    assert tasks.loc[1, "title"] == "全面开展地下水环境状况调查评估"
+    assert json.loads(tasks.loc[8, "deadlines"]) == ["2023-06-30"]
+    assert json.loads(tasks.loc[14, "deadlines"]) == ["2023-12-31"]
+    assert json.loads(tasks.loc[5, "cooperating"]) == ["县行政审批服务管理局"]
+    assert set(tasks["plan_title"]) == {"绛县地下水污染防治2023年行动计划"}
