@@ -135,11 +135,13 @@ class Store:
 
     def migrate(self) -> None:
         with self.engine.begin() as conn:
-            command.upgrade(_alembic_config(conn), "head")
+            command.upgrade(_alembic_config(conn), "heads")
 
     def revision(self) -> str | None:
+        """The current migration revision (several heads joined by ',')."""
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            heads = MigrationContext.configure(conn).get_current_heads()
+        return ",".join(sorted(heads)) or None
 
     # -- meta ---------------------------------------------------------------------------------
 
