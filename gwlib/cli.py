@@ -157,6 +157,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_trends(args: argparse.Namespace) -> int:
+    from gwlib.config import resolve_db_url
+    from gwlib.store import Store
+
+    with Store.open(resolve_db_url(args.db)) as store:
+        n = store.refresh_trends()
+    print(f"stored {n} trend results", file=sys.stderr)
+    return EXIT_OK
+
+
 def _cmd_migrate(args: argparse.Namespace) -> int:
     from gwlib.config import resolve_db_url
     from gwlib.store import Store
@@ -201,6 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=140826)
     d.add_argument("--replace", action="store_true", help="清空已有数据后重建")
     d.set_defaults(func=_cmd_demo)
+
+    r = sub.add_parser("trends", help="批量重算数据库中全部序列的趋势（计划任务用）")
+    r.add_argument("--db", default=None)
+    r.set_defaults(func=_cmd_trends)
 
     m = sub.add_parser("migrate", help="创建或升级数据库结构")
     m.add_argument("--db", default=None)

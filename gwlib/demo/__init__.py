@@ -43,7 +43,7 @@ __all__ = ["AS_OF", "DEFAULT_SEED", "DemoData", "build_demo", "generate", "impor
 Progress = Callable[[int, int, str], None]
 
 STEPS = ("县界与乡镇", "水源地与保护区", "污染源与防治分区", "监测点位与检测数据", "废弃井台账",
-         "写入边界、水源地、分区与污染源", "写入监测点位", "导入并评价检测数据",
+         "写入边界、水源地、分区与污染源", "写入监测点位", "导入并评价检测数据、计算趋势",
          "写入废弃井与行动计划")
 
 
@@ -145,6 +145,7 @@ def build_demo(url: str, seed: int = DEFAULT_SEED, replace: bool = False,
     batch = import_lab_table(data, std)
     result = assess(batch.frame, std)
     n_samples = store.write_assessment(result, source_file=DATASET_NAME)
+    store.refresh_trends()
     report(8, total, STEPS[7])
     store.upsert_wells(data.wells)
     store.save_plan(data.plan)

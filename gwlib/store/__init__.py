@@ -461,6 +461,47 @@ class Store:
             q = q.where(mp.c.code == point)
         return self._frame(q)
 
+    # -- trends (batch step) --------------------------------------------------------------------
+
+    def refresh_trends(self, points: Sequence[str] | None = None) -> int:
+        """Recompute and store Mann-Kendall and seasonal Kendall results for every point ×
+        indicator series (of ``points`` only, when given). Returns the number of rows stored."""
+        from gwlib.store.schema_trends import trend_result
+        from gwlib.trends import mann_kendall
+
+        m = self.measurements()
+        if points is not None:
+            m = m[m["point"].isin(list(points))]
+        m = m[(m["indicator_code"] != "") & m["value"].notna()]
+        keys = ["point", "indicator_code"]
+        frames = []
+        for method, season in (("mk", None), ("seasonal", "period")):
+            res = mann_kendall(m, keys, season=season)
+            frames.append(res.assign(method=method))
+        res = pd.concat(frames, ignore_index=True)
+        span = m.groupby(keys)["date"].agg(["min", "max"]).astype("str")
+        res = res.join(span, on=keys).rename(columns={"min": "first_date", "max": "last_date"})
+        res["computed_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        cols = [c.name for c in trend_result.columns if c.name != "id"]
+        with self.engine.begin() as conn:
+            q = sa.delete(trend_result)
+            if points is not None:
+                q = q.where(trend_result.c.point.in_(list(points)))
+            conn.execute(q)
+            recs = _records(res[cols])
+            for i in range(0, len(recs), CHUNK):
+                conn.execute(sa.insert(trend_result), recs[i : i + CHUNK])
+        return len(res)
+
+    def trends(self, method: str = "mk") -> pd.DataFrame:
+        from gwlib.store.schema_trends import trend_result
+
+        return self._frame(
+            sa.select(trend_result)
+            .where(trend_result.c.method == method)
+            .order_by(trend_result.c.point, trend_result.c.indicator_code)
+        )
+
     def counts(self) -> dict[str, int]:
         """Row count of every table."""
         with self.engine.connect() as conn:

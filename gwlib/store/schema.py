@@ -220,3 +220,6 @@ plan_task = Table(
     Column("cooperating", Text, nullable=False, server_default="[]"),  # JSON list
     Column("deadlines", Text, nullable=False, server_default="[]"),  # JSON list
 )
+
+# Tables of feature modules register on the same metadata (imported last: they import it).
+from gwlib.store import schema_trends  # noqa: E402,F401

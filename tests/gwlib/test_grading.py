@@ -117,7 +117,7 @@ def test_comprehensive_names_every_indicator_at_the_worst_class() -> None:
 numeric = [i for i, ind in enumerate(STD.indicators) if ind.kind == "upper"]
 
 
-@settings(max_examples=300, derandomize=True)
+@settings(max_examples=300, derandomize=True, deadline=None)
 @given(
     st.sampled_from(numeric), st.floats(0, 1e4, allow_nan=False), st.floats(0, 1e4, allow_nan=False)
 )
@@ -127,7 +127,7 @@ def test_class_is_monotone_in_value(i: int, a: float, b: float) -> None:
     assert c[0] <= c[1]
 
 
-@settings(max_examples=100, derandomize=True)
+@settings(max_examples=100, derandomize=True, deadline=None)
 @given(
     st.lists(
         st.tuples(st.sampled_from(numeric), st.floats(0, 1e3, allow_nan=False)),
