@@ -95,6 +95,19 @@ ensure_requirements() {
     mv "$STAMP.new" "$STAMP"
 }
 
+# Leaflet and its plugins for the offline map: npm packages pinned in package-lock.json, copied
+# into static/vendor/ (served by Streamlit at /app/static/vendor/), redone when the lock changes.
+ensure_web_assets() {
+    if "$PY" -m gwui.webassets --check; then
+        step "web assets up to date (static/vendor)"
+        return
+    fi
+    command -v npm >/dev/null 2>&1 || ensure_apt npm
+    step "npm ci (package-lock.json)"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    "$PY" -m gwui.webassets
+}
+
 export_db_env() {
     export GWLIB_DATA_DIR="${GWLIB_DATA_DIR:-$HOME/.local/share/gwlib}"
     export GWLIB_DB_URL="${GWLIB_DB_URL:-sqlite:///$GWLIB_DATA_DIR/gwlib.sqlite}"
@@ -126,6 +139,7 @@ cmd_run() {
     ensure_apt fonts-noto-cjk
     ensure_venv
     ensure_requirements requirements.txt
+    ensure_web_assets
     export_db_env
     ensure_demo_db
     # Bind to this machine only by default (no outbound address lookup at start-up either);
@@ -139,6 +153,7 @@ cmd_test() {
     ensure_apt chromium postgresql fonts-noto-cjk
     ensure_venv
     ensure_requirements requirements-dev.txt
+    ensure_web_assets
     local failed=()
     step "ruff check ."
     "$VENV/bin/ruff" check . || failed+=(ruff)
