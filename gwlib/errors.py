@@ -12,7 +12,10 @@ it: the file, the row as the spreadsheet shows it, the column, the value and wha
      │    ├── UnitError         unknown unit, or a unit that cannot be converted to the standard's
      │    └── IndicatorError    an indicator name that is not in the standard nor in the synonyms
      ├── ValidationError        a domain object breaks a rule (field, value, expected)
+     │    └── TransitionError   a ledger status change that the lifecycle does not allow
+     ├── PermissionDenied       the signed-in user's role may not do this
      └── StoreError             the database cannot be opened, migrated or written
+          └── ConflictError     someone else saved the record first (optimistic concurrency)
 """
 
 from __future__ import annotations
@@ -87,3 +90,19 @@ class ValidationError(GwlibError):
 
 class StoreError(GwlibError):
     """The database cannot be opened, migrated or written."""
+
+
+class TransitionError(ValidationError):
+    """A status change the lifecycle forbids, or a stage entered without its required fields."""
+
+    def __init__(self, field: str, value: object, expected: str, missing: tuple[str, ...] = ()):
+        super().__init__(field, value, expected)
+        self.missing = missing
+
+
+class PermissionDenied(GwlibError):
+    """The user's role does not allow the action (checked in gwlib, not only in the page)."""
+
+
+class ConflictError(StoreError):
+    """The record changed since it was read: nothing was written; reload and edit again."""
