@@ -4,7 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from gwui import labels
+from gwlib.quality import annual_classes, years_of
+from gwui import filters, labels
+from gwui.loaders import load_points, load_samples
 from gwui.pages import PAGES
 
 # A local file: an icon name or an emoji would make the browser fetch the favicon from the internet.
@@ -12,16 +14,20 @@ FAVICON = Path(__file__).parent / "gwui" / "assets" / "favicon.png"
 st.set_page_config(page_title=labels.APP_TITLE, page_icon=str(FAVICON), layout="wide")
 
 sections: dict[str, list[st.Page]] = {}
+uses_filters: set[str] = set()
 for spec in PAGES:
-    sections.setdefault(spec.section, []).append(
-        st.Page(
-            spec.path,
-            title=spec.title,
-            icon=spec.icon,
-            url_path=spec.url_path or None,
-            default=spec.default,
-        )
+    page = st.Page(
+        spec.path,
+        title=spec.title,
+        icon=spec.icon,
+        url_path=spec.url_path or None,
+        default=spec.default,
     )
+    sections.setdefault(spec.section, []).append(page)
+    if spec.quality_filters:
+        uses_filters.add(spec.title)
 pg = st.navigation(sections)
 st.sidebar.caption(labels.APP_TITLE)
+if pg.title in uses_filters:
+    filters.render(load_points(), years_of(annual_classes(load_samples())))
 pg.run()

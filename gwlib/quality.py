@@ -206,10 +206,10 @@ def year_over_year(annual: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def class_change_ledger(annual: pd.DataFrame, standard: StandardSet) -> pd.DataFrame:
-    """Per point and year: class vs the previous year and the indicator that moved it.
+    """Per point and year: class vs the previous year and the indicators that moved it.
 
-    Worse: the indicators limiting now that were not limiting before. Better: the indicators
-    limiting before that are not limiting now.
+    Worse: every indicator limiting now (each rose above the old class). Better: every indicator
+    that was limiting the year before (each fell below its old class).
     """
     a = annual.sort_values(["point", "year"]).copy()
     g = a.groupby("point")
@@ -219,17 +219,10 @@ def class_change_ledger(annual: pd.DataFrame, standard: StandardSet) -> pd.DataF
     a = a[a["prev_class"].notna() & (a["prev_year"] == a["year"] - 1)]
     a = a[a["quality_class"] != a["prev_class"]]
     names = {i.code: i.name for i in standard.indicators}
-
-    def moved(now: str, before: str, worse: bool) -> str:
-        n, b = [c for c in now.split(";") if c], [c for c in before.split(";") if c]
-        codes = [c for c in n if c not in b] if worse else [c for c in b if c not in n]
-        return "、".join(names.get(c, c) for c in codes)
-
     worse = a["quality_class"] > a["prev_class"]
+    codes = np.where(worse, a["limiting"], a["prev_limiting"])
     a["change"] = np.where(worse, CHANGE_WORSE, CHANGE_BETTER)
-    a["driver"] = [
-        moved(n, b, w) for n, b, w in zip(a["limiting"], a["prev_limiting"], worse, strict=True)
-    ]
+    a["driver"] = ["、".join(names.get(c, c) for c in str(x).split(";") if c) for x in codes]
     a["prev_class"] = a["prev_class"].astype(int)
     return a[
         [
@@ -310,4 +303,256 @@ def exceedance_table(
         )
         .sort_values(["date", "point"], ascending=[False, True])
         .reset_index(drop=True)
+    )
+
+
+@dataclass(frozen=True)
+class OverviewFigures:
+    """Everything the overview page shows for one year, period and filter."""
+
+    year: int
+    points_total: int
+    points_sampled: int
+    shares: pd.DataFrame  # overall Ⅰ–Ⅲ / Ⅳ / Ⅴ (%)
+    shares_by_category: pd.DataFrame
+    distribution: pd.DataFrame  # points per class Ⅰ..Ⅴ
+    v_share: float
+    v_goal: float
+    target: pd.DataFrame  # target_status rows
+    meets_target_share: float
+    drinking_points: int
+    drinking_meets_iii_share: float
+    changes: pd.DataFrame  # counts per 变好/稳定/变差/无上年数据
+    completeness: pd.DataFrame
+    completeness_rate: float
+    unsampled: pd.DataFrame
+
+    @property
+    def failing(self) -> pd.DataFrame:
+        return self.target[~self.target["meets_target"]]
+
+
+def overview_figures(
+    points: pd.DataFrame,
+    samples: pd.DataFrame,
+    measurements: pd.DataFrame,
+    standard: StandardSet,
+    flt: QualityFilter,
+    year: int,
+    v_goal: float,
+) -> OverviewFigures:
+    """The overview's figures. ``measurements`` need only cover ``year``."""
+    pts = flt.points(points)
+    s = flt.samples(samples)
+    annual = annual_classes(s)
+    a_year = annual[annual["year"] == year]
+    dist = a_year["quality_class"].value_counts().reindex(range(1, 6), fill_value=0)
+    distribution = pd.DataFrame(
+        {
+            "quality_class": list(range(1, 6)),
+            "label": [c.label for c in QualityClass],
+            "points": dist.to_numpy(dtype=np.int64),
+        }
+    )
+    target = target_status(a_year, measurements, standard)
+    drinking = target[target["drinking_source"]]
+    yoy = year_over_year(annual, year)
+    changes = (
+        yoy["change"]
+        .value_counts()
+        .reindex([CHANGE_BETTER, CHANGE_SAME, CHANGE_WORSE, CHANGE_NEW], fill_value=0)
+        .rename_axis("change")
+        .reset_index(name="points")
+    )
+    comp = completeness(pts, s, year, flt.period)
+    n = len(a_year)
+    return OverviewFigures(
+        year=year,
+        points_total=len(pts),
+        points_sampled=n,
+        shares=group_shares(a_year),
+        shares_by_category=group_shares(a_year, "category"),
+        distribution=distribution,
+        v_share=float((a_year["quality_class"] == 5).mean() * 100) if n else 0.0,
+        v_goal=v_goal,
+        target=target,
+        meets_target_share=float(target["meets_target"].mean() * 100) if n else 0.0,
+        drinking_points=len(drinking),
+        drinking_meets_iii_share=float(drinking["meets_iii"].mean() * 100)
+        if len(drinking)
+        else 0.0,
+        changes=changes,
+        completeness=comp,
+        completeness_rate=float(comp["received"].sum() / comp["expected"].sum() * 100)
+        if len(comp)
+        else 0.0,
+        unsampled=comp[comp["received"] == 0],
+    )
+
+
+def indicator_matrix(
+    samples: pd.DataFrame, measurements: pd.DataFrame, trends: pd.DataFrame, standard: StandardSet
+) -> pd.DataFrame:
+    """Point × indicator at each point's latest sampling: class, value and trend category.
+
+    One row per (point, indicator) with ``quality_class``, ``value``, ``unit``, ``censored``,
+    ``date`` and the stored trend statistics (``category``, ``s``, ``p``, ``tau``, ``slope``,
+    ``n``); GWSDAT's traffic-light matrix with trend arrows.
+    """
+    s = samples[samples["quality_class"] > 0]
+    if s.empty:
+        return pd.DataFrame()
+    latest = s.sort_values("date").groupby("point").tail(1)[["point", "date"]]
+    m = measurements[measurements["indicator_code"] != ""].merge(latest, on=["point", "date"])
+    names = {i.code: i.name for i in standard.indicators}
+    m = m.assign(indicator=m["indicator_code"].map(names))
+    t = trends[["point", "indicator_code", "category", "n", "s", "p", "tau", "slope"]]
+    return m.merge(t, on=["point", "indicator_code"], how="left")[
+        [
+            "point",
+            "indicator_code",
+            "indicator",
+            "date",
+            "value",
+            "unit",
+            "qualifier",
+            "censored",
+            "quality_class",
+            "category",
+            "n",
+            "s",
+            "p",
+            "tau",
+            "slope",
+        ]
+    ]
+
+
+TREND_ARROWS = {
+    "上升": "↑",
+    "可能上升": "↗",
+    "稳定": "→",
+    "无趋势": "·",
+    "可能下降": "↘",
+    "下降": "↓",
+    "数据不足": "?",
+}
+
+
+def class_limits(standard: StandardSet, code: str) -> list[tuple[int, float, float]]:
+    """(class, lower, upper) value bands of an upper-bound indicator, for chart backgrounds.
+
+    Empty for pH and qualitative indicators; bands of tied classes are merged into the better one.
+    """
+    ind = next(i for i in standard.indicators if i.code == code)
+    if ind.kind != "upper":
+        return []
+    bands, lower = [], 0.0
+    for k, hi in enumerate(ind.hi, start=1):
+        if hi > lower:
+            bands.append((k, lower, hi))
+            lower = hi
+    if np.isfinite(lower):
+        bands.append((5, lower, np.inf))
+    return bands
+
+
+@dataclass(frozen=True)
+class PointReport:
+    """One point's report: its series, stored trend statistics, samples and water levels."""
+
+    point: str
+    standard: StandardSet
+    measurements: pd.DataFrame
+    samples: pd.DataFrame
+    trends: pd.DataFrame
+
+    @property
+    def indicators(self) -> list[str]:
+        """Indicator codes with data, in the standard's order."""
+        present = set(self.measurements["indicator_code"])
+        return [i.code for i in self.standard.indicators if i.code in present]
+
+    @property
+    def limiting(self) -> list[str]:
+        """Codes limiting the latest graded sample."""
+        s = self.samples[self.samples["quality_class"] > 0]
+        if s.empty:
+            return []
+        return [c for c in str(s.sort_values("date")["limiting"].iloc[-1]).split(";") if c]
+
+    @property
+    def has_water_level(self) -> bool:
+        return bool(self.samples["water_level_m"].notna().any())
+
+    def name_of(self, code: str) -> str:
+        return next((i.name for i in self.standard.indicators if i.code == code), code)
+
+    def series_of(self, code: str) -> tuple[pd.DataFrame, pd.Series | None]:
+        series = self.measurements[self.measurements["indicator_code"] == code]
+        t = self.trends[self.trends["indicator_code"] == code]
+        return series.sort_values("date"), (t.iloc[0] if len(t) else None)
+
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        """Tables for export, with Chinese headers and units."""
+        names = {i.code: i.name for i in self.standard.indicators}
+        m = self.measurements
+        data = pd.DataFrame(
+            {
+                "采样日期": m["date"].astype(str),
+                "水期": m["period"],
+                "指标": m["indicator_code"].map(names),
+                "监测值": m["value"],
+                "限定符": m["qualifier"],
+                "单位": m["unit"],
+                "水质类别（Ⅰ–Ⅴ）": m["quality_class"],
+                "超Ⅲ类倍数（倍）": m["exceedance"],
+                "原始记录值": m["raw_value"],
+            }
+        )
+        t = self.trends
+        trend = pd.DataFrame(
+            {
+                "指标": t["indicator_code"].map(names),
+                "样本数（个）": t["n"],
+                "未检出数（个）": t["n_nd"],
+                "S": t["s"],
+                "Var(S)": t["var_s"],
+                "Z": t["z"],
+                "p": t["p"],
+                "Kendall τ": t["tau"],
+                "Sen 斜率（单位/年）": t["slope"],
+                "变异系数": t["cov"],
+                "趋势": t["category"],
+            }
+        )
+        s = self.samples
+        samples = pd.DataFrame(
+            {
+                "采样日期": s["date"].astype(str),
+                "水期": s["period"],
+                "水质类别（Ⅰ–Ⅴ）": s["quality_class"],
+                "定类指标": s["limiting"].map(
+                    lambda x: "、".join(names.get(c, c) for c in str(x).split(";") if c)
+                ),
+                "水位埋深（m）": s["water_level_m"],
+            }
+        )
+        return {"样品": samples, "监测值": data, "趋势统计": trend}
+
+
+def point_report(
+    measurements: pd.DataFrame,
+    samples: pd.DataFrame,
+    trends: pd.DataFrame,
+    standard: StandardSet,
+    point: str,
+) -> PointReport:
+    m = measurements[(measurements["point"] == point) & (measurements["indicator_code"] != "")]
+    return PointReport(
+        point=point,
+        standard=standard,
+        measurements=m.sort_values(["indicator_code", "date"]),
+        samples=samples[samples["point"] == point].sort_values("date"),
+        trends=trends[trends["point"] == point],
     )

@@ -27,3 +27,55 @@ COLUMNS = {
 
 OVERVIEW_TITLE = "总览"
 OVERVIEW_CAPTION = "各监测点位最新一次采样的 GB/T 14848-2017 水质类别与报废井封井回填进度"
+
+CLASS = "水质类别"
+TARGET = "目标类别"
+V_GOAL_HELP = "《“十四五”土壤、地下水和农村生态环境保护规划》：地下水国控点位Ⅴ类水比例保持在25%左右"
+QUALITY_TITLE = "水质类别与趋势"
+TREND_ARROWS_HELP = (
+    "↑ 上升　↗ 可能上升　→ 稳定　· 无趋势　↘ 可能下降　↓ 下降　? 数据不足"
+    "（Mann-Kendall 检验，α = 0.05）"
+)
+QUALITY_CAPTION = "按 GB/T 14848-2017 评价；年度类别取该年度（所选水期）各次采样中最差的类别"
+
+#: Exceedance table headers for screen and Excel, units in the headers.
+EXCEEDANCE_HEADERS = {
+    "point": "点位编码",
+    "point_name": "点位名称",
+    "township": "乡镇",
+    "date": "采样日期",
+    "indicator": "指标",
+    "qualifier": "限定符",
+    "value": "监测值（单位见右列）",
+    "unit": "单位",
+    "quality_class": "水质类别（Ⅰ–Ⅴ）",
+    "target_class": "目标类别（Ⅰ–Ⅴ）",
+    "exceedance_iii": "超Ⅲ类倍数（倍）",
+    "exceedance_target": "超目标倍数（倍）",
+}
+
+# 一张图 / 饮用水源与补给区 / 污染源与防治分区
+MAP_CAPTION = (
+    "县界、乡镇界、水源保护区与补给区、防治分区、监测点位、报废井和污染源放在一张图上，"
+    "右侧为跨图层检查发现的问题。地图组件由本系统提供，不依赖互联网。"
+)
+MAP_ASSETS_MISSING = (
+    "地图组件（Leaflet）尚未安装：请在程序目录运行 `./dev.sh run`（会执行 npm ci 并复制到 "
+    "static/vendor），然后刷新页面。"
+)
+MAP_BASEMAP_HELP = (
+    "默认不加载底图（仅矢量边界），内网可用。天地图需在 .streamlit/secrets.toml 的 [map] 中配置 "
+    "tianditu_token；内网瓦片服务配置 custom_url。高德底图为 GCJ-02 坐标，选择后所有要素自动偏移。"
+)
+MAP_LAYERS_HELP = (
+    "地图右上角可开关图层（防治分区、已封井报废井默认关闭）；点击要素查看详情。"
+    "报废井按封井回填状态着色，缩放后聚合展开。"
+)
+SOURCES_TITLE = "饮用水源与补给区"
+SOURCES_CAPTION = (
+    "地下水型饮用水水源名录、保护区与补给区划定状态、规范化建设情况，以及水源点位水质与Ⅲ类的对比。"
+)
+POLLUTION_TITLE = "污染源与防治分区"
+POLLUTION_CAPTION = (
+    "一企一库、两场两区、加油站等地下水污染源的防渗改造、监测井与调查评估进展，以及防治分区的管理要求。"
+)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.config import resolve_db_url
+from gwlib.standards import StandardSet, get_standard
 from gwlib.store import Store
 
 TTL_S = 300
@@ -39,3 +40,23 @@ def load_wells() -> pd.DataFrame:
 def load_meta() -> dict[str, str]:
     store = get_store()
     return {k: store.get_meta(k) or "" for k in ("dataset", "dataset_note", "region", "as_of")}
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
+def load_points() -> pd.DataFrame:
+    return get_store().points()
+
+
+@st.cache_data(ttl=TTL_S, max_entries=8, show_spinner=False)
+def load_measurements(year: int | None = None) -> pd.DataFrame:
+    return get_store().measurements(year=year)
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
+def load_trends(method: str = "mk") -> pd.DataFrame:
+    return get_store().trends(method)
+
+
+@st.cache_resource
+def get_standard_set() -> StandardSet:
+    return get_standard()

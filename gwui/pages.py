@@ -12,10 +12,20 @@ class PageSpec:
     icon: str
     url_path: str  # "" for the home page
     section: str = "监测与评价"
+    quality_filters: bool = False  # the frame shows the shared water-quality filters
 
     @property
     def default(self) -> bool:
         return self.url_path == ""
 
 
-PAGES: tuple[PageSpec, ...] = (PageSpec("pages/overview.py", "总览", ":material/dashboard:", ""),)
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/overview.py", "总览", ":material/dashboard:", "", quality_filters=True),
+    PageSpec("pages/quality.py", "水质类别与趋势", ":material/water_drop:", "quality",
+             quality_filters=True),
+    PageSpec("pages/map.py", "一张图", ":material/map:", "map", section="一张图"),
+    PageSpec("pages/sources.py", "饮用水源与补给区", ":material/water:", "sources",
+             section="一张图"),
+    PageSpec("pages/pollution.py", "污染源与防治分区", ":material/factory:", "pollution",
+             section="一张图"),
+)

@@ -35,3 +35,28 @@ def demo_notice(meta: dict[str, str]) -> None:
     if meta.get("dataset") == labels.DEMO_NOTICE:
         note = (meta.get("dataset_note") or labels.DEMO_HELP).removeprefix(labels.DEMO_NOTICE)
         st.warning(f"**{labels.DEMO_NOTICE}**：{note.lstrip('：:')}", icon=":material/science:")
+
+
+def roman(cls: object) -> str:
+    """Ⅰ..Ⅴ for a class number; '' for 0 / missing."""
+    try:
+        return QualityClass(int(cls)).roman  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return ""
+
+
+def trend_summary(stats: object) -> str:
+    """Markdown block with a series' Mann-Kendall statistics (or why there are none)."""
+    if stats is None:
+        return "暂无趋势统计（尚未计算）。"
+    s = stats  # a row of the stored trend table
+    slope = getattr(s, "slope", None)
+    slope_txt = "—（未检出过多，不计算）" if slope is None or slope != slope else f"{slope:.4g} /年"
+    return (
+        f"**趋势：{s.category}**\n\n"  # type: ignore[attr-defined]
+        f"- 样本数 n = {int(s.n)}（未检出 {int(s.n_nd)}）\n"  # type: ignore[attr-defined]
+        f"- S = {s.s:.0f}，Var(S) = {s.var_s:.1f}\n"  # type: ignore[attr-defined]
+        f"- Z = {s.z:.3f}，p = {s.p:.3f}\n"  # type: ignore[attr-defined]
+        f"- Kendall τ = {s.tau:.3f}\n"  # type: ignore[attr-defined]
+        f"- Sen 斜率 = {slope_txt}"
+    )

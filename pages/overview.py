@@ -1,80 +1,137 @@
-"""总览: latest class distribution of the monitoring points and abandoned-well progress."""
+"""总览: the figures a leader reads first — classes against targets, change, completeness."""
 
-import plotly.express as px
 import streamlit as st
 
-from gwlib.summaries import overview, sample_years
-from gwui import keys, labels
-from gwui.loaders import get_store, load_meta, load_samples, load_wells
-from gwui.render import CLASS_COLOUR_BY_LABEL, class_legend, demo_notice
+from gwlib.quality import overview_figures
+from gwlib.summaries import well_status_counts
+from gwui import charts, filters, keys, labels
+from gwui.loaders import (
+    get_standard_set,
+    load_measurements,
+    load_meta,
+    load_points,
+    load_samples,
+    load_wells,
+)
+from gwui.render import class_legend, demo_notice, roman
 
 st.title(labels.OVERVIEW_TITLE)
-st.caption(labels.OVERVIEW_CAPTION)
-meta = load_meta()
-demo_notice(meta)
-
-samples = load_samples()
-wells = load_wells()
-years = sample_years(samples)
-if not years:
+demo_notice(load_meta())
+sel = filters.current()
+if sel.year is None:
     st.info(
         "数据库中还没有已评价的采样。可运行 `python -m gwlib demo` 生成模拟数据，或导入检测结果。"
     )
     st.stop()
-year = st.selectbox(
-    "评价年度", years, index=0, key=keys.OVERVIEW_YEAR, format_func=lambda y: f"{y} 年"
+year = int(sel.year)
+period = sel.flt.period or "全部水期"
+st.caption(f"{year} 年 · {period} · {labels.QUALITY_CAPTION}")
+v_goal = st.number_input(
+    "Ⅴ类点位占比目标（%，不高于）",
+    0.0,
+    100.0,
+    25.0,
+    1.0,
+    key=keys.OVERVIEW_V_GOAL,
+    help=labels.V_GOAL_HELP,
 )
-ov = overview(samples, wells, points_total=len(get_store().points()), year=year)
 
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("已采样点位", f"{ov.points_sampled} / {ov.points_total} 个")
-c2.metric("Ⅰ–Ⅲ类点位占比", f"{ov.share((1, 2, 3)):.1f}%")
-c3.metric("Ⅳ类点位占比", f"{ov.share((4,)):.1f}%")
-c4.metric("Ⅴ类点位占比", f"{ov.share((5,)):.1f}%")
+fig = overview_figures(
+    load_points(),
+    load_samples(),
+    load_measurements(year),
+    get_standard_set(),
+    sel.flt,
+    year,
+    v_goal,
+)
+share = fig.shares.iloc[0] if len(fig.shares) else None
+c = st.columns(6)
+c[0].metric("已监测点位", f"{fig.points_sampled} / {fig.points_total} 个")
+c[1].metric("Ⅰ–Ⅲ类占比", f"{share['Ⅰ–Ⅲ类']:.1f}%" if share is not None else "—")
+c[2].metric("Ⅳ类占比", f"{share['Ⅳ类']:.1f}%" if share is not None else "—")
+c[3].metric(
+    "Ⅴ类占比",
+    f"{fig.v_share:.1f}%",
+    delta=f"{fig.v_share - v_goal:+.1f} 个百分点",
+    delta_color="inverse",
+    help=f"与目标（不高于 {v_goal:.1f}%）相比",
+)
+c[4].metric(
+    "水源点位达到或优于Ⅲ类",
+    f"{fig.drinking_meets_iii_share:.1f}%",
+    help=f"{fig.drinking_points} 个水源地监测井，目标 100%",
+)
+c[5].metric("到报率", f"{fig.completeness_rate:.1f}%", help="实收样品数 / 按监测频次应收样品数")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("各类别点位数")
+    st.plotly_chart(charts.class_bar(fig.distribution), key="overview.class_chart")
+    class_legend()
+with right:
+    st.subheader("分类别水质（%）")
+    st.dataframe(
+        fig.shares_by_category,
+        hide_index=True,
+        key="overview.by_category",
+        column_config={
+            "group": "点位类别",
+            "points": "点位数（个）",
+            **{
+                g: st.column_config.NumberColumn(f"{g}（%）", format="%.1f")
+                for g in ("Ⅰ–Ⅲ类", "Ⅳ类", "Ⅴ类")
+            },
+        },
+    )
+    st.subheader(f"与 {year - 1} 年相比")
+    cc = st.columns(4)
+    for col, row in zip(cc, fig.changes.itertuples(), strict=True):
+        col.metric(str(row.change), f"{row.points} 个")
+
+st.subheader(f"未达到目标的点位（{len(fig.failing)} 个，达标率 {fig.meets_target_share:.1f}%）")
+failing = fig.failing.assign(
+    cls=fig.failing["quality_class"].map(roman), tgt=fig.failing["target_class"].map(roman)
+)
+st.dataframe(
+    failing[["point", "point_name", "category", "township", "cls", "tgt", "detail"]],
+    hide_index=True,
+    key="overview.failing",
+    column_config={
+        "point": "点位编码",
+        "point_name": "点位名称",
+        "category": "点位类别",
+        "township": "乡镇",
+        "cls": "水质类别",
+        "tgt": "目标类别",
+        "detail": "定类指标（监测值，超标倍数）",
+    },
+)
 
 left, right = st.columns(2)
 with left:
-    st.subheader(f"{year} 年各点位最新水质类别")
-    fig = px.bar(
-        ov.distribution,
-        x="label",
-        y="points",
-        color="label",
-        text="points",
-        color_discrete_map=CLASS_COLOUR_BY_LABEL,
-        labels={"label": "水质类别", "points": "点位数（个）"},
-    )
-    fig.update_layout(showlegend=False, height=340, margin={"t": 10, "b": 10})
-    st.plotly_chart(fig, key="overview.class_chart")
-    class_legend()
-    st.caption(
-        "按 GB/T 14848-2017 单指标评价（从优不从劣）取最差类别；每个点位取该年度最后一次采样。"
+    st.subheader(f"本年度未监测的点位（{len(fig.unsampled)} 个）")
+    st.caption("未监测的点位不计入任何类别，也不视为达标。")
+    st.dataframe(
+        fig.unsampled[["point", "point_name", "category", "township", "expected"]],
+        hide_index=True,
+        key="overview.unsampled",
+        column_config={
+            "point": "点位编码",
+            "point_name": "点位名称",
+            "category": "点位类别",
+            "township": "乡镇",
+            "expected": "应采样次数（次）",
+        },
     )
 with right:
-    st.subheader("报废矿井、钻井、取水井封井回填进度")
-    st.metric("清单内井数", f"{ov.wells_total} 眼")
-    fig2 = px.bar(
-        ov.well_status,
-        x="wells",
-        y="status",
-        orientation="h",
-        text="wells",
-        labels={"status": "状态", "wells": "井数（眼）"},
+    st.subheader("报废矿井、钻井、取水井封井回填")
+    wells = well_status_counts(load_wells())
+    st.dataframe(
+        wells,
+        hide_index=True,
+        key="overview.wells",
+        column_config={"status": "状态", "wells": "井数（眼）"},
     )
-    fig2.update_layout(
-        height=300,
-        margin={"t": 10, "b": 10},
-        yaxis={"categoryorder": "array", "categoryarray": list(reversed(ov.well_status["status"]))},
-    )
-    st.plotly_chart(fig2, key="overview.well_chart")
 
-st.dataframe(
-    ov.distribution[["label", "points", "share"]],
-    hide_index=True,
-    column_config={
-        "label": labels.COLUMNS["label"],
-        "points": labels.COLUMNS["points"],
-        "share": st.column_config.NumberColumn(labels.COLUMNS["share"], format="%.1f"),
-    },
-    key="overview.class_table",
-)
+st.page_link("pages/quality.py", label="查看水质类别与趋势明细", icon=":material/arrow_forward:")

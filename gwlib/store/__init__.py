@@ -434,8 +434,10 @@ class Store:
             q = q.where(st.c.sample_date <= dt.date(year_to, 12, 31))
         return self._frame(q)
 
-    def measurements(self, point: str | None = None) -> pd.DataFrame:
-        """Stored measurements with their sample's point and date."""
+    def measurements(
+        self, point: str | None = None, year: int | None = None
+    ) -> pd.DataFrame:
+        """Stored measurements with their sample's point and date (of one point / year)."""
         st, mp, ms = schema.sample, schema.monitoring_point, schema.measurement
         q = (
             sa.select(
@@ -459,6 +461,8 @@ class Store:
         )
         if point is not None:
             q = q.where(mp.c.code == point)
+        if year is not None:
+            q = q.where(st.c.sample_date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
         return self._frame(q)
 
     # -- trends (batch step) --------------------------------------------------------------------

@@ -1,41 +1,71 @@
-"""Overview page behaviour, driven by widget keys."""
+"""Overview page behaviour, driven by the shared filters' widget keys."""
 
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from gwlib.quality import QualityFilter, overview_figures
+from gwlib.standards import get_standard
 from gwlib.store import Store
-from gwlib.summaries import latest_samples
 from gwui import keys
 from tests.app.conftest import APP
+
+
+def _set(at: AppTest, **values: object) -> AppTest:
+    """Set shared sidebar filters by key, all in one rerun. (AppTest drops the frame's sidebar
+    widgets from its element tree after a rerun, although the browser keeps them.)"""
+    for key, value in values.items():
+        at.session_state[getattr(keys, key)] = value
+    return at.run()
 
 
 def _metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+def _expected(url: str, flt: QualityFilter, year: int):  # type: ignore[no-untyped-def]
+    with Store.open(url) as store:
+        return overview_figures(
+            store.points(),
+            store.samples(),
+            store.measurements(year=year),
+            get_standard(),
+            flt,
+            year,
+            25.0,
+        )
+
+
 def test_year_filter_changes_the_figures(app_env: str) -> None:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    year_box = at.selectbox(key=keys.OVERVIEW_YEAR)
-    years = year_box.options
-    assert len(years) >= 5
-    store = Store.open(app_env)
-    samples = store.samples()
-    for year_label in (years[0], years[-1]):
-        year = int(year_label.split()[0])
-        at.selectbox(key=keys.OVERVIEW_YEAR).select(year).run()
-        assert not at.exception
-        latest = latest_samples(samples, year)
-        expected_v = (latest["quality_class"] == 5).mean() * 100
-        assert _metric(at, "Ⅴ类点位占比") == f"{expected_v:.1f}%"
-        assert _metric(at, "已采样点位").startswith(f"{latest['point'].nunique()} / ")
-    store.close()
-
-
-def test_well_counts_shown(app_env: str) -> None:
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    store = Store.open(app_env)
-    n = len(store.wells())
-    store.close()
-    assert _metric(at, "清单内井数") == f"{n} 眼"
+    years = at.selectbox(key=keys.FILTER_YEAR).options
+    assert len(years) >= 5
+    for label in (years[0], years[-1]):
+        year = int(label.split()[0])
+        _set(at, FILTER_YEAR=year)
+        assert not at.exception
+        exp = _expected(app_env, QualityFilter(), year)
+        assert _metric(at, "Ⅴ类占比") == f"{exp.v_share:.1f}%"
+        assert _metric(at, "已监测点位") == f"{exp.points_sampled} / {exp.points_total} 个"
+        assert _metric(at, "到报率") == f"{exp.completeness_rate:.1f}%"
+
+
+def test_category_and_period_filters(app_env: str) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    year = int(at.selectbox(key=keys.FILTER_YEAR).value)
+    _set(at, FILTER_YEAR=year, FILTER_CATEGORY=["水源地监测井"], FILTER_PERIOD="枯水期")
+    assert not at.exception
+    exp = _expected(app_env, QualityFilter(categories=("水源地监测井",), period="枯水期"), year)
+    assert _metric(at, "已监测点位") == f"{exp.points_sampled} / {exp.points_total} 个"
+    assert exp.points_total == 8
+    assert _metric(at, "水源点位达到或优于Ⅲ类") == f"{exp.drinking_meets_iii_share:.1f}%"
+    failing = next(d.value for d in at.dataframe if "detail" in d.value.columns)
+    assert len(failing) == len(exp.failing)
+
+
+def test_v_goal_sets_the_delta(app_env: str) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.number_input(key=keys.OVERVIEW_V_GOAL).set_value(10.0).run()
+    metric = next(m for m in at.metric if m.label == "Ⅴ类占比")
+    share = float(metric.value.rstrip("%"))
+    assert metric.delta == f"{share - 10.0:+.1f} 个百分点"

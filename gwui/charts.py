@@ -1,0 +1,188 @@
+"""Plotly figures for the quality pages, all on the one class colour scale."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from gwlib.classes import QualityClass
+from gwlib.quality import TREND_ARROWS
+from gwui.render import CLASS_COLOURS
+
+ROMAN = {c.value: c.roman for c in QualityClass}
+FONT = {"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"}
+
+
+def _discrete_scale() -> list[list[object]]:
+    scale: list[list[object]] = []
+    for k in range(1, 6):
+        scale += [[(k - 1) / 5, CLASS_COLOURS[k]], [k / 5, CLASS_COLOURS[k]]]
+    return scale
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(
+        height=height, margin={"t": 30, "b": 10, "l": 10, "r": 10}, font=FONT, plot_bgcolor="white"
+    )
+    return fig
+
+
+def class_bar(distribution: pd.DataFrame) -> go.Figure:
+    """Points per class (Ⅰ..Ⅴ)."""
+    fig = go.Figure(
+        go.Bar(
+            x=distribution["label"],
+            y=distribution["points"],
+            text=distribution["points"],
+            marker_color=[CLASS_COLOURS[k] for k in distribution["quality_class"]],
+            hovertemplate="%{x}：%{y} 个点位<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title="点位数（个）", gridcolor="#eee")
+    return _layout(fig, 320)
+
+
+def class_share_by_year(shares: pd.DataFrame) -> go.Figure:
+    """Stacked share of points per class per year (%)."""
+    fig = go.Figure()
+    for k in range(1, 6):
+        d = shares[shares["quality_class"] == k]
+        fig.add_bar(
+            x=d["year"].astype(str),
+            y=d["share"],
+            name=QualityClass(k).label,
+            marker_color=CLASS_COLOURS[k],
+            customdata=d["points"],
+            hovertemplate="%{x} 年 "
+            + QualityClass(k).label
+            + "：%{y:.1f}%（%{customdata} 个）<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.15})
+    fig.update_yaxes(title="点位占比（%）", range=[0, 100], gridcolor="#eee")
+    return _layout(fig, 360)
+
+
+def class_heatmap(annual: pd.DataFrame) -> go.Figure:
+    """Point × year annual class."""
+    grid = annual.pivot_table(
+        index="point", columns="year", values="quality_class", aggfunc="max"
+    ).sort_index(ascending=False)
+    text = grid.map(lambda v: ROMAN.get(int(v), "") if pd.notna(v) else "")
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(dtype=float),
+            x=[str(c) for c in grid.columns],
+            y=list(grid.index),
+            text=text.to_numpy(),
+            texttemplate="%{text}",
+            colorscale=_discrete_scale(),
+            zmin=0.5,
+            zmax=5.5,
+            showscale=False,
+            xgap=1,
+            ygap=1,
+            hovertemplate="%{y}　%{x} 年：%{text}类<extra></extra>",
+        )
+    )
+    return _layout(fig, max(300, 18 * len(grid) + 60))
+
+
+def indicator_matrix(matrix: pd.DataFrame) -> go.Figure:
+    """Point × indicator: class colour at the latest sampling, trend arrow as text."""
+    m = matrix.assign(
+        cell=[
+            f"{ROMAN.get(int(c), '')}{TREND_ARROWS.get(t, '') if isinstance(t, str) else ''}"
+            for c, t in zip(matrix["quality_class"], matrix["category"], strict=True)
+        ]
+    )
+    z = m.pivot_table(index="point", columns="indicator", values="quality_class", aggfunc="max")
+    text = m.pivot_table(index="point", columns="indicator", values="cell", aggfunc="first")
+    order = m.drop_duplicates("indicator").sort_values("indicator_code")["indicator"]
+    cols = [c for c in order if c in z.columns]
+    z, text = (
+        z[cols].sort_index(ascending=False),
+        text.reindex(columns=cols).reindex(z.index).sort_index(ascending=False),
+    )
+    fig = go.Figure(
+        go.Heatmap(
+            z=z.to_numpy(dtype=float),
+            x=cols,
+            y=list(z.index),
+            text=text.fillna("").to_numpy(),
+            texttemplate="%{text}",
+            colorscale=_discrete_scale(),
+            zmin=0.5,
+            zmax=5.5,
+            showscale=False,
+            xgap=1,
+            ygap=1,
+            hovertemplate="%{y}　%{x}：%{text}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(tickangle=-45)
+    return _layout(fig, max(320, 18 * len(z) + 140))
+
+
+def series_chart(
+    series: pd.DataFrame, bands: list[tuple[int, float, float]], title: str
+) -> go.Figure:
+    """One indicator over time with class bands behind it; non-detects drawn hollow at their
+    detection limit."""
+    fig = go.Figure()
+    values = series["value"].to_numpy(dtype=float)
+    top = float(np.nanmax(values)) if len(values) and np.isfinite(np.nanmax(values)) else 1.0
+    for k, lo, hi in bands:
+        upper = min(hi, max(top * 1.2, lo * 1.05)) if np.isinf(hi) else hi
+        if lo > top * 1.2:
+            break
+        fig.add_hrect(
+            y0=lo,
+            y1=upper,
+            fillcolor=CLASS_COLOURS[k],
+            opacity=0.12,
+            line_width=0,
+            annotation_text=QualityClass(k).label,
+            annotation_position="right",
+        )
+    det = series[~series["censored"].astype(bool)]
+    nd = series[series["censored"].astype(bool)]
+    unit = series["unit"].iloc[0] if len(series) else ""
+    fig.add_scatter(
+        x=det["date"],
+        y=det["value"],
+        mode="lines+markers",
+        name="检出值",
+        line={"color": "#333"},
+        marker={"size": 7},
+        hovertemplate="%{x|%Y-%m-%d}：%{y:.4g} " + unit + "<extra></extra>",
+    )
+    if len(nd):
+        fig.add_scatter(
+            x=nd["date"],
+            y=nd["value"],
+            mode="markers",
+            name="未检出（检出限）",
+            marker={"symbol": "circle-open", "size": 10, "color": "#777"},
+            hovertemplate="%{x|%Y-%m-%d}：<%{y:.4g} " + unit + "<extra></extra>",
+        )
+    fig.update_layout(
+        title={"text": title, "font": {"size": 14}}, legend={"orientation": "h", "y": -0.2}
+    )
+    fig.update_yaxes(title=unit, gridcolor="#eee", rangemode="tozero")
+    return _layout(fig, 300)
+
+
+def water_level_chart(samples: pd.DataFrame) -> go.Figure:
+    fig = go.Figure(
+        go.Scatter(
+            x=samples["date"],
+            y=samples["water_level_m"],
+            mode="lines+markers",
+            line={"color": "#2b7bba"},
+            hovertemplate="%{x|%Y-%m-%d}：%{y:.2f} m<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title="水位埋深（m）", autorange="reversed", gridcolor="#eee")
+    fig.update_layout(title={"text": "水位埋深", "font": {"size": 14}})
+    return _layout(fig, 260)
