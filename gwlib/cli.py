@@ -176,6 +176,35 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_plan_parse(args: argparse.Namespace) -> int:
+    import json
+
+    from gwlib.plans import parse_plan_file
+
+    plans = parse_plan_file(args.input)
+    if args.select:
+        plans = [p for p in plans if args.select in p.title]
+    rows = [{**t.to_json(), "plan": p.title} for p in plans for t in p.tasks]
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    for p in plans:
+        print(f"{p.title}（{p.year or '年度未识别'}）：{len(p.tasks)} 项任务", file=sys.stderr)
+        for w in p.warnings:
+            print(f"提示：{w}", file=sys.stderr)
+    return EXIT_OK if rows else EXIT_INPUT
+
+
+def _cmd_brief(args: argparse.Namespace) -> int:
+    from gwlib.brief import build_pack
+    from gwlib.config import resolve_db_url
+    from gwlib.store import Store
+
+    store = Store.open(resolve_db_url(args.db))
+    build_pack(store, args.year, args.output, period=args.period, progress=_progress)
+    print(f"简报已生成：{args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _progress(done: int, total: int, what: str) -> None:
     print(f"\r{what} {done}/{total}", end="\n" if done >= total else "", file=sys.stderr)
 
@@ -216,9 +245,28 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--db", default=None)
     r.set_defaults(func=_cmd_trends)
 
+    pl = sub.add_parser("plan", help="年度行动计划")
+    plsub = pl.add_subparsers(dest="plan_command", required=True)
+    pp = plsub.add_parser("parse", help="从计划文本（.txt/.docx）识别任务，写出 JSON")
+    pp.add_argument("input", type=Path, help="计划文本（.txt UTF-8/GBK 或 .docx）")
+    pp.add_argument("-o", "--output", type=Path, required=True, help="任务 JSON 文件")
+    pp.add_argument("--select", default="", help="只保留标题含此文字的计划（一个文件含多个计划时）")
+    pp.set_defaults(func=_cmd_plan_parse)
+
+    b = sub.add_parser("brief", help="生成联席会议简报（.docx/.pptx/.pdf）")
+    b.add_argument("--db", default=None, help="数据库 URL（默认 GWLIB_DB_URL 或内置 SQLite）")
+    b.add_argument("--year", type=int, required=True, help="简报年度")
+    b.add_argument("--period", default="", help="水期（丰水期/平水期/枯水期；默认全年）")
+    b.add_argument("-o", "--output", type=Path, required=True, help="输出 .docx / .pptx / .pdf")
+    b.set_defaults(func=_cmd_brief)
+
     m = sub.add_parser("migrate", help="创建或升级数据库结构")
     m.add_argument("--db", default=None)
     m.set_defaults(func=_cmd_migrate)
+
+    from gwlib.cli_wells import add_parsers as add_ledger_parsers
+
+    add_ledger_parsers(sub)  # wells import/export/template, users add/set/list
     return parser
 
 

@@ -38,6 +38,7 @@ from gwlib.store.schema_ledger import (
     well_seal_interval,
     well_sealing,
 )
+from gwlib.wells import merge_row
 
 W = schema.abandoned_well
 WRITE_ROLES = ("editor", "admin")
@@ -641,16 +642,19 @@ def record_events(store: Store, rows: Sequence[Mapping[str, Any]]) -> int:
 def import_wells(
     store: Store,
     actor: Actor,
-    rows: Sequence[tuple[int, AbandonedWell]],
+    rows: Sequence[tuple[int, Mapping[str, Any]]],
+    authority: str,
     source: str = "",
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportOutcome:
     """Insert new wells and update changed ones by code, in one transaction.
 
-    ``rows`` pairs each well with its spreadsheet row number. A status change of an existing
-    well must be allowed by the lifecycle, otherwise that row is rejected. Unchanged rows write
-    nothing, so importing the same file again changes nothing. ``dry_run`` rolls back.
+    ``rows`` pairs each row's fields (only the columns the file has; see
+    :func:`gwlib.wells.merge_row`) with its spreadsheet row number. Domain rules that fail put
+    the row in ``rejected``; so does a status change of an existing well that the lifecycle does
+    not allow. Unchanged rows write nothing, so importing the same file again changes nothing.
+    ``dry_run`` checks everything and rolls back.
     """
     actor.require_write()
     created = updated = unchanged = 0
@@ -660,7 +664,7 @@ def import_wells(
     conn = store.engine.connect()
     try:
         trans = conn.begin()
-        codes = [w.code for _, w in rows]
+        codes = [str(r["code"]) for _, r in rows]
         existing: dict[str, dict[str, Any]] = {}
         for i in range(0, len(codes), 5_000):
             found = conn.execute(sa.select(W).where(W.c.code.in_(codes[i : i + 5_000])))
@@ -674,9 +678,14 @@ def import_wells(
             ).all()
         )
         new_rows: list[dict[str, Any]] = []
-        for k, (row_no, w) in enumerate(rows):
-            after = _well_row(w)
-            before = existing.get(w.code)
+        for k, (row_no, partial) in enumerate(rows):
+            code = str(partial["code"])
+            before = existing.get(code)
+            try:
+                after = _well_row(AbandonedWell.from_row(merge_row(partial, before, authority)))
+            except ValidationError as exc:
+                rejected.append((row_no, exc.field, _text(exc.value), exc.expected))
+                continue
             if before is None:
                 new_rows.append({**after, "version": 1, "deleted": False})
                 created += 1
@@ -685,7 +694,7 @@ def import_wells(
                     (
                         row_no,
                         "井编码",
-                        w.code,
+                        code,
                         "该井已从台账删除（见其审计记录），如需恢复请联系管理员",
                     )
                 )
@@ -704,19 +713,20 @@ def import_wells(
                                 before["status"],
                                 after["status"],
                                 after,
-                                seals.get(w.code),
-                                int(docs.get(w.code, 0)),
+                                seals.get(code),
+                                int(docs.get(code, 0)),
                                 after["deferral_reason"],
                             )
                         except ValidationError as exc:
-                            rejected.append((row_no, "状态", after["status"], str(exc)))
+                            why = f"当前状态为「{before['status']}」，应为{exc.expected}"
+                            rejected.append((row_no, "状态", after["status"], why))
                             continue
                     conn.execute(
                         sa.update(W)
-                        .where(W.c.code == w.code)
+                        .where(W.c.code == code)
                         .values(**after, version=before["version"] + 1)
                     )
-                    _audit(conn, actor, "import", "well", w.code, diff, note, ts)
+                    _audit(conn, actor, "import", "well", code, diff, note, ts)
                     updated += 1
             if progress and (k % 200 == 0 or k == len(rows) - 1):
                 progress(k + 1, len(rows))
