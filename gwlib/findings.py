@@ -34,6 +34,7 @@ import shapely
 
 from gwlib.classes import QualityClass
 from gwlib.geo.overlay import bbox_of, geometries, points_in_areas
+from gwlib.maplayers import latest_classes
 from gwlib.model import (
     PollutionCategory,
     SourceScale,
@@ -304,25 +305,14 @@ def recharge_not_delineated(layers: Layers, as_of: dt.date) -> list[Finding]:
 )
 def points_worse_in_protect(layers: Layers, as_of: dt.date) -> list[Finding]:
     zones, geoms = _zone_subset(layers, (ZoneKind.PROTECT,))
-    samples = layers.samples
-    if samples.empty:
-        return []
-    graded = samples[
-        (samples["quality_class"] > 0) & (pd.to_datetime(samples["date"]).dt.date <= as_of)
-    ]
-    latest = graded.sort_values(["point", "date"]).groupby("point").tail(1)
-    if latest.empty:
-        return []
-    pts = layers.points.merge(
-        latest[["point", "date", "quality_class"]], left_on="code", right_on="point"
-    )
-    pts = pts[pts["quality_class"] > pts["target_class"]].reset_index(drop=True)
+    pts = latest_classes(layers.points, layers.samples, as_of)
+    pts = pts[pts["misses_target"]].reset_index(drop=True)
     pi, zi = points_in_areas(pts["lon"], pts["lat"], geoms)
     out: list[Finding] = []
     for p_idx in np.unique(pi):
         p = pts.iloc[p_idx]
         z = zones.iloc[zi[pi == p_idx][0]]
-        cls, target = QualityClass(int(p["quality_class"])), QualityClass(int(p["target_class"]))
+        cls, target = QualityClass(int(p["latest_class"])), QualityClass(int(p["target_class"]))
         out.append(
             Finding(
                 rule="point_worse_than_target_protect",
@@ -333,7 +323,7 @@ def points_worse_in_protect(layers: Layers, as_of: dt.date) -> list[Finding]:
                 ),
                 explanation=(
                     f"监测点位 {p['code']}（{p['name']}）位于{z['name']}内，"
-                    f"最近一次采样（{pd.Timestamp(p['date']).date().isoformat()}）为{cls.label}，"
+                    f"最近一次采样（{pd.Timestamp(p['latest_date']).date().isoformat()}）为{cls.label}，"
                     f"劣于目标{target.label}。"
                 ),
                 basis=RULES["point_worse_than_target_protect"].basis,
@@ -380,3 +370,15 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
             ]
         )
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)
+
+
+def filter_frame(
+    frame: pd.DataFrame, rules: Sequence[str] = (), severities: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Rows of a :func:`findings_frame` with the given rules and severities (empty = all)."""
+    keep = np.ones(len(frame), dtype=bool)
+    if rules:
+        keep &= frame["rule"].isin(list(rules)).to_numpy()
+    if severities:
+        keep &= frame["severity"].isin(list(severities)).to_numpy()
+    return frame[keep].reset_index(drop=True)

@@ -1,0 +1,516 @@
+"""The 一张图 map as a folium figure that loads nothing from the internet.
+
+Leaflet and Leaflet.markercluster come from ``static/vendor`` (:mod:`gwui.webassets`); no
+bootstrap, jQuery, font or icon set is used. Every string that comes from the database is
+escaped before it reaches HTML: in Python (``html.escape``) for the GeoJSON layers, and in the
+browser (``esc``) for the abandoned-well layer, whose 100,000 rows travel as plain columns and
+whose popups are built on click.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+import folium
+import numpy as np
+import pandas as pd
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
+
+from gwlib.classes import QualityClass
+from gwlib.geo.basemaps import Basemap
+from gwlib.geo.overlay import geometry_of
+from gwlib.maplayers import display_geometry, latest_classes
+from gwlib.model import PollutionCategory, WellStatus, ZoneKind
+from gwui import webassets
+from gwui.pages import PAGES
+from gwui.render import CLASS_COLOURS
+
+NO_CLASS_COLOUR = "#9e9e9e"
+MISSES_TARGET_BORDER = "#111111"
+WELL_STATUS_COLOURS = {
+    WellStatus.REGISTERED: "#d7263d",
+    WellStatus.ASSESSED: "#ef8a17",
+    WellStatus.PLANNED: "#c9a400",
+    WellStatus.IN_WORKS: "#8e44ad",
+    WellStatus.SEALED: "#2b7bba",
+    WellStatus.ACCEPTED: "#3fa34d",
+    WellStatus.DEFERRED: "#6d6d6d",
+}
+SEALED = (WellStatus.SEALED, WellStatus.ACCEPTED)
+ZONE_STYLES: dict[ZoneKind, tuple[str, float]] = {
+    ZoneKind.FIRST: ("#c0392b", 0.35),
+    ZoneKind.SECOND: ("#e67e22", 0.25),
+    ZoneKind.QUASI: ("#d4ac0d", 0.18),
+    ZoneKind.RECHARGE: ("#2471a3", 0.12),
+    ZoneKind.PROTECT: ("#1e8449", 0.15),
+    ZoneKind.CONTROL: ("#a0522d", 0.2),
+    ZoneKind.GENERAL: ("#7f8c8d", 0.06),
+}
+POLLUTION_GROUP_COLOURS = {
+    "一企一库": "#6a3d9a",
+    "两场两区": "#8c510a",
+    "加油站": "#111111",
+    "其他": "#7a7a7a",
+}
+SOURCE_COLOUR = "#0b3d91"
+#: The page each kind of record links to (only when a page with that url_path is registered).
+RECORD_PAGES = {
+    "well": ("wells", "code"),
+    "point": ("quality", "point"),
+    "drinking_source": ("sources", "code"),
+    "pollution_source": ("pollution", "code"),
+}
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None or value != value else str(value))
+
+
+def record_url(kind: str, code: str, base_path: str = "") -> str | None:
+    """Link to a record's page, or None when that page is not in the registry."""
+    url_path, param = RECORD_PAGES[kind]
+    if url_path not in {p.url_path for p in PAGES}:
+        return None
+    base = "/" + base_path.strip("/") if base_path.strip("/") else ""
+    return f"{base}/{url_path}?{param}={quote(code, safe='')}"
+
+
+def _popup(title: str, rows: Iterable[tuple[str, object]], link: str | None) -> str:
+    body = "".join(
+        f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows if v not in ("", None)
+    )
+    more = f'<a href="{_e(link)}" target="_top">查看详情</a>' if link else ""
+    return f'<div class="gw-popup"><b>{_e(title)}</b><table>{body}</table>{more}</div>'
+
+
+class OfflineMap(folium.Map):
+    """A folium map whose only assets are Leaflet's own files, served by this app."""
+
+    def __init__(self, base_path: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.default_js = [("leaflet", webassets.url("leaflet/leaflet.js", base_path))]
+        self.default_css = [("leaflet_css", webassets.url("leaflet/leaflet.css", base_path))]
+
+
+class GeoLayer(Layer):
+    """A GeoJSON FeatureCollection whose features carry ``style``, ``tip`` and ``popup``
+    (already-escaped HTML); points are drawn as circle markers."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
+            style: function (f) { return f.properties.style; },
+            pointToLayer: function (f, ll) { return L.circleMarker(ll, f.properties.style); },
+            onEachFeature: function (f, layer) {
+                if (f.properties.tip) { layer.bindTooltip(f.properties.tip); }
+                if (f.properties.popup) { layer.bindPopup(f.properties.popup, {maxWidth: 360}); }
+            }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: list[dict[str, Any]], name: str, show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "GeoLayer"
+        self.data = {"type": "FeatureCollection", "features": features}
+
+
+class WellClusterLayer(JSCSSMixin, Layer):
+    """Abandoned wells as canvas circle markers in a marker cluster, fed from columns."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var d = {{ this.data|tojson }};
+            var esc = function (s) {
+                return String(s).replace(/[&<>"']/g, function (c) {
+                    return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+                });
+            };
+            var renderer = L.canvas({padding: 0.5});
+            var group = L.markerClusterGroup({
+                chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 60,
+                disableClusteringAtZoom: 16, spiderfyOnMaxZoom: false,
+                iconCreateFunction: function (c) {
+                    var n = c.getChildCount(), s = n < 100 ? 30 : (n < 1000 ? 36 : 44);
+                    return L.divIcon({
+                        html: '<div style="width:' + s + 'px;height:' + s + 'px;line-height:' + s
+                            + 'px;border-radius:50%;background:' + d.colour + ';opacity:.85;'
+                            + 'color:#fff;font:12px sans-serif;text-align:center">' + n + '</div>',
+                        className: 'gw-cluster', iconSize: [s, s]});
+                }
+            });
+            var popup = function (layer) {
+                var i = layer.options.gwIndex, code = d.code[i];
+                var link = d.link ? '<a target="_top" href="'
+                    + esc(d.link + encodeURIComponent(code)) + '">查看详情</a>' : '';
+                return '<div class="gw-popup"><b>报废井 ' + esc(code) + '</b><table>'
+                    + '<tr><th>类别</th><td>' + esc(d.kinds[d.k[i]]) + '</td></tr>'
+                    + '<tr><th>位置</th><td>' + esc(d.places[d.p[i]]) + '</td></tr>'
+                    + '<tr><th>状态</th><td>' + esc(d.statuses[d.s[i]]) + '</td></tr>'
+                    + '</table>' + link + '</div>';
+            };
+            var markers = new Array(d.lat.length);
+            for (var i = 0; i < d.lat.length; i++) {
+                markers[i] = L.circleMarker([d.lat[i], d.lon[i]], {
+                    renderer: renderer, radius: 5, color: '#ffffff', weight: 1,
+                    fillColor: d.colours[d.s[i]], fillOpacity: 0.95, gwIndex: i
+                }).bindPopup(popup);
+            }
+            group.addLayers(markers);
+            return group;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, data: Mapping[str, Any], name: str, base_path: str = "", show: bool = True
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "WellClusterLayer"
+        self.data = dict(data)
+        self.default_js = [
+            ("markercluster", webassets.url("markercluster/leaflet.markercluster.js", base_path))
+        ]
+        self.default_css = [
+            ("markercluster_css", webassets.url("markercluster/MarkerCluster.css", base_path))
+        ]
+
+
+class Legend(folium.MacroElement):
+    """A static legend (bottom left); its text is ours, escaped anyway."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .gw-legend {background:rgba(255,255,255,.92);padding:4px 8px;font:11px/1.45 sans-serif;
+                    border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:330px;
+                    columns:2;column-gap:10px}
+        .gw-legend b {break-after:avoid}
+        .gw-legend i {display:inline-block;width:12px;height:12px;margin-right:4px;
+                      vertical-align:middle;border:1px solid #555}
+        .gw-legend i.dot {border-radius:50%}
+        .gw-popup th {text-align:left;padding-right:8px;white-space:nowrap;font-weight:normal;
+                      color:#555}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: 'bottomleft'});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create('div', 'gw-legend');
+                div.innerHTML = {{ this.html|tojson }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, sections: Iterable[tuple[str, Iterable[tuple[str, str, bool]]]]) -> None:
+        super().__init__()
+        self._name = "Legend"
+        parts = []
+        for title, items in sections:
+            parts.append(f"<b>{_e(title)}</b><br>")
+            parts.extend(
+                f'<i class="{"dot" if dot else ""}" style="background:{colour}"></i>{_e(text)}<br>'
+                for text, colour, dot in items
+            )
+        self.html = "".join(parts)
+
+
+def _feature(geometry: Mapping[str, Any], style: dict[str, Any], tip: str, popup: str) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {"style": style, "tip": tip, "popup": popup},
+    }
+
+
+def _point(basemap: Basemap, lon: float, lat: float) -> dict[str, Any]:
+    x, y = basemap.to_display(lon, lat)
+    return {"type": "Point", "coordinates": [round(float(x), 6), round(float(y), 6)]}
+
+
+def boundary_features(boundaries: pd.DataFrame, level: str, basemap: Basemap) -> list[dict]:
+    rows = boundaries[boundaries["level"] == level]
+    weight = 2.5 if level == "县" else 1.0
+    style = {"color": "#333333", "weight": weight, "fill": False, "dashArray": None}
+    if level != "县":
+        style["dashArray"] = "4 3"
+    return [
+        _feature(
+            basemap.geometry_to_display(display_geometry(r.geometry)),
+            style,
+            _e(r.name),
+            "",
+        )
+        for r in rows.itertuples()
+    ]
+
+
+def zone_features(
+    zones: pd.DataFrame, kinds: Iterable[ZoneKind], basemap: Basemap, base_path: str = ""
+) -> list[dict]:
+    out = []
+    for kind in kinds:
+        colour, opacity = ZONE_STYLES[kind]
+        for z in zones[zones["kind"] == kind.value].itertuples():
+            link = (
+                record_url("drinking_source", z.source_code, base_path) if z.source_code else None
+            )
+            popup = _popup(
+                z.name,
+                [
+                    ("类型", z.kind),
+                    ("编码", z.code),
+                    ("划定状态", z.legal_status),
+                    ("划定依据", z.basis),
+                    ("管理要求", z.requirements),
+                ],
+                link,
+            )
+            style = {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": opacity}
+            geometry = basemap.geometry_to_display(display_geometry(z.geometry))
+            out.append(_feature(geometry, style, _e(f"{z.kind}：{z.name}"), popup))
+    return out
+
+
+def point_features(
+    points: pd.DataFrame, samples: pd.DataFrame, basemap: Basemap, base_path: str = ""
+) -> list[dict]:
+    out = []
+    for p in latest_classes(points, samples).itertuples():
+        cls = QualityClass(p.latest_class) if p.latest_class else None
+        colour = CLASS_COLOURS[cls] if cls else NO_CLASS_COLOUR
+        style = {
+            "radius": 7,
+            "color": MISSES_TARGET_BORDER if p.misses_target else "#ffffff",
+            "weight": 3 if p.misses_target else 1.5,
+            "fillColor": colour,
+            "fillOpacity": 0.95,
+        }
+        label = cls.label if cls else "无评价结果"
+        date = pd.Timestamp(p.latest_date).date().isoformat() if cls else ""
+        popup = _popup(
+            f"监测点位 {p.code}",
+            [
+                ("名称", p.name),
+                ("类别", p.category),
+                ("乡镇", p.township),
+                ("最新类别", label),
+                ("采样日期", date),
+                ("目标类别", QualityClass(p.target_class).label),
+                ("是否达标", "未达到目标" if p.misses_target else ("达到目标" if cls else "")),
+            ],
+            record_url("point", p.code, base_path),
+        )
+        out.append(_feature(_point(basemap, p.lon, p.lat), style, _e(f"{p.code} {label}"), popup))
+    return out
+
+
+def drinking_source_features(
+    sources: pd.DataFrame, basemap: Basemap, base_path: str = ""
+) -> list[dict]:
+    style = {
+        "radius": 9,
+        "color": "#ffffff",
+        "weight": 2,
+        "fillColor": SOURCE_COLOUR,
+        "fillOpacity": 1.0,
+    }
+    return [
+        _feature(
+            _point(basemap, s.lon, s.lat),
+            style,
+            _e(s.name),
+            _popup(
+                s.name,
+                [
+                    ("规模", s.scale),
+                    ("类型", s.source_type),
+                    ("服务人口（人）", s.population),
+                    ("取水量（t/d）", f"{s.capacity_t_d:g}"),
+                    ("保护区", s.zones_status),
+                    ("补给区", s.recharge_status),
+                ],
+                record_url("drinking_source", s.code, base_path),
+            ),
+        )
+        for s in sources.itertuples()
+    ]
+
+
+def pollution_features(sources: pd.DataFrame, basemap: Basemap, base_path: str = "") -> list[dict]:
+    out = []
+    for s in sources.itertuples():
+        group = PollutionCategory(s.category).group
+        style = {
+            "radius": 6,
+            "color": "#ffffff",
+            "weight": 1.5,
+            "fillColor": POLLUTION_GROUP_COLOURS[group],
+            "fillOpacity": 0.95,
+        }
+        popup = _popup(
+            s.name,
+            [
+                ("类别", f"{s.category}（{group}）"),
+                ("乡镇", s.township),
+                ("重点排污单位", "是" if s.key_discharger else "否"),
+                ("防渗改造", s.seepage_status),
+                ("调查评估", s.survey_status),
+                ("监测井（眼）", s.monitoring_wells),
+            ],
+            record_url("pollution_source", s.code, base_path),
+        )
+        out.append(_feature(_point(basemap, s.lon, s.lat), style, _e(s.name), popup))
+    return out
+
+
+def well_columns(
+    wells: pd.DataFrame, statuses: Iterable[WellStatus], basemap: Basemap, base_path: str = ""
+) -> dict[str, Any]:
+    """Wells of the given statuses as compact columns for :class:`WellClusterLayer`."""
+    order = list(WellStatus)
+    w = wells[wells["status"].isin([s.value for s in statuses])]
+    w = w[w["lon"].notna() & w["lat"].notna()]
+    lon, lat = basemap.to_display(w["lon"].to_numpy(float), w["lat"].to_numpy(float))
+    kinds = (w["category"] + "·" + w["subtype"].fillna("")).str.rstrip("·")
+    places = w["township"].fillna("") + w["village"].fillna("")
+    k_codes, k_uniques = pd.factorize(kinds)
+    p_codes, p_uniques = pd.factorize(places)
+    link = record_url("well", "", base_path)
+    return {
+        "lat": np.round(np.asarray(lat, dtype=float), 5).tolist(),
+        "lon": np.round(np.asarray(lon, dtype=float), 5).tolist(),
+        "s": [order.index(WellStatus(v)) for v in w["status"]],
+        "code": w["code"].astype(str).tolist(),
+        "k": k_codes.tolist(),
+        "kinds": list(map(str, k_uniques)),
+        "p": p_codes.tolist(),
+        "places": list(map(str, p_uniques)),
+        "statuses": [s.value for s in order],
+        "colours": [WELL_STATUS_COLOURS[s] for s in order],
+        "colour": "#2e4057",
+        "link": link,
+    }
+
+
+def legend() -> Legend:
+    zone_items = [(k.value, ZONE_STYLES[k][0], False) for k in ZONE_STYLES]
+    class_items = [(QualityClass(c).label, colour, True) for c, colour in CLASS_COLOURS.items()]
+    class_items += [("无评价结果", NO_CLASS_COLOUR, True), ("黑框：劣于目标类别", "#ffffff", True)]
+    well_items = [(s.value, WELL_STATUS_COLOURS[s], True) for s in WellStatus]
+    pollution_items = [(g, c, True) for g, c in POLLUTION_GROUP_COLOURS.items()]
+    return Legend(
+        [
+            ("区域", zone_items),
+            ("监测点位（最新水质类别）", class_items),
+            ("饮用水水源", [("水源井", SOURCE_COLOUR, True)]),
+            ("报废井（封井回填状态）", well_items),
+            ("污染源", pollution_items),
+        ]
+    )
+
+
+def build_map(
+    boundaries: pd.DataFrame,
+    zones: pd.DataFrame,
+    points: pd.DataFrame,
+    samples: pd.DataFrame,
+    wells: pd.DataFrame,
+    drinking_sources: pd.DataFrame,
+    pollution_sources: pd.DataFrame,
+    basemap: Basemap,
+    base_path: str = "",
+) -> folium.Map:
+    """The whole map: boundaries, zones, points, wells, sources, layer control and legend."""
+    county = boundaries[boundaries["level"] == "县"]
+    m = OfflineMap(
+        base_path=base_path,
+        location=[35.49, 111.57],
+        zoom_start=10,
+        tiles=None,
+        control_scale=True,
+        # The map itself needs maxZoom when there is no tile layer (markercluster requires it).
+        maxZoom=18,
+        minZoom=5,
+    )
+    for i, tile in enumerate(basemap.tiles):
+        folium.TileLayer(
+            tiles=tile.url,
+            attr=tile.attribution,
+            name=basemap.label if i == 0 else f"{basemap.label}（注记）",
+            subdomains=tile.subdomains or "abc",
+            max_zoom=tile.max_zoom,
+            overlay=i > 0,
+            control=False,
+        ).add_to(m)
+    layers: list[tuple[str, list[dict], bool]] = [
+        (
+            "防治分区（保护类/管控类/一般区）",
+            zone_features(zones, (ZoneKind.GENERAL, ZoneKind.CONTROL, ZoneKind.PROTECT), basemap),
+            False,
+        ),
+        ("补给区", zone_features(zones, (ZoneKind.RECHARGE,), basemap, base_path), True),
+        (
+            "水源保护区（一级/二级/准）",
+            zone_features(
+                zones, (ZoneKind.QUASI, ZoneKind.SECOND, ZoneKind.FIRST), basemap, base_path
+            ),
+            True,
+        ),
+        ("乡镇界", boundary_features(boundaries, "乡镇", basemap), True),
+        ("县界", boundary_features(boundaries, "县", basemap), True),
+    ]
+    for name, features, show in layers:
+        GeoLayer(features, name, show=show).add_to(m)
+    WellClusterLayer(
+        well_columns(wells, [s for s in WellStatus if s not in SEALED], basemap, base_path),
+        "报废井（未封井）",
+        base_path,
+    ).add_to(m)
+    WellClusterLayer(
+        well_columns(wells, SEALED, basemap, base_path),
+        "报废井（已封井/已销号）",
+        base_path,
+        show=False,
+    ).add_to(m)
+    GeoLayer(pollution_features(pollution_sources, basemap, base_path), "污染源").add_to(m)
+    GeoLayer(point_features(points, samples, basemap, base_path), "监测点位").add_to(m)
+    GeoLayer(drinking_source_features(drinking_sources, basemap, base_path), "饮用水水源").add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    legend().add_to(m)
+    if len(county):
+        minx, miny, maxx, maxy = geometry_of(county.iloc[0]["geometry"]).bounds
+        (x0, y0), (x1, y1) = (basemap.to_display(minx, miny), basemap.to_display(maxx, maxy))
+        m.fit_bounds([[y0, x0], [y1, x1]])
+    return m
+
+
+def highlight(bbox: tuple[float, float, float, float], basemap: Basemap) -> folium.FeatureGroup:
+    """A dashed red frame around a finding's entities (added without redrawing the map)."""
+    minx, miny, maxx, maxy = bbox
+    pad = max(maxx - minx, maxy - miny, 0.004) * 0.15
+    (x0, y0), (x1, y1) = (
+        basemap.to_display(minx - pad, miny - pad),
+        basemap.to_display(maxx + pad, maxy + pad),
+    )
+    group = folium.FeatureGroup(name="所选问题")
+    folium.Rectangle(
+        [[y0, x0], [y1, x1]], color="#ff0000", weight=3, dash_array="6 4", fill=False
+    ).add_to(group)
+    return group

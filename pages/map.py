@@ -1,0 +1,119 @@
+"""一张图: boundaries, zones, monitoring points, abandoned wells and sources on one offline map,
+with the cross-layer findings beside it."""
+
+import datetime as dt
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from gwlib.findings import RULES, filter_frame, findings_frame
+from gwlib.geo import basemaps
+from gwlib.maplayers import fit_view
+from gwui import keys, labels, webassets
+from gwui.loaders import load_meta
+from gwui.mapdata import cached_findings, load_boundaries, load_layers, map_settings
+from gwui.mapview import build_map, highlight
+from gwui.render import demo_notice
+
+st.title("一张图")
+st.caption(labels.MAP_CAPTION)
+meta = load_meta()
+demo_notice(meta)
+if webassets.missing():
+    st.error(labels.MAP_ASSETS_MISSING)
+    st.stop()
+
+settings = map_settings()
+choices = basemaps.available(settings)
+keys_ = list(choices)
+basemap_key = st.selectbox(
+    "底图",
+    keys_,
+    index=keys_.index(basemaps.default_key(settings)),
+    format_func=lambda k: choices[k].label,
+    key=keys.MAP_BASEMAP,
+    help=labels.MAP_BASEMAP_HELP,
+)
+basemap = choices[basemap_key]
+as_of = dt.date.fromisoformat(meta["as_of"]) if meta.get("as_of") else dt.date.today()
+layers = load_layers()
+found = findings_frame(cached_findings(as_of))
+base_path = str(st.get_option("server.baseUrlPath") or "")
+
+
+@st.fragment
+def map_and_findings() -> None:
+    left, right = st.columns([3, 2])
+    with right:
+        st.subheader(f"跨图层问题（{len(found)} 条）")
+        c1, c2 = st.columns(2)
+        rules = c1.multiselect(
+            "规则",
+            list(RULES),
+            format_func=lambda r: RULES[r].title,
+            key=keys.MAP_RULES,
+            placeholder="全部规则",
+        )
+        severities = c2.multiselect(
+            "严重程度", ["高", "中", "低"], key=keys.MAP_SEVERITY, placeholder="全部"
+        )
+        shown = filter_frame(found, rules, severities)
+        event = st.dataframe(
+            shown[["severity", "title", "explanation", "basis"]],
+            hide_index=True,
+            height=480,
+            on_select="rerun",
+            selection_mode="single-row",
+            column_config={
+                "severity": st.column_config.TextColumn("严重程度", width="small"),
+                "title": st.column_config.TextColumn("规则", width="medium"),
+                "explanation": st.column_config.TextColumn("说明", width="large"),
+                "basis": st.column_config.TextColumn("依据", width="medium"),
+            },
+            key=keys.MAP_FINDINGS,
+        )
+        st.caption(f"显示 {len(shown)} 条；选中一行，地图缩放到该问题涉及的对象。")
+        st.download_button(
+            "导出问题清单（CSV）",
+            shown.to_csv(index=False).encode("utf-8-sig"),
+            file_name=f"跨图层问题_{as_of.isoformat()}.csv",
+            mime="text/csv",
+            key=keys.MAP_EXPORT_CSV,
+            on_click="ignore",
+        )
+    center, zoom, extra = None, None, None
+    rows = event.selection.rows if event is not None else []
+    if rows and rows[0] < len(shown):
+        row = shown.iloc[rows[0]]
+        if row.notna()[["min_lon", "min_lat", "max_lon", "max_lat"]].all():
+            bbox = (row["min_lon"], row["min_lat"], row["max_lon"], row["max_lat"])
+            (lat, lon), zoom = fit_view(bbox, 800, 640)
+            zoom = min(zoom, 16)
+            x, y = basemap.to_display(lon, lat)
+            center, extra = (y, x), highlight(bbox, basemap)
+    with left:
+        fmap = build_map(
+            load_boundaries(),
+            layers.zones,
+            layers.points,
+            layers.samples,
+            layers.wells,
+            layers.drinking_sources,
+            layers.pollution_sources,
+            basemap,
+            base_path,
+        )
+        st_folium(
+            fmap,
+            key=keys.MAP_MAP,
+            height=640,
+            use_container_width=True,
+            returned_objects=[],
+            center=center,
+            zoom=zoom,
+            feature_group_to_add=extra,
+        )
+        st.caption(labels.MAP_LAYERS_HELP)
+
+
+map_and_findings()
