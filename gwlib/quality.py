@@ -428,6 +428,12 @@ def indicator_matrix(
     ]
 
 
+def notable_indicators(matrix: pd.DataFrame, worse_than: int = QualityClass.II) -> pd.DataFrame:
+    """Rows of indicators that are worse than ``worse_than`` at one point at least."""
+    keep = matrix.groupby("indicator_code")["quality_class"].transform("max") > worse_than
+    return matrix[keep]
+
+
 TREND_ARROWS = {
     "上升": "↑",
     "可能上升": "↗",
@@ -487,6 +493,9 @@ class PointReport:
 
     def name_of(self, code: str) -> str:
         return next((i.name for i in self.standard.indicators if i.code == code), code)
+
+    def unit_of(self, code: str) -> str:
+        return next((i.unit for i in self.standard.indicators if i.code == code), "")
 
     def series_of(self, code: str) -> tuple[pd.DataFrame, pd.Series | None]:
         series = self.measurements[self.measurements["indicator_code"] == code]

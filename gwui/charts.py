@@ -170,6 +170,7 @@ def series_chart(
         title={"text": title, "font": {"size": 14}}, legend={"orientation": "h", "y": -0.2}
     )
     fig.update_yaxes(title=unit, gridcolor="#eee", rangemode="tozero")
+    fig.update_xaxes(tickformat="%Y-%m")
     return _layout(fig, 300)
 
 
@@ -184,5 +185,6 @@ def water_level_chart(samples: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_yaxes(title="水位埋深（m）", autorange="reversed", gridcolor="#eee")
+    fig.update_xaxes(tickformat="%Y-%m")
     fig.update_layout(title={"text": "水位埋深", "font": {"size": 14}})
     return _layout(fig, 260)

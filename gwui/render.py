@@ -45,13 +45,15 @@ def roman(cls: object) -> str:
         return ""
 
 
-def trend_summary(stats: object) -> str:
+def trend_summary(stats: object, unit: str = "") -> str:
     """Markdown block with a series' Mann-Kendall statistics (or why there are none)."""
     if stats is None:
         return "暂无趋势统计（尚未计算）。"
     s = stats  # a row of the stored trend table
     slope = getattr(s, "slope", None)
-    slope_txt = "—（未检出过多，不计算）" if slope is None or slope != slope else f"{slope:.4g} /年"
+    per_year = f"{unit}/年" if unit else "/年"
+    missing = slope is None or slope != slope
+    slope_txt = "—（未检出过多，不计算）" if missing else f"{slope:.4g} {per_year}"
     return (
         f"**趋势：{s.category}**\n\n"  # type: ignore[attr-defined]
         f"- 样本数 n = {int(s.n)}（未检出 {int(s.n_nd)}）\n"  # type: ignore[attr-defined]

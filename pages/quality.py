@@ -45,6 +45,9 @@ with tab_matrix:
     st.subheader("最近一次采样：点位 × 指标（颜色为类别，箭头为趋势）")
     st.caption(labels.TREND_ARROWS_HELP)
     matrix = quality.indicator_matrix(samples, load_measurements(), load_trends(), std)
+    if not st.toggle("显示全部指标", key=keys.QUALITY_MATRIX_ALL,
+                     help="默认只显示至少一个点位劣于Ⅱ类的指标"):
+        matrix = quality.notable_indicators(matrix)
     st.plotly_chart(charts.indicator_matrix(matrix), key="quality.indicator_matrix")
     st.markdown("**每个格子背后的统计量**（点击表格行查看）")
     table = matrix.assign(cls=matrix["quality_class"].map(roman))
@@ -106,7 +109,7 @@ with tab_point:
             charts.series_chart(series, quality.class_limits(std, code), report.name_of(code)),
             key=f"quality.series.{code}",
         )
-        stat_col.markdown(trend_summary(stats))
+        stat_col.markdown(trend_summary(stats, report.unit_of(code)))
     if report.has_water_level:
         st.plotly_chart(charts.water_level_chart(report.samples), key="quality.level_chart")
     st.download_button(
