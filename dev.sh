@@ -151,6 +151,8 @@ cmd_run() {
 
 cmd_test() {
     ensure_apt chromium postgresql fonts-noto-cjk
+    # briefing-pack tests: DOCX/PPTX → PDF (LibreOffice) → PNG/text (poppler)
+    ensure_apt libreoffice-writer-nogui libreoffice-impress-nogui poppler-utils
     ensure_venv
     ensure_requirements requirements-dev.txt
     ensure_web_assets

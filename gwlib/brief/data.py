@@ -1,0 +1,421 @@
+"""The figures of the joint-meeting brief (联席会议简报), computed once for a year and 水期.
+
+:func:`brief_data` returns every table as display text with Chinese headers, plus the chart
+data; the page shows exactly these tables and charts and the DOCX/PPTX packs print exactly
+them, so the pack's numbers are the screen's numbers for the same filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from gwlib.checklist import Checklist, build_checklist
+from gwlib.classes import QualityClass
+from gwlib.metrics import LAGGING, MetricData
+from gwlib.model import PollutionCategory, WellStatus, WorkStatus
+from gwlib.quality import annual_classes
+from gwlib.standards import get_standard
+from gwlib.store import Store
+from gwlib.store.tasks import task_statuses
+
+STANDARD_NOTE = (
+    "注：水质类别按《地下水质量标准》（GB/T 14848-2017）单指标评价、从优不从劣，"
+    "点位年度类别取该年度各次采样的最差类别；“定类指标”为达到该类别的指标。"
+)
+CLASS_GROUPS = (("Ⅰ–Ⅲ类", (1, 2, 3)), ("Ⅳ类", (4,)), ("Ⅴ类", (5,)))
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    frame: pd.DataFrame  # display text, Chinese headers
+    highlight: tuple[int, ...] = ()  # rows to mark (exceedance, lagging, overdue)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BriefData:
+    year: int
+    period: str
+    as_of: dt.date
+    region: str
+    plan_title: str
+    headline: list[tuple[str, str]]
+    sections: list[tuple[str, list[Table]]]  # (section heading, tables)
+    charts: dict[str, pd.DataFrame]  # chart key -> data (see gwlib.brief.charts)
+    next_steps: list[str]
+    checklist: Checklist | None = field(default=None, repr=False)
+
+    @property
+    def title(self) -> str:
+        return f"{self.region}地下水污染防治工作联席会议简报（{self.year} 年）"
+
+    def tables(self) -> list[Table]:
+        return [t for _, ts in self.sections for t in ts]
+
+
+def pct(x: float) -> str:
+    return f"{x:.1f}%"
+
+
+def _frame(rows: Sequence[Mapping[str, Any]], columns: list[str]) -> pd.DataFrame:
+    f = pd.DataFrame(rows, columns=columns)
+    return f.astype(str) if len(f) else f
+
+
+def _quality(
+    samples: pd.DataFrame, year: int, period: str, names: dict[str, str]
+) -> tuple[list[Table], pd.DataFrame, dict[str, float]]:
+    s = samples[samples["period"] == period] if period else samples
+    a = annual_classes(s)
+    cur, prev = a[a["year"] == year], a[a["year"] == year - 1]
+    n = len(cur)
+    dist_rows = []
+    counts = cur["quality_class"].value_counts()
+    prev_counts = prev["quality_class"].value_counts()
+    for c in QualityClass:
+        k = int(counts.get(int(c), 0))
+        p = int(prev_counts.get(int(c), 0))
+        dist_rows.append(
+            {
+                "水质类别": c.label,
+                "点位数（个）": k,
+                "占比（%）": pct(k / n * 100 if n else 0.0),
+                "上年点位数（个）": p,
+                "上年占比（%）": pct(p / len(prev) * 100 if len(prev) else 0.0),
+            }
+        )
+    dist = _frame(dist_rows, list(dist_rows[0]))
+    m = cur.merge(prev[["point", "quality_class"]], on="point", how="left", suffixes=("", "_p"))
+    change = {
+        "变好": int((m["quality_class"] < m["quality_class_p"]).sum()),
+        "稳定": int((m["quality_class"] == m["quality_class_p"]).sum()),
+        "变差": int((m["quality_class"] > m["quality_class_p"]).sum()),
+        "无上年数据": int(m["quality_class_p"].isna().sum()),
+    }
+    change_t = _frame(
+        [{"变化": k, "点位数（个）": v} for k, v in change.items()], ["变化", "点位数（个）"]
+    )
+    fail = cur[cur["quality_class"] > cur["target_class"]].sort_values(["category", "point"])
+    fail_rows = [
+        {
+            "点位编码": r["point"],
+            "点位名称": r["point_name"],
+            "点位类别": r["category"],
+            "乡镇": r["township"],
+            "年度类别": QualityClass(int(r["quality_class"])).label,
+            "目标类别": QualityClass(int(r["target_class"])).label,
+            "定类指标": "、".join(names.get(c, c) for c in str(r["limiting"]).split(";") if c),
+        }
+        for r in fail.to_dict("records")
+    ]
+    fail_t = _frame(
+        fail_rows, ["点位编码", "点位名称", "点位类别", "乡镇", "年度类别", "目标类别", "定类指标"]
+    )
+    figures = {
+        "points": float(n),
+        "good": float(cur["quality_class"].isin((1, 2, 3)).sum() / n * 100) if n else 0.0,
+        "v": float((cur["quality_class"] == 5).sum() / n * 100) if n else 0.0,
+        "fail": float(len(fail)),
+    }
+    where = f"（{period}）" if period else ""
+    tables = [
+        Table(f"表1 {year} 年监测点位水质类别分布{where}", dist, note=STANDARD_NOTE),
+        Table(
+            f"表2 {year} 年点位水质类别与上年比较{where}",
+            change_t,
+            highlight=(2,) if change["变差"] else (),
+        ),
+        Table(
+            f"表3 {year} 年未达到目标类别的点位{where}",
+            fail_t,
+            highlight=tuple(range(len(fail_t))),
+            note="红色为未达到目标类别的点位。",
+        ),
+    ]
+    chart = pd.DataFrame(
+        {
+            "label": [c.label for c in QualityClass],
+            "points": [int(counts.get(int(c), 0)) for c in QualityClass],
+            "prev": [int(prev_counts.get(int(c), 0)) for c in QualityClass],
+        }
+    )
+    return tables, chart, figures
+
+
+def _wells(
+    wells: pd.DataFrame, as_of: dt.date
+) -> tuple[list[Table], pd.DataFrame, dict[str, float]]:
+    sealed = (WellStatus.SEALED.value, WellStatus.ACCEPTED.value)
+    w = wells.assign(
+        sealed=wells["status"].isin(sealed),
+        accepted=wells["status"] == WellStatus.ACCEPTED.value,
+        deferred=wells["status"] == WellStatus.DEFERRED.value,
+    )
+    planned = pd.to_datetime(w["planned_completion"]).dt.date
+    w["overdue"] = planned.notna() & (planned < as_of) & ~w["sealed"] & ~w["deferred"]
+    g = w.groupby("township").agg(
+        total=("code", "size"),
+        sealed=("sealed", "sum"),
+        accepted=("accepted", "sum"),
+        deferred=("deferred", "sum"),
+        overdue=("overdue", "sum"),
+        unknown=("owner_known", lambda v: int((~v.astype(bool)).sum())),
+    )
+    g = g.reset_index().sort_values("township")
+    rows = []
+    for r in g.to_dict("records"):
+        due = int(r["total"]) - int(r["deferred"])
+        rows.append(
+            {
+                "乡镇": r["township"],
+                "清单井数（眼）": int(r["total"]),
+                "已封井（眼）": int(r["sealed"]),
+                "已验收销号（眼）": int(r["accepted"]),
+                "暂缓（眼）": int(r["deferred"]),
+                "逾期未封（眼）": int(r["overdue"]),
+                "所有权人不明（眼）": int(r["unknown"]),
+                "封井完成率（%）": pct(int(r["sealed"]) / due * 100 if due else 0.0),
+            }
+        )
+    cols = list(rows[0]) if rows else ["乡镇"]
+    by_town = _frame(rows, cols)
+    hi = tuple(i for i, r in enumerate(rows) if int(str(r["逾期未封（眼）"])) > 0)
+    od = w[w["overdue"]].sort_values(["planned_completion", "code"])
+    od_rows = [
+        {
+            "井编码": r["code"],
+            "乡镇": r["township"],
+            "类别": r["category"],
+            "状态": r["status"],
+            "计划完成日期": str(r["planned_completion"]),
+            "责任主体": r["responsible_party"] or "（不明）",
+        }
+        for r in od.head(20).to_dict("records")
+    ]
+    od_t = _frame(od_rows, ["井编码", "乡镇", "类别", "状态", "计划完成日期", "责任主体"])
+    base = len(w) - int(w["deferred"].sum())
+    figures = {
+        "total": float(len(w)),
+        "sealed": float(w["sealed"].sum()),
+        "sealed_pct": float(w["sealed"].sum() / base * 100) if base else 0.0,
+        "overdue": float(w["overdue"].sum()),
+        "unknown": float((~w["owner_known"].astype(bool)).sum()),
+    }
+    tables = [
+        Table(
+            "表4 报废矿井、钻井、取水井封井回填进度（按乡镇）",
+            by_town,
+            highlight=hi,
+            note="红色为有逾期未封井的乡镇。"
+            "封井完成率 =（已封井待验收 + 已验收销号）/（清单井数 − 暂缓）。",
+        ),
+        Table(
+            f"表5 逾期未完成封井回填的井（截至 {as_of}，前 20 眼）",
+            od_t,
+            highlight=tuple(range(len(od_t))),
+        ),
+    ]
+    chart = g.assign(open=g["total"] - g["sealed"] - g["deferred"])[
+        ["township", "accepted", "sealed", "open", "deferred"]
+    ].assign(sealed=lambda f: f["sealed"] - f["accepted"])
+    return tables, chart.reset_index(drop=True), figures
+
+
+def _sources(sources: pd.DataFrame, zones: pd.DataFrame, pollution: pd.DataFrame) -> list[Table]:
+    src_rows = [
+        {
+            "水源地": r["name"],
+            "规模": r["scale"],
+            "乡镇": r["township"],
+            "服务人口（人）": int(r["population"]),
+            "保护区划定": r["zones_status"],
+            "补给区划定": r["recharge_status"],
+        }
+        for r in sources.to_dict("records")
+    ]
+    src = _frame(src_rows, ["水源地", "规模", "乡镇", "服务人口（人）", "保护区划定", "补给区划定"])
+    hi = tuple(i for i, r in enumerate(src_rows) if r["补给区划定"] == "未划定")
+    z = zones.groupby(["kind", "legal_status"]).size().unstack(fill_value=0)
+    z_rows = [
+        {"分区类型": k, **{s: int(z.loc[k].get(s, 0)) for s in ("未划定", "初步划定", "已批复")}}
+        for k in z.index
+    ]
+    zt = _frame(z_rows, ["分区类型", "未划定", "初步划定", "已批复"])
+    zt.columns = ["分区类型", "未划定（个）", "初步划定（个）", "已批复（个）"]
+    p = pollution.assign(group=pollution["category"].map(lambda c: PollutionCategory(c).group))
+    p_rows = []
+    for grp, g in p.groupby("group", sort=False):
+        p_rows.append(
+            {
+                "污染源类型": grp,
+                "数量（处）": len(g),
+                "重点排污单位（家）": int(g["key_discharger"].astype(bool).sum()),
+                "已联网（家）": int(
+                    (g["key_discharger"].astype(bool) & g["networked"].astype(bool)).sum()
+                ),
+                "防渗改造完成（处）": int((g["seepage_status"] == WorkStatus.DONE.value).sum()),
+                "调查评估完成（处）": int((g["survey_status"] == WorkStatus.DONE.value).sum()),
+            }
+        )
+    pt = _frame(p_rows, list(p_rows[0]) if p_rows else ["污染源类型"])
+    return [
+        Table(
+            "表6 地下水型饮用水水源保护区与补给区划定情况",
+            src,
+            highlight=hi,
+            note="红色为补给区尚未划定的水源地。",
+        ),
+        Table("表7 地下水污染防治分区与保护区划定情况", zt),
+        Table("表8 污染源监管情况（一企一库、两场两区、加油站）", pt),
+    ]
+
+
+def _tasks(check: Checklist) -> tuple[list[Table], pd.DataFrame]:
+    t = check.tasks
+    rows = [
+        {
+            "序号": int(r["number"]),
+            "任务": r["title"],
+            "牵头单位": r["lead"],
+            "完成时限": r["deadline_text"],
+            "进度（%）": "—" if pd.isna(r["progress"]) else pct(float(r["progress"])),
+            "状态": r["outlook"],
+            "依据": r["metrics"]
+            or (
+                f"人工填报：{r['manual_status']}"
+                + (f"（{r['evidence']}）" if r["evidence"] else "")
+            ),
+        }
+        for r in t.to_dict("records")
+    ]
+    tt = _frame(rows, ["序号", "任务", "牵头单位", "完成时限", "进度（%）", "状态", "依据"])
+    hi = tuple(i for i, r in enumerate(rows) if r["状态"] == LAGGING)
+    d = check.by_department()
+    dt_rows = [
+        {
+            "牵头单位": r["department"],
+            "牵头任务（项）": int(r["tasks"]),
+            "已完成（项）": int(r["done"]),
+            "正常（项）": int(r["正常"]),
+            "有风险（项）": int(r["有风险"]),
+            "滞后（项）": int(r["滞后"]),
+        }
+        for r in d.to_dict("records")
+    ]
+    dtab = _frame(
+        dt_rows,
+        ["牵头单位", "牵头任务（项）", "已完成（项）", "正常（项）", "有风险（项）", "滞后（项）"],
+    )
+    goal_rows = [
+        {
+            "目标": g.name,
+            "当前值": f"{g.value:.1f}{g.unit}",
+            "目标值": f"{g.goal:.1f}{g.unit}",
+            "上年": "—" if g.baseline is None else f"{g.baseline:.1f}{g.unit}",
+            "状态": g.outlook,
+        }
+        for g in check.goals
+    ]
+    gt = _frame(goal_rows, ["目标", "当前值", "目标值", "上年", "状态"])
+    tables = [
+        Table(
+            f"表9 {check.plan_title} 工作目标",
+            gt,
+            highlight=tuple(i for i, r in enumerate(goal_rows) if r["状态"] == LAGGING),
+        ),
+        Table(
+            f"表10 {check.plan_title} 任务清单（截至 {check.as_of}，逾期与滞后在前）",
+            tt,
+            highlight=hi,
+            note="红色为滞后任务。进度由台账与监测数据计算；无对应数据的任务为人工填报。",
+        ),
+        Table(
+            "表11 各牵头单位任务进展",
+            dtab,
+            highlight=tuple(i for i, r in enumerate(dt_rows) if int(str(r["滞后（项）"])) > 0),
+        ),
+    ]
+    chart = d.rename(columns={"department": "label"})
+    return tables, chart
+
+
+def plan_for(store: Store, year: int) -> pd.DataFrame:
+    """Tasks of the plan of ``year``, or of the latest earlier plan."""
+    all_tasks = store.plan_tasks()
+    if all_tasks.empty:
+        return all_tasks
+    years = sorted({int(y) for y in all_tasks["year"]})
+    usable = [y for y in years if y <= year] or years[:1]
+    t = all_tasks[all_tasks["year"] == usable[-1]]
+    first_title = t["plan_title"].iloc[0]
+    return pd.DataFrame(t[t["plan_title"] == first_title])
+
+
+def brief_data(
+    store: Store, year: int, period: str = "", as_of: dt.date | None = None
+) -> BriefData:
+    """Everything the brief shows, for ``year`` and 水期 ``period`` ("" = the whole year)."""
+    as_of = as_of or dt.date.fromisoformat(store.get_meta("as_of") or f"{year}-12-31")
+    data = MetricData.from_store(store)
+    names = {i.code: i.name for i in get_standard().indicators}
+    q_tables, q_chart, q = _quality(data.samples, year, period, names)
+    w_tables, w_chart, w = _wells(data.wells, as_of)
+    s_tables = _sources(data.sources, data.zones, data.pollution)
+    plan = plan_for(store, year)
+    region = store.get_meta("region") or (str(plan["region"].iloc[0]) if len(plan) else "")
+    check = None
+    t_tables: list[Table] = []
+    t_chart = pd.DataFrame(columns=["label", "正常", "有风险", "滞后"])
+    lagging: list[str] = []
+    if len(plan):
+        plan_year = int(plan["year"].iloc[0])
+        check = build_checklist(plan, task_statuses(store, plan_year), data, as_of, year)
+        t_tables, t_chart = _tasks(check)
+        lag = check.tasks[check.tasks["outlook"] == LAGGING]
+        lagging = [
+            f"加快推进第 {r['number']} 项“{r['title']}”（{r['lead']}）"
+            for r in lag.to_dict("records")
+        ]
+    headline = [
+        ("已评价监测点位", f"{q['points']:.0f} 个"),
+        ("Ⅰ–Ⅲ类点位占比", pct(q["good"])),
+        ("Ⅴ类点位占比", pct(q["v"])),
+        ("未达目标类别点位", f"{q['fail']:.0f} 个"),
+        ("报废井清单", f"{w['total']:.0f} 眼"),
+        ("封井完成率", pct(w["sealed_pct"])),
+        ("逾期未封井", f"{w['overdue']:.0f} 眼"),
+        ("滞后任务", f"{len(lagging)} 项"),
+    ]
+    steps = [*lagging[:8]]
+    if w["overdue"]:
+        steps.append(f"督促逾期未封的 {w['overdue']:.0f} 眼报废井责任主体限期封井回填")
+    if w["unknown"]:
+        steps.append(f"对所有权人不明的 {w['unknown']:.0f} 眼报废井，由属地政府组织封井回填")
+    if q["fail"]:
+        steps.append(
+            f"对未达目标类别的 {q['fail']:.0f} 个点位开展成因分析，人为因素超标的制定整治方案"
+        )
+    sections = [
+        ("一、地下水环境质量", q_tables),
+        ("二、报废矿井、钻井、取水井封井回填", w_tables),
+        ("三、饮用水水源、防治分区与污染源", s_tables),
+        ("四、年度目标任务完成情况", t_tables),
+    ]
+    return BriefData(
+        year=year,
+        period=period,
+        as_of=as_of,
+        region=region,
+        plan_title=check.plan_title if check else "",
+        headline=headline,
+        sections=sections,
+        charts={"quality": q_chart, "wells": w_chart, "tasks": t_chart},
+        next_steps=steps,
+        checklist=check,
+    )

@@ -1,0 +1,324 @@
+"""Write the brief as DOCX (official-report style) or PPTX, and convert to PDF with LibreOffice.
+
+Chinese text needs East-Asian font slots: python-docx's ``font.name`` sets only
+``w:ascii``/``w:hAnsi`` (so ``w:eastAsia`` is set here), python-pptx's only ``a:latin`` (so an
+``a:ea`` child is added). The fonts named are those on the readers' Windows desktops (宋体,
+黑体); LibreOffice substitutes an installed CJK font (Noto CJK) when rendering here.
+
+Tables are 三线表: a heavy rule above and below, a light rule under the header, no verticals.
+Rows the brief marks (exceedances, lagging tasks, overdue wells) are printed in red.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import struct
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
+from docx.text.run import Run
+from pptx import Presentation
+from pptx.dml.color import RGBColor as PptRGB
+from pptx.oxml.ns import qn as pqn
+from pptx.text.text import _Run as PptRun
+from pptx.util import Emu
+from pptx.util import Pt as PPt
+
+from gwlib.brief.charts import CHART_TITLES, render
+from gwlib.brief.data import BriefData, Table
+from gwlib.errors import GwlibError
+
+BODY_FONT, HEAD_FONT = "宋体", "黑体"
+RED = (0xC0, 0x00, 0x00)
+Progress = Callable[[int, int, str], None]
+
+
+def _noop(done: int, total: int, what: str) -> None:
+    return None
+
+
+# -- DOCX -------------------------------------------------------------------------------------
+
+
+def _font(run: Run, east_asian: str, size: float, bold: bool = False) -> None:
+    run.font.name = "Times New Roman"
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), east_asian)
+
+
+def _para(
+    doc: object,
+    text: str,
+    font: str,
+    size: float,
+    *,
+    bold: bool = False,
+    centre: bool = False,
+    red: bool = False,
+) -> None:
+    p = doc.add_paragraph()  # type: ignore[attr-defined]
+    if centre:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(text)
+    _font(run, font, size, bold)
+    if red:
+        run.font.color.rgb = RGBColor(*RED)
+
+
+def _borders(cell: _Cell, **edges: tuple[str, int]) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    tb = OxmlElement("w:tcBorders")
+    for edge in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{edge}")
+        style, size = edges.get(edge, ("nil", 0))
+        el.set(qn("w:val"), style)
+        if size:
+            el.set(qn("w:sz"), str(size))
+            el.set(qn("w:color"), "000000")
+        tb.append(el)
+    tcpr.append(tb)
+
+
+def _docx_table(doc: object, table: Table) -> None:
+    _para(doc, table.title, HEAD_FONT, 11, centre=True)
+    f = table.frame
+    t = doc.add_table(rows=len(f) + 1, cols=len(f.columns))  # type: ignore[attr-defined]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    heavy, light = ("single", 12), ("single", 6)
+    n = len(f)
+    for j, col in enumerate(f.columns):
+        cell = t.cell(0, j)
+        cell.text = ""
+        _font(cell.paragraphs[0].add_run(str(col)), HEAD_FONT, 9, bold=True)
+        _borders(cell, top=heavy, bottom=light if n else heavy)
+    for i, row in enumerate(f.itertuples(index=False), start=1):
+        red = (i - 1) in table.highlight
+        for j, value in enumerate(row):
+            cell = t.cell(i, j)
+            run = cell.paragraphs[0].add_run(str(value))
+            _font(run, BODY_FONT, 9)
+            if red:
+                run.font.color.rgb = RGBColor(*RED)
+            _borders(cell, bottom=heavy if i == n else ("nil", 0))
+    if not n:
+        _para(doc, "（无）", BODY_FONT, 10, centre=True)
+    if table.note:
+        _para(doc, table.note, BODY_FONT, 9)
+
+
+def write_docx(data: BriefData, images: dict[str, bytes], path: Path | io.BytesIO) -> None:
+    doc = Document()
+    for s in doc.sections:
+        s.left_margin = s.right_margin = Cm(2.6)
+        s.top_margin, s.bottom_margin = Cm(3.7), Cm(3.5)
+    _para(doc, data.title, HEAD_FONT, 20, bold=True, centre=True)
+    water = f"（{data.period}）" if data.period else ""
+    _para(doc, f"数据截至 {data.as_of}  {water}", BODY_FONT, 12, centre=True)
+    _para(doc, "一、总体情况", HEAD_FONT, 16)
+    _para(doc, "；".join(f"{k} {v}" for k, v in data.headline) + "。", BODY_FONT, 14)
+    chart_after = {
+        "一、地下水环境质量": "quality",
+        "二、报废矿井、钻井、取水井封井回填": "wells",
+        "四、年度目标任务完成情况": "tasks",
+    }
+    for n, (heading, tables) in enumerate(data.sections, start=2):
+        _para(doc, f"{_cn(n)}、{heading.split('、', 1)[1]}", HEAD_FONT, 16)
+        key = chart_after.get(heading)
+        if key and key in images:
+            doc.add_picture(io.BytesIO(images[key]), width=Cm(15.5))
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _para(doc, CHART_TITLES[key], HEAD_FONT, 11, centre=True)
+        for table in tables:
+            _docx_table(doc, table)
+    _para(doc, f"{_cn(len(data.sections) + 2)}、下一步工作", HEAD_FONT, 16)
+    for i, step in enumerate(data.next_steps, 1):
+        _para(doc, f"{i}. {step}。", BODY_FONT, 14)
+    _para(doc, "本简报由地下水污染防治工作台根据台账和监测数据自动生成。", BODY_FONT, 10)
+    doc.save(path if isinstance(path, io.BytesIO) else str(path))
+
+
+def _cn(n: int) -> str:
+    return "零一二三四五六七八九十"[n] if n <= 10 else str(n)
+
+
+# -- PPTX -------------------------------------------------------------------------------------
+
+SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)  # 16:9
+
+
+def _ea(run: PptRun, size: int, bold: bool = False, red: bool = False) -> None:
+    run.font.size = PPt(size)
+    run.font.bold = bold
+    run.font.name = "Arial"
+    rpr = run._r.get_or_add_rPr()
+    for tag in ("a:ea", "a:cs"):
+        el = rpr.find(pqn(tag))
+        if el is None:
+            el = rpr.makeelement(pqn(tag), {})
+            rpr.append(el)
+        el.set("typeface", HEAD_FONT if bold else "微软雅黑")
+    if red:
+        run.font.color.rgb = PptRGB(*RED)  # type: ignore[no-untyped-call]
+
+
+def _slide(prs: object, title: str) -> object:
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # type: ignore[attr-defined]
+    box = slide.shapes.add_textbox(Emu(457200), Emu(228600), SLIDE_W - Emu(914400), Emu(640080))
+    run = box.text_frame.paragraphs[0].add_run()
+    run.text = title
+    _ea(run, 26, bold=True)
+    return slide
+
+
+def _ppt_table(slide: object, table: Table, top: int, height: int) -> None:
+    f = table.frame.head(14)
+    rows, cols = len(f) + 1, max(len(f.columns), 1)
+    shape = slide.shapes.add_table(  # type: ignore[attr-defined]
+        rows, cols, Emu(457200), Emu(top), SLIDE_W - Emu(914400), Emu(height)
+    )
+    t = shape.table
+    size = 12 if rows <= 8 else 10
+    for j, col in enumerate(f.columns):
+        cell = t.cell(0, j)
+        _ea(cell.text_frame.paragraphs[0].add_run(), size, bold=True)
+        cell.text_frame.paragraphs[0].runs[0].text = str(col)
+    for i, row in enumerate(f.itertuples(index=False), start=1):
+        for j, value in enumerate(row):
+            run = t.cell(i, j).text_frame.paragraphs[0].add_run()
+            run.text = str(value)
+            _ea(run, size, red=(i - 1) in table.highlight)
+
+
+def _picture(slide: object, png: bytes) -> None:
+    """Place a PNG centred below the title, as large as fits."""
+    w, h = struct.unpack(">II", png[16:24])
+    box_w, box_h = int(SLIDE_W) - 914400, 5_700_000
+    scale = min(box_w / w, box_h / h)
+    width, height = int(w * scale), int(h * scale)
+    left = (int(SLIDE_W) - width) // 2
+    slide.shapes.add_picture(  # type: ignore[attr-defined]
+        io.BytesIO(png), Emu(left), Emu(950_000), Emu(width), Emu(height)
+    )
+
+
+def write_pptx(data: BriefData, images: dict[str, bytes], path: Path | io.BytesIO) -> None:
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    s = _slide(prs, data.title)
+    box = s.shapes.add_textbox(Emu(457200), Emu(1100000), SLIDE_W - Emu(914400), Emu(5000000))  # type: ignore[attr-defined]
+    tf = box.text_frame
+    first = True
+    for k, v in [("数据截至", str(data.as_of)), *data.headline]:
+        p = tf.paragraphs[0] if first else tf.add_paragraph()
+        first = False
+        run = p.add_run()
+        run.text = f"{k}：{v}"
+        _ea(run, 22)
+    charts = {
+        "一、地下水环境质量": "quality",
+        "二、报废矿井、钻井、取水井封井回填": "wells",
+        "四、年度目标任务完成情况": "tasks",
+    }
+    for heading, tables in data.sections:
+        key = charts.get(heading)
+        if key and key in images:
+            s = _slide(prs, f"{heading.split('、', 1)[1]}：{CHART_TITLES[key].split(' ', 1)[1]}")
+            _picture(s, images[key])
+        for table in tables:
+            s = _slide(prs, table.title)
+            _ppt_table(s, table, 1000000, 400000 * (min(len(table.frame), 14) + 1))
+    s = _slide(prs, "下一步工作")
+    box = s.shapes.add_textbox(Emu(457200), Emu(1100000), SLIDE_W - Emu(914400), Emu(5200000))  # type: ignore[attr-defined]
+    tf = box.text_frame
+    tf.word_wrap = True
+    for i, step in enumerate(data.next_steps or ["（无）"], 1):
+        p = tf.paragraphs[0] if i == 1 else tf.add_paragraph()
+        run = p.add_run()
+        run.text = f"{i}. {step}"
+        _ea(run, 18)
+    prs.save(path if isinstance(path, io.BytesIO) else str(path))
+
+
+# -- PDF and the one-call entry ---------------------------------------------------------------
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(source: Path, out_dir: Path) -> Path:
+    """Convert a DOCX/PPTX to PDF with LibreOffice (headless, its own temporary profile)."""
+    exe = soffice()
+    if exe is None:
+        raise GwlibError("生成 PDF 需要 LibreOffice（Debian 软件包 libreoffice-writer-nogui）")
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [
+                exe,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    pdf = out_dir / (source.stem + ".pdf")
+    if done.returncode != 0 or not pdf.exists():
+        raise GwlibError(f"LibreOffice 转换 PDF 失败：{done.stderr.strip() or done.stdout.strip()}")
+    return pdf
+
+
+def build_pack(
+    store: object, year: int, output: Path, period: str = "", progress: Progress = _noop
+) -> Path:
+    """Compute the brief for ``year``/``period`` and write ``output`` (.docx, .pptx or .pdf)."""
+    from gwlib.brief.data import brief_data
+    from gwlib.store import Store
+
+    if not isinstance(store, Store):
+        raise TypeError("store must be a gwlib Store")
+    kind = output.suffix.lower()
+    if kind not in (".docx", ".pptx", ".pdf"):
+        raise GwlibError(f"输出文件应为 .docx、.pptx 或 .pdf：{output.name}")
+    steps = 4 if kind == ".pdf" else 3
+    progress(0, steps, "汇总数据")
+    data = brief_data(store, year, period)
+    progress(1, steps, "绘制图表")
+    images = {k: render(k, v) for k, v in data.charts.items()}
+    progress(2, steps, "写入文件")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if kind == ".pptx":
+        write_pptx(data, images, output)
+    elif kind == ".docx":
+        write_docx(data, images, output)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            docx_path = Path(tmp) / (output.stem + ".docx")
+            write_docx(data, images, docx_path)
+            progress(3, steps, "转换 PDF")
+            pdf = to_pdf(docx_path, Path(tmp))
+            shutil.move(str(pdf), output)
+    progress(steps, steps, "完成")
+    return output
