@@ -50,9 +50,12 @@ def main() -> None:
         f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}"
     )
 
-    t0 = time.perf_counter()
-    cls, _ = grade_values(std, idx, values, token)
-    t_vec = time.perf_counter() - t0
+    times = []
+    for _ in range(3):  # best of three: the first call also pays for page faults
+        t0 = time.perf_counter()
+        cls, _ = grade_values(std, idx, values, token)
+        times.append(time.perf_counter() - t0)
+    t_vec = min(times)
     print(
         f"vectorised grade_values: {n:,} values in {t_vec:.3f} s ({n / t_vec / 1e6:.1f} M values/s)"
     )
