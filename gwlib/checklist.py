@@ -10,6 +10,7 @@ deadline, or the end of the plan year (recurring ones like 每季度 run all yea
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -193,3 +194,52 @@ def by_department(tasks: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values([LAGGING, AT_RISK, "department"], ascending=[False, False, True])[
         cols
     ].reset_index(drop=True)
+
+
+EXCEL_HEADERS = {
+    "number": "序号",
+    "section": "所属部分",
+    "title": "任务",
+    "lead": "牵头单位",
+    "cooperating": "配合单位",
+    "deadline_text": "完成时限",
+    "source": "进度来源",
+    "metrics": "数据指标",
+    "progress": "进度（%）",
+    "outlook": "状态",
+    "overdue": "是否逾期",
+    "manual_status": "人工填报状态",
+    "evidence": "佐证材料",
+    "updated_by": "填报人",
+    "text": "任务原文",
+}
+
+
+def to_excel(tasks: pd.DataFrame) -> bytes:
+    """The checklist as an .xlsx workbook with Chinese headers (one sheet)."""
+    out = tasks[list(EXCEL_HEADERS)].copy()
+    out["progress"] = out["progress"].round(1)
+    out["overdue"] = out["overdue"].map({True: "是", False: "否"})
+    buf = io.BytesIO()
+    out.rename(columns=EXCEL_HEADERS).to_excel(buf, index=False, sheet_name="任务清单")
+    return buf.getvalue()
+
+
+def filter_tasks(
+    tasks: pd.DataFrame,
+    sections: list[str] | None = None,
+    leads: list[str] | None = None,
+    outlooks: list[str] | None = None,
+    overdue_only: bool = False,
+) -> pd.DataFrame:
+    """Rows of the checklist matching the filters (empty lists mean "all")."""
+    keep = pd.Series(True, index=tasks.index)
+    if sections:
+        keep &= tasks["section"].isin(sections)
+    if leads:
+        keep &= tasks["lead"].map(lambda x: any(d in str(x).split("、") for d in leads))
+    if outlooks:
+        keep &= tasks["outlook"].isin(outlooks)
+    if overdue_only:
+        keep &= tasks["overdue"].astype(bool)
+    return pd.DataFrame(tasks[keep])

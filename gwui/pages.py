@@ -28,4 +28,8 @@ PAGES: tuple[PageSpec, ...] = (
              section="一张图"),
     PageSpec("pages/pollution.py", "污染源与防治分区", ":material/factory:", "pollution",
              section="一张图"),
+    PageSpec("pages/tasks.py", "年度目标任务清单", ":material/checklist:", "tasks",
+             section="任务与简报"),
+    PageSpec("pages/brief.py", "联席会议简报", ":material/summarize:", "brief",
+             section="任务与简报"),
 )

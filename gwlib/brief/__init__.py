@@ -3,7 +3,14 @@
 
 from gwlib.brief.charts import CHART_TITLES, render, render_all
 from gwlib.brief.data import BriefData, Table, brief_data
-from gwlib.brief.pack import build_pack, soffice, to_pdf, write_docx, write_pptx
+from gwlib.brief.pack import (
+    build_pack,
+    pack_bytes,
+    soffice,
+    to_pdf,
+    write_docx,
+    write_pptx,
+)
 
 __all__ = [
     "CHART_TITLES",
@@ -11,6 +18,7 @@ __all__ = [
     "Table",
     "brief_data",
     "build_pack",
+    "pack_bytes",
     "render",
     "render_all",
     "soffice",

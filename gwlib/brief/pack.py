@@ -290,6 +290,23 @@ def to_pdf(source: Path, out_dir: Path) -> Path:
     return pdf
 
 
+def pack_bytes(data: BriefData, images: dict[str, bytes], kind: str) -> bytes:
+    """The pack as bytes: ``kind`` is "docx", "pptx" or "pdf" (PDF needs LibreOffice)."""
+    buf = io.BytesIO()
+    if kind == "docx":
+        write_docx(data, images, buf)
+    elif kind == "pptx":
+        write_pptx(data, images, buf)
+    elif kind == "pdf":
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "简报.docx"
+            write_docx(data, images, src)
+            return to_pdf(src, Path(tmp)).read_bytes()
+    else:
+        raise GwlibError(f"不支持的简报格式：{kind}（应为 docx、pptx 或 pdf）")
+    return buf.getvalue()
+
+
 def build_pack(
     store: object, year: int, output: Path, period: str = "", progress: Progress = _noop
 ) -> Path:

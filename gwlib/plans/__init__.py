@@ -8,6 +8,7 @@ from gwlib.plans.parse import (
     ParsedTask,
     parse_plan_file,
     parse_plans,
+    plan_text_from_bytes,
     read_plan_text,
 )
 from gwlib.plans.terms import Target, deadlines, targets
@@ -21,6 +22,7 @@ __all__ = [
     "parse_duties",
     "parse_plan_file",
     "parse_plans",
+    "plan_text_from_bytes",
     "read_plan_text",
     "targets",
 ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -425,6 +426,14 @@ def read_plan_text(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise InputError("文本编码无法识别，应为 UTF-8 或 GBK", where=Location(file=path.name))
+
+
+def plan_text_from_bytes(name: str, data: bytes) -> str:
+    """Text of an uploaded plan (.txt or .docx), as :func:`read_plan_text` reads files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(name).name
+        path.write_bytes(data)
+        return read_plan_text(path)
 
 
 def parse_plan_file(path: Path) -> list[ParsedPlan]:

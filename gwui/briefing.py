@@ -1,0 +1,65 @@
+"""Cached loaders of the task checklist and the brief (pages `tasks` and `brief`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from gwlib.brief import BriefData, brief_data, render
+from gwlib.checklist import Checklist, build_checklist
+from gwlib.metrics import MetricData
+from gwlib.store.tasks import task_log, task_statuses
+from gwui.loaders import TTL_S, get_store, load_meta, load_samples
+
+
+def as_of() -> dt.date:
+    """The data's as-of date (the demo's fixed "today"), else today."""
+    meta = load_meta().get("as_of")
+    return dt.date.fromisoformat(meta) if meta else dt.date.today()
+
+
+def sample_years() -> list[int]:
+    """Years with graded samples, newest first."""
+    s = load_samples()
+    s = s[s["quality_class"] > 0]
+    return sorted({int(y) for y in pd.to_datetime(s["date"]).dt.year}, reverse=True)
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
+def load_plan_years() -> list[int]:
+    t = get_store().plan_tasks()
+    return sorted({int(y) for y in t["year"]}, reverse=True) if len(t) else []
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner="正在计算任务进度…")
+def load_checklist(year: int, eval_year: int | None = None) -> Checklist:
+    store = get_store()
+    plan = store.plan_tasks(year)
+    if len(plan):
+        plan = plan[plan["plan_title"] == plan["plan_title"].iloc[0]]
+    return build_checklist(
+        plan, task_statuses(store, year), MetricData.from_store(store), as_of(), eval_year
+    )
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
+def load_task_log(year: int) -> pd.DataFrame:
+    return task_log(get_store(), year)
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner="正在汇总简报数据…")
+def load_brief(year: int, period: str) -> BriefData:
+    return brief_data(get_store(), year, period, as_of())
+
+
+@st.cache_data(ttl=TTL_S, max_entries=16, show_spinner=False)
+def chart_png(key: str, data: pd.DataFrame) -> bytes:
+    return render(key, data)
+
+
+def clear() -> None:
+    """After a write: drop the cached checklist, log and brief."""
+    for f in (load_plan_years, load_checklist, load_task_log, load_brief):
+        f.clear()
