@@ -167,26 +167,33 @@ def unsealed_wells_in_zones(layers: Layers, as_of: dt.date) -> list[Finding]:
     zones, geoms = _zone_subset(layers, (*SOURCE_ZONES, ZoneKind.RECHARGE))
     wells = layers.wells[layers.wells["status"].isin(UNSEALED)].reset_index(drop=True)
     wi, zi = points_in_areas(wells["lon"], wells["lat"], geoms)
+    # Plain lists, not DataFrame rows: a county can have thousands of such wells.
+    zone_entities = [_zone_entity(z) for _, z in zones.iterrows()]
+    zone_names = zones["name"].astype(str).tolist()
+    core = zones["kind"].isin([ZoneKind.FIRST.value, ZoneKind.SECOND.value]).to_numpy()
+    cols = {c: wells[c].tolist() for c in ("code", "category", "township", "status", "lon", "lat")}
+    villages = wells["village"].fillna("").astype(str).tolist() if "village" in wells else None
+    basis, day = RULES["unsealed_well_in_zone"].basis, as_of.isoformat()
+    starts = np.flatnonzero(np.r_[True, wi[1:] != wi[:-1]]) if len(wi) else np.zeros(0, int)
     out: list[Finding] = []
-    for w_idx in np.unique(wi):
-        w = wells.iloc[w_idx]
-        hit = zones.iloc[zi[wi == w_idx]]
-        core = hit["kind"].isin([ZoneKind.FIRST.value, ZoneKind.SECOND.value]).any()
-        names = "、".join(hit["name"])
+    for start, stop in zip(starts, [*starts[1:], len(wi)], strict=True):
+        w, hit = int(wi[start]), zi[start:stop]
+        village = villages[w] if villages else ""
         out.append(
             Finding(
                 rule="unsealed_well_in_zone",
-                severity=Severity.HIGH if core else Severity.MEDIUM,
+                severity=Severity.HIGH if core[hit].any() else Severity.MEDIUM,
                 entities=(
-                    Entity(EntityKind.WELL, str(w["code"]), str(w.get("village", ""))),
-                    *(_zone_entity(z) for _, z in hit.iterrows()),
+                    Entity(EntityKind.WELL, str(cols["code"][w]), village),
+                    *(zone_entities[z] for z in hit),
                 ),
                 explanation=(
-                    f"报废{w['category']} {w['code']}（{w['township']}{w.get('village', '')}，"
-                    f"状态：{w['status']}）位于{names}内，截至 {as_of.isoformat()} 尚未封井回填。"
+                    f"报废{cols['category'][w]} {cols['code'][w]}（{cols['township'][w]}{village}，"
+                    f"状态：{cols['status'][w]}）位于{'、'.join(zone_names[z] for z in hit)}内，"
+                    f"截至 {day} 尚未封井回填。"
                 ),
-                basis=RULES["unsealed_well_in_zone"].basis,
-                bbox=_point_bbox(float(w["lon"]), float(w["lat"])),
+                basis=basis,
+                bbox=(cols["lon"][w], cols["lat"][w], cols["lon"][w], cols["lat"][w]),
             )
         )
     return out

@@ -59,7 +59,7 @@ def map_and_findings() -> None:
         )
         shown = filter_frame(found, rules, severities)
         event = st.dataframe(
-            shown[["severity", "title", "explanation", "basis"]],
+            shown[["severity", "title", "explanation"]],
             hide_index=True,
             height=480,
             on_select="rerun",
@@ -68,7 +68,6 @@ def map_and_findings() -> None:
                 "severity": st.column_config.TextColumn("严重程度", width="small"),
                 "title": st.column_config.TextColumn("规则", width="medium"),
                 "explanation": st.column_config.TextColumn("说明", width="large"),
-                "basis": st.column_config.TextColumn("依据", width="medium"),
             },
             key=keys.MAP_FINDINGS,
         )
@@ -91,6 +90,9 @@ def map_and_findings() -> None:
             zoom = min(zoom, 16)
             x, y = basemap.to_display(lon, lat)
             center, extra = (y, x), highlight(bbox, basemap)
+        with right:
+            st.markdown(f"**所选问题涉及**：{row['entities']}")
+            st.caption(f"依据：{row['basis']}")
     with left:
         fmap = build_map(
             load_boundaries(),
