@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import fields
 from enum import Enum
 from pathlib import Path
@@ -37,6 +38,7 @@ from gwlib.model import (
 from gwlib.store import schema
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+WRITE_OPTION = "gwlib_write"
 CHUNK = 5_000
 
 
@@ -52,7 +54,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Writers take the write lock up front (no busy-snapshot failure on read-then-write);
+    # readers begin deferred so that they never wait for each other.
+    immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_engine(url: str) -> Engine:
@@ -133,8 +138,17 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction: committed on success, rolled back on any error. On SQLite it
+        takes the write lock at BEGIN (``BEGIN IMMEDIATE``)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
     def migrate(self) -> None:
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             command.upgrade(_alembic_config(conn), "heads")
 
     def revision(self) -> str | None:
@@ -146,7 +160,7 @@ class Store:
     # -- meta ---------------------------------------------------------------------------------
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             conn.execute(sa.delete(schema.meta).where(schema.meta.c.key == key))
             conn.execute(sa.insert(schema.meta).values(key=key, value=value))
 
@@ -164,7 +178,7 @@ class Store:
 
     def clear(self) -> None:
         """Delete every row of every table except the migration version (demo rebuilds)."""
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             for table in reversed(schema.metadata.sorted_tables):
                 conn.execute(sa.delete(table))
 
@@ -174,7 +188,7 @@ class Store:
         """Insert or replace rows by ``key`` in one transaction."""
         if not rows:
             return 0
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             keys = [r[key] for r in rows]
             for i in range(0, len(keys), CHUNK):
                 conn.execute(sa.delete(table).where(table.c[key].in_(keys[i : i + CHUNK])))
@@ -185,7 +199,7 @@ class Store:
     def upsert_points(self, points: Iterable[MonitoringPoint]) -> int:
         """Insert or update points by code (their samples are kept)."""
         rows = [_row_of(p) for p in points]
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             existing = dict(
                 conn.execute(
                     sa.select(schema.monitoring_point.c.code, schema.monitoring_point.c.id)
@@ -235,7 +249,7 @@ class Store:
     def save_plan(self, plan: ActionPlan) -> int:
         """Store a plan with its tasks, replacing a plan of the same year, region and title."""
         t, pt = schema.action_plan, schema.plan_task
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             conn.execute(
                 sa.delete(t).where(
                     (t.c.year == plan.year)
@@ -280,7 +294,7 @@ class Store:
         units = [i.unit for i in std.indicators]
         mp, st, ms = schema.monitoring_point, schema.sample, schema.measurement
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             ids = dict(conn.execute(sa.select(mp.c.code, mp.c.id)).all())
             missing = sorted(set(samples["point"]) - set(ids))
             if missing:
@@ -487,7 +501,7 @@ class Store:
         res = res.join(span, on=keys).rename(columns={"min": "first_date", "max": "last_date"})
         res["computed_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         cols = [c.name for c in trend_result.columns if c.name != "id"]
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             q = sa.delete(trend_result)
             if points is not None:
                 q = q.where(trend_result.c.point.in_(list(points)))
