@@ -83,7 +83,8 @@ def source_point_classes(points: pd.DataFrame, samples: pd.DataFrame) -> pd.Data
     yearly = yearly.rename(columns={"name": "point_name"})
     yearly["label"] = [QualityClass(int(c)).label for c in yearly["quality_class"]]
     yearly["above_iii"] = yearly["quality_class"] > int(QualityClass.III)
-    return yearly.sort_values(["source_code", "point", "year"]).reset_index(drop=True)
+    result: pd.DataFrame = yearly.sort_values(["source_code", "point", "year"])
+    return result.reset_index(drop=True)
 
 
 def sources_above_iii(register: pd.DataFrame, yearly: pd.DataFrame) -> pd.DataFrame:
