@@ -43,6 +43,7 @@ PRESENT = "有"
 _NUM = r"[-+]?\d+(?:\.\d+)?"
 _RANGE = re.compile(rf"^({_NUM})~({_NUM})$")
 _GT = re.compile(rf"^>({_NUM})$")
+_PARENS = re.compile(r"\(([^()]*)\)")
 
 
 @dataclass(frozen=True)
@@ -150,13 +151,15 @@ class StandardSet:
         Returns None for a name that is not an indicator of this set.
         """
         key = name_key(name)
-        idx = self._by_key.get(key)
-        if idx is None:
-            key = strip_basis(key)
-            idx = self._by_key.get(key)
-        if idx is None:
-            return None
-        return idx, self._factor_by_key.get(key, 1.0)
+        # Official name or synonym; then without a basis qualifier (以N计); then without any
+        # bracketed note (``氟化物(F-)``, ``三氯甲烷(氯仿)``); then the note alone (``(Pb)``).
+        bare = _PARENS.sub("", key)
+        notes = _PARENS.findall(key)
+        for candidate in (key, strip_basis(key), bare, *notes):
+            idx = self._by_key.get(candidate)
+            if idx is not None:
+                return idx, self._factor_by_key.get(candidate, 1.0)
+        return None
 
     def not_graded_note(self, name: str) -> str | None:
         """Why a known non-standard parameter (钾, 水温, …) is not graded; None if not known."""

@@ -99,6 +99,10 @@ def test_microgram_indicator_from_mg(tmp_path: Path) -> None:
         ("氨氮（以N计）", "氨氮（以N计）"),
         ("细菌总数", "菌落总数"),
         ("pH值", "pH"),
+        ("氟化物(F-)", "氟化物"),
+        ("铅（Pb）", "铅"),
+        ("三氯甲烷(氯仿)", "三氯甲烷"),
+        ("pH值(无量纲)", "pH"),
     ],
 )
 def test_synonyms_and_bracket_widths(alias: str, official: str) -> None:
@@ -202,3 +206,7 @@ def test_missing_required_columns(tmp_path: Path) -> None:
 )
 def test_split_header_unit(header: str, name: str, unit: str) -> None:
     assert split_header_unit(header) == (name, unit)
+
+
+def test_total_chromium_is_not_hexavalent() -> None:
+    assert STD.resolve("铬(Cr)") is None and STD.resolve("总铬") is None
