@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from gwlib.quality import annual_classes, years_of
-from gwui import filters, labels
+from gwui import auth, filters, labels
 from gwui.loaders import load_points, load_samples
 from gwui.pages import PAGES
 
@@ -28,6 +28,7 @@ for spec in PAGES:
         uses_filters.add(spec.title)
 pg = st.navigation(sections)
 st.sidebar.caption(labels.APP_TITLE)
+auth.sidebar()  # sign-in box; stops here when GWLIB_REQUIRE_LOGIN is set and nobody is in
 if pg.title in uses_filters:
     filters.render(load_points(), years_of(annual_classes(load_samples())))
 pg.run()

@@ -32,3 +32,10 @@ def resolve_db_url(explicit: str | None = None) -> str:
         return explicit.strip()
     env = os.environ.get(ENV_DB_URL, "").strip()
     return env or default_db_url()
+
+
+def attachments_dir() -> Path:
+    """Where ledger attachments (photos, sealing records, acceptance reports) are kept:
+    ``GWLIB_ATTACHMENTS_DIR``, else ``attachments`` in the data directory."""
+    raw = os.environ.get("GWLIB_ATTACHMENTS_DIR", "").strip()
+    return Path(raw).expanduser() if raw else data_dir() / "attachments"

@@ -79,3 +79,77 @@ POLLUTION_TITLE = "污染源与防治分区"
 POLLUTION_CAPTION = (
     "一企一库、两场两区、加油站等地下水污染源的防渗改造、监测井与调查评估进展，以及防治分区的管理要求。"
 )
+
+# 封井回填台账
+WELLS_TITLE = "封井回填台账"
+WELLS_CAPTION = (
+    "报废矿井、钻井、取水井从排查登记到验收销号的全过程：按乡镇和状态统计进度，逾期与风险优先清单，"
+    "可导出为与导入模板同表头的 Excel。"
+)
+WELL_TITLE = "单井档案"
+WELLSIO_TITLE = "台账导入导出"
+USERS_TITLE = "用户管理"
+READ_ONLY = "当前为只读（查看者或未登录）：登录编辑账号后可办理、修改和上传。"
+ROLE_LABELS = {"viewer": "查看者", "editor": "编辑", "admin": "管理员"}
+WELL_COLUMNS = {
+    "code": "井编码",
+    "category": "井类别",
+    "subtype": "井别",
+    "township": "乡镇",
+    "village": "村",
+    "lon": "经度（°）",
+    "lat": "纬度（°）",
+    "depth_m": "井深（m）",
+    "owner": "所有权人",
+    "owner_known": "所有权人明确",
+    "phone": "联系电话",
+    "abandon_reason": "废弃原因",
+    "abandon_date": "废弃时间",
+    "survey_date": "排查日期",
+    "status": "状态",
+    "plan_type": "处置方式",
+    "responsible_party": "责任主体",
+    "lead_department": "牵头部门",
+    "planned_completion": "计划完成日期",
+    "actual_completion": "实际完成日期",
+    "deferral_reason": "暂缓原因",
+    "note": "备注",
+    "score": "风险分",
+    "level": "风险等级",
+    "reasons": "评分依据",
+    "days_overdue": "逾期（天）",
+    "action": "应采取的措施",
+    "wells": "井数（眼）",
+    "sealed": "已封井（眼）",
+    "accepted": "已验收（眼）",
+    "overdue": "逾期（眼）",
+    "sealed_share": "封井率（%）",
+    "share": "占比（%）",
+    "month": "月份",
+    "registered": "累计登记（眼）",
+    "ts_utc": "时间（UTC）",
+    "user_name": "操作人",
+    "action_kind": "操作",
+    "entity": "对象",
+    "field": "字段",
+    "old_value": "原值",
+    "new_value": "新值",
+    "from_status": "原状态",
+    "to_status": "新状态",
+    "event_date": "办理日期",
+    "kind": "类别",
+    "filename": "文件名",
+    "size_bytes": "大小（字节）",
+    "review_status": "审核状态",
+    "review_note": "审核意见",
+    "uploaded_by": "上传人",
+    "uploaded_at": "上传时间（UTC）",
+    "top_m": "顶深（m）",
+    "bottom_m": "底深（m）",
+    "role": "作用",
+    "material": "材料",
+    "row": "行号",
+    "column": "列",
+    "value": "值",
+    "reason": "原因",
+}

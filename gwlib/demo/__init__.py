@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from gwlib.assess import assess
 from gwlib.demo.base import AS_OF, DATASET_NAME, DEFAULT_SEED, rng_for
+from gwlib.demo.ledger import seed_ledger_history
 from gwlib.demo.monitoring import Monitoring, make_monitoring
 from gwlib.demo.places import COUNTY_CODE, COUNTY_NAME, TOWNSHIP_SOURCE, County, load_county
 from gwlib.demo.places import to_geojson as _to_geojson
@@ -148,6 +149,7 @@ def build_demo(url: str, seed: int = DEFAULT_SEED, replace: bool = False,
     store.refresh_trends()
     report(8, total, STEPS[7])
     store.upsert_wells(data.wells)
+    seed_ledger_history(store, data.wells)
     store.save_plan(data.plan)
     store.set_meta("dataset", DATASET_NAME)
     store.set_meta("dataset_note", f"模拟数据：由 gwlib.demo 以种子 {seed} 生成，非真实监测结果")

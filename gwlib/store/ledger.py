@@ -391,6 +391,11 @@ def sealing(store: Store, code: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+def all_sealing(store: Store) -> pd.DataFrame:
+    """Every sealing record (one row per well that has one)."""
+    return store._frame(sa.select(well_sealing).order_by(well_sealing.c.well_code))
+
+
 def save_sealing(
     store: Store,
     actor: Actor,

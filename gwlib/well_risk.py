@@ -1,0 +1,205 @@
+"""Risk priority of unsealed abandoned wells: an explainable additive score.
+
+Each factor adds points and a reason in words; the score is their sum and the level follows
+fixed cut-offs. After Alberta OWA's low/medium/high grouping and Jilin DB22/T 3648-2024
+(signs of contamination, distance to pollution sources; standards-notes §4.1).
+
+=====================================================  ======
+Factor                                                 Points
+=====================================================  ======
+inside a 一级/二级保护区 of a groundwater drinking source   30
+inside a 准保护区                                          20
+inside a 补给区                                            20
+a pollution source within 500 m (within 1 000 m)        20 (10)
+depth ≥ 150 m: likely crosses several aquifers             10
+串层污染 suspected (written in 废弃原因 or 备注)             20
+owner unknown (无主井: the government must act)            10
+a monitoring point within 1 000 m now Ⅳ类 (Ⅴ类)         15 (20)
+=====================================================  ======
+
+Level: 高 ≥ 40, 中 ≥ 20, else 低. Sealed and accepted wells are not scored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from gwlib.geo.crs import geometry_to_metric, to_metric
+from gwlib.model import ZoneKind
+from gwlib.wells import DONE
+
+DEEP_M = 150.0
+CROSS_LAYER_WORDS = ("串层", "串通", "混层")
+LEVELS = ("高", "中", "低")
+
+
+@dataclass(frozen=True)
+class RiskRules:
+    source_near_m: float = 500.0
+    source_far_m: float = 1000.0
+    quality_radius_m: float = 1000.0
+    high: int = 40
+    medium: int = 20
+
+
+def latest_point_classes(samples: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """Each monitoring point's latest graded class with its location (point, lon, lat,
+    quality_class, date)."""
+    s = samples[samples["quality_class"] > 0].sort_values(["point", "date"])
+    last = s.groupby("point", sort=True).tail(1)[["point", "date", "quality_class"]]
+    loc = points[["code", "lon", "lat"]].rename(columns={"code": "point"})
+    return last.merge(loc, on="point", how="inner").reset_index(drop=True)
+
+
+def _nearest_m(x: np.ndarray, y: np.ndarray, lon: pd.Series, lat: pd.Series) -> np.ndarray:
+    """Distance (m) from each (x, y) to the nearest of the lon/lat points; inf when none."""
+    if len(lon) == 0 or len(x) == 0:
+        return np.full(len(x), np.inf)
+    px, py = to_metric(lon.to_numpy(float), lat.to_numpy(float))
+    tree = shapely.STRtree(shapely.points(px, py))
+    idx, dist = tree.query_nearest(shapely.points(x, y), return_distance=True, all_matches=False)
+    out = np.full(len(x), np.inf)
+    out[idx[0]] = dist
+    return out
+
+
+def risk_scores(
+    wells: pd.DataFrame,
+    zones: pd.DataFrame,
+    pollution: pd.DataFrame,
+    latest_classes: pd.DataFrame,
+    rules: RiskRules = RiskRules(),
+) -> pd.DataFrame:
+    """One row per unsealed well: code, score, level, reasons (each reason with its points).
+
+    ``latest_classes`` has each monitoring point's lon, lat and latest ``quality_class``.
+    """
+    w = wells[~wells["status"].isin(DONE)].reset_index(drop=True)
+    n = len(w)
+    located = w["lon"].notna() & w["lat"].notna()
+    x, y = to_metric(w["lon"].fillna(0).to_numpy(float), w["lat"].fillna(0).to_numpy(float))
+    pts = list(shapely.points(np.asarray(x), np.asarray(y)))
+    metric_zones = zones.copy()
+    if not zones.empty:
+        metric_zones["geometry"] = [
+            geometry_to_metric(shapely.geometry.shape(json.loads(g))) for g in zones["geometry"]
+        ]
+    score = np.zeros(n, dtype=int)
+    reasons: list[list[str]] = [[] for _ in range(n)]
+
+    def add(mask: np.ndarray, points: int, why: str) -> None:
+        for i in np.flatnonzero(mask & located.to_numpy()):
+            score[i] += points
+            reasons[i].append(f"{why}（+{points}）")
+
+    def inside(kinds: tuple[str, ...]) -> np.ndarray:
+        hit = np.zeros(n, dtype=bool)
+        for shape in metric_zones.loc[metric_zones["kind"].isin(kinds), "geometry"]:
+            hit |= shapely.contains(shape, pts)
+        return hit
+
+    if not zones.empty and n:
+        core = inside((ZoneKind.FIRST.value, ZoneKind.SECOND.value))
+        add(core, 30, "位于饮用水水源一级/二级保护区")
+        add(inside((ZoneKind.QUASI.value,)) & ~core, 20, "位于水源准保护区")
+        add(inside((ZoneKind.RECHARGE.value,)), 20, "位于水源补给区")
+    d_src = _nearest_m(np.asarray(x), np.asarray(y), pollution.get("lon", pd.Series(dtype=float)),
+                       pollution.get("lat", pd.Series(dtype=float)))  # fmt: skip
+    add(d_src <= rules.source_near_m, 20, f"{rules.source_near_m:.0f} m 内有污染源")
+    add((d_src > rules.source_near_m) & (d_src <= rules.source_far_m), 10,
+        f"{rules.source_far_m:.0f} m 内有污染源")  # fmt: skip
+    deep = (w["depth_m"].fillna(0) >= DEEP_M).to_numpy()
+    for i in np.flatnonzero(deep):
+        score[i] += 10
+        reasons[i].append(f"井深 {w['depth_m'][i]:.0f} m，可能穿越多个含水层（+10）")
+    text = (w["abandon_reason"].fillna("") + " " + w["note"].fillna("")).to_numpy(str)
+    for k, t in enumerate(text):
+        if any(word in t for word in CROSS_LAYER_WORDS):
+            score[k] += 20
+            reasons[k].append("记录中疑似串层污染（+20）")
+    for i in np.flatnonzero(~w["owner_known"].astype(bool).to_numpy()):
+        score[i] += 10
+        reasons[i].append("所有权人不明，须由政府组织封井（+10）")
+    if not latest_classes.empty:
+        for cls, pts_ in ((5, 20), (4, 15)):
+            poor = latest_classes[latest_classes["quality_class"] == cls]
+            d = _nearest_m(np.asarray(x), np.asarray(y), poor["lon"], poor["lat"])
+            near = d <= rules.quality_radius_m
+            if cls == 4:
+                near &= ~np.array(["Ⅴ类" in " ".join(r) for r in reasons])
+            add(
+                near,
+                pts_,
+                f"{rules.quality_radius_m:.0f} m 内监测点位现为{'Ⅴ' if cls == 5 else 'Ⅳ'}类",
+            )
+    level = np.where(score >= rules.high, "高", np.where(score >= rules.medium, "中", "低"))
+    out = pd.DataFrame(
+        {
+            "code": w["code"],
+            "township": w["township"],
+            "status": w["status"],
+            "score": score,
+            "level": level,
+            "reasons": ["；".join(r) if r else "无加分因素" for r in reasons],
+        }
+    )
+    return out.sort_values(["score", "code"], ascending=[False, True]).reset_index(drop=True)
+
+
+def before_after(
+    lon: float,
+    lat: float,
+    sealed_on: dt.date,
+    points: pd.DataFrame,
+    samples: pd.DataFrame,
+    radius_m: float = 1000.0,
+) -> pd.DataFrame:
+    """Monitoring points within ``radius_m`` of a sealed well: the last graded sample before
+    ``sealed_on`` and the latest after it — class and limiting indicators (定类指标) of each.
+
+    Columns: point, distance_m, date_before, class_before, limiting_before, date_after,
+    class_after, limiting_after, change ("改善" / "变差" / "不变" / "" when one side is missing).
+    """
+    cols = [
+        "point", "distance_m", "date_before", "class_before", "limiting_before",
+        "date_after", "class_after", "limiting_after", "change",
+    ]  # fmt: skip
+    if points.empty:
+        return pd.DataFrame(columns=cols)
+    wx, wy = to_metric(lon, lat)
+    px, py = to_metric(points["lon"].to_numpy(float), points["lat"].to_numpy(float))
+    dist = np.hypot(np.asarray(px) - wx, np.asarray(py) - wy)
+    near = points.assign(distance_m=dist)[dist <= radius_m]
+    s = samples[samples["point"].isin(near["code"]) & (samples["quality_class"] > 0)]
+    s = s.assign(date=pd.to_datetime(s["date"]))
+    cut = pd.Timestamp(sealed_on)
+    rows = []
+    for _, p in near.sort_values("distance_m").iterrows():
+        mine = s[s["point"] == p["code"]].sort_values("date")
+        before, after = mine[mine["date"] < cut].tail(1), mine[mine["date"] >= cut].tail(1)
+        b = before.iloc[0] if len(before) else None
+        a = after.iloc[0] if len(after) else None
+        change = ""
+        if b is not None and a is not None:
+            diff = int(a["quality_class"]) - int(b["quality_class"])
+            change = "改善" if diff < 0 else ("变差" if diff > 0 else "不变")
+        rows.append(
+            {
+                "point": p["code"],
+                "distance_m": round(float(p["distance_m"])),
+                "date_before": b["date"].date() if b is not None else None,
+                "class_before": int(b["quality_class"]) if b is not None else None,
+                "limiting_before": b.get("limiting", "") if b is not None else "",
+                "date_after": a["date"].date() if a is not None else None,
+                "class_after": int(a["quality_class"]) if a is not None else None,
+                "limiting_after": a.get("limiting", "") if a is not None else "",
+                "change": change,
+            }
+        )
+    return pd.DataFrame(rows, columns=cols)

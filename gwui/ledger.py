@@ -1,0 +1,81 @@
+"""Streamlit glue of the well ledger: cached loads, cache clearing after a write, the table
+column configuration, and the current user as a gwlib Actor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from gwlib.store import ledger
+from gwlib.store.ledger import Actor
+from gwlib.well_risk import latest_point_classes, risk_scores
+from gwui import labels
+from gwui.loaders import get_store, load_wells
+from gwui.session import current_role, current_user
+
+TTL_S = 300
+
+
+@dataclass(frozen=True)
+class LedgerData:
+    wells: pd.DataFrame
+    events: pd.DataFrame
+    acceptance: pd.DataFrame
+    risk: pd.DataFrame
+    points: pd.DataFrame
+    samples: pd.DataFrame
+
+
+@st.cache_data(ttl=TTL_S, max_entries=2, show_spinner="正在读取台账…")
+def load_ledger() -> LedgerData:
+    store = get_store()
+    wells = store.wells()
+    points, samples = store.points(), store.samples()
+    seal = ledger.all_sealing(store)
+    latest = latest_point_classes(samples, points)
+    risk = risk_scores(wells, store.zones(), store.pollution_sources(), latest)
+    return LedgerData(
+        wells, ledger.events(store), seal[["well_code", "acceptance_date"]], risk, points, samples
+    )
+
+
+def after_write() -> None:
+    """Drop cached ledger frames so every page shows the change at once."""
+    load_ledger.clear()
+    load_wells.clear()
+
+
+def actor() -> Actor:
+    return Actor(current_user(), current_role())
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def column_config(frame: pd.DataFrame) -> dict[str, object]:
+    """Chinese headers (with units) for the columns of ``frame``; dates as YYYY-MM-DD."""
+    cfg: dict[str, object] = {}
+    for c in frame.columns:
+        label = labels.WELL_COLUMNS.get(str(c))
+        if label is None:
+            continue
+        if c in ("lon", "lat"):
+            cfg[c] = st.column_config.NumberColumn(label, format="%.5f")
+        elif c in ("sealed_share", "share"):
+            cfg[c] = st.column_config.NumberColumn(label, format="%.1f")
+        elif c.endswith("_date") or c in ("planned_completion", "actual_completion", "month"):
+            cfg[c] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        elif c in ("ts_utc", "uploaded_at"):
+            cfg[c] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
+        elif c == "owner_known":
+            cfg[c] = st.column_config.CheckboxColumn(label)
+        else:
+            cfg[c] = label
+    for hidden in ("id", "version", "deleted", "stored_name"):
+        if hidden in frame.columns:
+            cfg[hidden] = None
+    return cfg

@@ -1,0 +1,134 @@
+"""封井回填台账: filters, progress by stage and township, growth over time, overdue, risk."""
+
+import plotly.express as px
+import streamlit as st
+
+from gwlib.io.wells import export_name, ledger_bytes
+from gwlib.lifecycle import STAGES
+from gwlib.model import PlanType, WellCategory, WellStatus
+from gwlib.well_risk import LEVELS
+from gwlib.wells import (
+    WellFilter,
+    filter_wells,
+    overdue_list,
+    stage_counts,
+    timeline,
+    township_progress,
+)
+from gwui import keys, labels
+from gwui.ledger import column_config, load_ledger, today
+from gwui.loaders import load_meta
+from gwui.render import demo_notice
+
+st.title(labels.WELLS_TITLE)
+st.caption(labels.WELLS_CAPTION)
+demo_notice(load_meta())
+
+data = load_ledger()
+wells, as_of = data.wells, today()
+OWNER = {"全部": None, "所有权人明确": True, "所有权人不明": False}
+with st.form(keys.WELLS_FILTERS):
+    c1, c2, c3, c4 = st.columns(4)
+    towns = c1.multiselect("乡镇", sorted(wells["township"].unique()), key=keys.WELLS_TOWNSHIP)
+    cats = c2.multiselect("井类别", [c.value for c in WellCategory], key=keys.WELLS_CATEGORY)
+    stats = c3.multiselect("状态", [s.value for s in WellStatus], key=keys.WELLS_STATUS)
+    risks = c4.multiselect("风险等级", list(LEVELS), key=keys.WELLS_RISK)
+    c5, c6, c7, c8 = st.columns(4)
+    plans = c5.multiselect("处置方式", [p.value for p in PlanType], key=keys.WELLS_PLAN)
+    owner = c6.radio("所有权人", list(OWNER), horizontal=True, key=keys.WELLS_OWNER)
+    text = c7.text_input("井编码 / 村 / 所有权人 包含", key=keys.WELLS_TEXT)
+    overdue_only = c8.checkbox("只看逾期未封井", key=keys.WELLS_OVERDUE)
+    st.form_submit_button("筛选", key=keys.WELLS_APPLY)
+f = WellFilter(
+    tuple(towns),
+    tuple(cats),
+    (),
+    tuple(stats),
+    tuple(plans),
+    tuple(risks),
+    OWNER[owner],
+    overdue_only,
+    text,
+)
+view = filter_wells(wells, f, as_of, data.risk)
+overdue = overdue_list(view, as_of)
+counts = stage_counts(view)
+
+m1, m2, m3, m4, m5 = st.columns(5)
+done = int(counts.loc[counts["status"].isin([s.value for s in STAGES[4:]]), "wells"].sum())
+m1.metric("清单内井数", f"{len(view)} 眼")
+m2.metric("已封井（含待验收）", f"{done} 眼")
+m3.metric("已验收销号", f"{int((view['status'] == WellStatus.ACCEPTED.value).sum())} 眼")
+m4.metric("逾期未封井", f"{len(overdue)} 眼")
+m5.metric("所有权人不明", f"{int((~view['owner_known'].astype(bool)).sum())} 眼")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("各阶段井数")
+    fig = px.bar(
+        counts,
+        x="wells",
+        y="status",
+        orientation="h",
+        text="wells",
+        labels={"status": "状态", "wells": "井数（眼）"},
+    )
+    fig.update_layout(height=320, margin={"t": 10, "b": 10}, yaxis={"autorange": "reversed"})
+    st.plotly_chart(fig, key="wells.stage_chart")
+with right:
+    st.subheader("各乡镇进度")
+    prog = township_progress(view, as_of)
+    fig2 = px.bar(
+        prog,
+        x="township",
+        y=["sealed", "wells"],
+        barmode="overlay",
+        labels={"township": "乡镇", "value": "井数（眼）", "variable": ""},
+    )
+    fig2.for_each_trace(lambda t: t.update(name={"sealed": "已封井", "wells": "清单内"}[t.name]))
+    fig2.update_layout(height=320, margin={"t": 10, "b": 10})
+    st.plotly_chart(fig2, key="wells.township_chart")
+
+st.subheader("登记、封井、验收累计（眼）")
+tl = timeline(view, data.events, data.acceptance)
+if not tl.empty:
+    long = tl.melt("month", var_name="series", value_name="wells")
+    long["series"] = long["series"].map(
+        {"registered": "累计登记", "sealed": "累计封井", "accepted": "累计验收销号"}
+    )
+    fig3 = px.line(
+        long,
+        x="month",
+        y="wells",
+        color="series",
+        labels={"month": "月份", "wells": "井数（眼）", "series": ""},
+    )
+    fig3.update_layout(height=300, margin={"t": 10, "b": 10}, xaxis={"tickformat": "%Y-%m"})
+    st.plotly_chart(fig3, key="wells.timeline_chart")
+
+t1, t2, t3, t4 = st.tabs(["台账", "逾期清单", "风险优先工作清单", "各乡镇"])
+with t1:
+    st.caption(f"共 {len(view)} 眼。点击井编码所在行后，可在「单井档案」页查看与办理。")
+    st.dataframe(view, hide_index=True, column_config=column_config(view), key=keys.WELLS_TABLE)
+    st.download_button(
+        "导出筛选后的台账（Excel）",
+        ledger_bytes(view),
+        export_name(as_of),
+        key=keys.WELLS_EXPORT,
+        on_click="ignore",
+    )
+with t2:
+    st.caption(
+        "计划完成日期已过而尚未封井的井；所有权人明确的，依《地下水管理条例》第五十八条责令封井。"
+    )
+    st.dataframe(
+        overdue, hide_index=True, column_config=column_config(overdue), key="wells.overdue_table"
+    )
+with t3:
+    st.caption("未封井的井按风险分排序；每一分都写明依据（评分规则见 gwlib/well_risk.py）。")
+    risk = data.risk[data.risk["code"].isin(view["code"])]
+    st.dataframe(risk, hide_index=True, column_config=column_config(risk), key="wells.risk_table")
+with t4:
+    st.dataframe(
+        prog, hide_index=True, column_config=column_config(prog), key="wells.township_table"
+    )

@@ -1,0 +1,116 @@
+"""The ledger pages under AppTest on their own demo database: an editor signs in and moves a
+well to the next stage (the step shows in its history); a viewer sees no edit forms."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from gwlib.demo import build_demo
+from gwlib.store import Store
+from gwlib.store import ledger as L
+from gwlib.store.users import create_user
+from gwui import keys
+from gwui.auth import LAST_SEEN_KEY
+from gwui.session import ROLE_KEY, USER_KEY
+from tests.app.conftest import APP, ROOT
+
+TIMEOUT_S = 60
+CODE = "JX-FJ-0001"  # planted demo well, status 已排查登记
+
+
+@pytest.fixture(scope="module")
+def ledger_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('ledgerdb') / 'demo.sqlite'}"
+    build_demo(url)
+    store = Store.open(url)
+    create_user(store, "zhang", "editor", "editor-password", "张工")
+    create_user(store, "boss", "viewer", "viewer-password", "局领导")
+    store.close()
+    return url
+
+
+@pytest.fixture
+def env(ledger_db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    monkeypatch.setenv("GWLIB_DB_URL", ledger_db)
+    monkeypatch.setenv("GWLIB_ATTACHMENTS_DIR", str(tmp_path / "att"))
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(
+        "streamlit.runtime.state.session_state.SessionState._check_serializable",
+        lambda self: None,
+    )
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield ledger_db
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _login(at: AppTest, user: str, role: str) -> None:
+    """Signed in as gwui.auth leaves it (the sign-in form itself is driven in the browser test,
+    tests/e2e/test_wells_ledger.py)."""
+    at.session_state[USER_KEY] = user
+    at.session_state[ROLE_KEY] = role
+    at.session_state[LAST_SEEN_KEY] = time.time()
+    at.run()
+
+
+def _detail(at: AppTest) -> AppTest:
+    at.switch_page("pages/well_detail.py").run()
+    at.selectbox(key=keys.WELL_CODE).set_value(CODE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_editor_moves_well_to_next_stage(env: str) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    _login(at, "zhang", "editor")
+    _detail(at)
+    assert at.selectbox(key=keys.WELL_TO).value == "已核查评估"
+    at.text_area(key=keys.WELL_NOTE).input("现场核查完成")
+    at.button(key=keys.WELL_TRANSITION_SUBMIT).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    store = Store.open(env)
+    assert L.well(store, CODE)["status"] == "已核查评估"
+    hist = L.history(store, CODE)
+    assert hist.loc[0, "user_name"] == "zhang" and hist.loc[0, "new_value"] == "已核查评估"
+    assert L.events(store, CODE).iloc[-1]["note"] == "现场核查完成"
+    shown = [d.value for d in at.dataframe if "new_value" in d.value.columns]
+    assert shown and "已核查评估" in set(shown[0]["new_value"])  # the history tab
+
+
+def test_idle_session_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gwui.auth as auth
+    import gwui.session as session
+
+    state: dict[str, object] = {}
+    monkeypatch.setattr(auth.st, "session_state", state)
+    monkeypatch.setattr(session.st, "session_state", state)
+    monkeypatch.setenv("GWLIB_IDLE_MINUTES", "30")
+    auth._sign_in("zhang", "editor")
+    assert not auth._expire_idle() and session.can_edit()
+    state[LAST_SEEN_KEY] = time.time() - 29 * 60
+    assert not auth._expire_idle() and session.current_user() == "zhang"
+    state[LAST_SEEN_KEY] = time.time() - 31 * 60
+    assert auth._expire_idle()
+    assert session.current_user() == "" and not session.can_edit()
+
+
+def test_viewer_cannot_edit(env: str) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    _login(at, "boss", "viewer")
+    _detail(at)
+    assert any("只读" in i.value for i in at.info)
+    with pytest.raises(KeyError):
+        at.button(key=keys.WELL_TRANSITION_SUBMIT)
+    with pytest.raises(KeyError):
+        at.button(key="well.edit.submit")
+    at.switch_page("pages/wells_io.py").run()
+    assert any("只读" in i.value for i in at.info)
