@@ -193,7 +193,7 @@ class Legend(folium.MacroElement):
         """
         {% macro header(this, kwargs) %}
         <style>
-        .gw-legend {background:rgba(255,255,255,.92);padding:4px 8px;font:11px/1.45 sans-serif;
+        .gw-legend {background:rgba(255,255,255,.85);padding:3px 6px;font:10px/1.35 sans-serif;
                     border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:330px;
                     columns:2;column-gap:10px}
         .gw-legend b {break-after:avoid}
@@ -223,7 +223,7 @@ class Legend(folium.MacroElement):
         self._name = "Legend"
         parts = []
         for title, items in sections:
-            parts.append(f"<b>{_e(title)}</b><br>")
+            parts.append(f"<b>{_e(title)}</b><br>")  # one block per section
             parts.extend(
                 f'<i class="{"dot" if dot else ""}" style="background:{colour}"></i>{_e(text)}<br>'
                 for text, colour, dot in items

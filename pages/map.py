@@ -43,7 +43,7 @@ base_path = str(st.get_option("server.baseUrlPath") or "")
 
 @st.fragment
 def map_and_findings() -> None:
-    left, right = st.columns([3, 2])
+    left, right = st.columns([5, 3])
     with right:
         st.subheader(f"跨图层问题（{len(found)} 条）")
         c1, c2 = st.columns(2)
@@ -108,7 +108,7 @@ def map_and_findings() -> None:
         st_folium(
             fmap,
             key=keys.MAP_MAP,
-            height=640,
+            height=700,
             use_container_width=True,
             returned_objects=[],
             center=center,
