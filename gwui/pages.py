@@ -30,7 +30,7 @@ PAGES: tuple[PageSpec, ...] = (
              section="一张图"),
     PageSpec("pages/wells.py", "封井回填台账", ":material/format_list_bulleted:", "wells",
              section="封井回填"),
-    PageSpec("pages/well_detail.py", "单井档案", ":material/assignment:", "well",
+    PageSpec("pages/well_record.py", "单井档案", ":material/description:", "well-record",
              section="封井回填"),
     PageSpec("pages/wells_io.py", "台账导入导出", ":material/upload_file:", "wells-io",
              section="封井回填"),

@@ -61,7 +61,7 @@ def _login(at: AppTest, user: str, role: str) -> None:
 
 
 def _detail(at: AppTest) -> AppTest:
-    at.switch_page("pages/well_detail.py").run()
+    at.switch_page("pages/well_record.py").run()
     at.selectbox(key=keys.WELL_CODE).set_value(CODE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
