@@ -82,6 +82,6 @@ def seed_ledger_history(store: Store, wells: Sequence[AbandonedWell]) -> int:
         if w.actual_completion and w.status in (WellStatus.SEALED, WellStatus.ACCEPTED)
     ]
     if records:
-        with store.engine.begin() as conn:
+        with store.transaction() as conn:
             conn.execute(sa.insert(well_sealing), records)
     return record_events(store, events)

@@ -276,7 +276,7 @@ def update_well(
     bad = sorted(set(changes) - set(EDITABLE))
     if bad:
         raise ValidationError("字段", "、".join(bad), "可编辑字段（状态请用流程办理）")
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         before = _load_well(conn, code)
         after = _validated({**before, **changes})
         diff = [(k, before[k], after[k]) for k in EDITABLE if not _same(before[k], after[k])]
@@ -307,7 +307,7 @@ def transition_well(
     bad = sorted(set(changes) - set(EDITABLE))
     if bad:
         raise ValidationError("字段", "、".join(bad), "可编辑字段")
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         before = _load_well(conn, code)
         if before["version"] != expected_version:
             raise _conflict(conn, code, expected_version, before["version"])
@@ -363,7 +363,7 @@ def soft_delete_well(
         raise ValidationError(
             "删除原因", reason, "非空文本（例如：重复登记，与 JX-FJ-0001 为同一眼井）"
         )
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         before = _load_well(conn, code)
         res = conn.execute(
             sa.update(W)
@@ -407,7 +407,7 @@ def save_sealing(
     """Create (``expected_version`` None) or update a well's sealing record and its intervals."""
     actor.require_write()
     new = {k: _db_value(getattr(record, k)) for k in SEALING_FIELDS}
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         _load_well(conn, code)
         old = (
             conn.execute(sa.select(well_sealing).where(well_sealing.c.well_code == code))
@@ -524,7 +524,7 @@ def add_document(
             os.replace(tmp, target)
     except OSError as exc:
         raise StoreError(f"附件无法保存到 {attachments_dir}：{exc.strerror or exc}") from exc
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         _load_well(conn, code)
         doc_id = conn.execute(
             sa.insert(well_document)
@@ -550,7 +550,7 @@ def review_document(
 ) -> None:
     actor.require_write()
     status = ReviewStatus(status)
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         doc = (
             conn.execute(sa.select(well_document).where(well_document.c.id == doc_id))
             .mappings()
@@ -636,7 +636,7 @@ def record_events(store: Store, rows: Sequence[Mapping[str, Any]]) -> int:
     if not rows:
         return 0
     ts = _now()
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         conn.execute(sa.insert(well_event), [{"recorded_at": ts, "note": "", **r} for r in rows])
     return len(rows)
 

@@ -91,7 +91,7 @@ def set_task_status(
         raise ValidationError(
             "任务状态", status, "、".join(s.value for s in ManualStatus)
         ) from None
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         row = conn.execute(sa.select(task_status).where(key.where(task_status))).mappings().first()
         found = int(row["version"]) if row else 0
         if found != expected_version:

@@ -70,7 +70,7 @@ def create_user(
     actor = by or Actor("命令行", "admin")
     if by is not None and by.role != "admin":
         raise ValidationError("操作者角色", by.role, "admin（只有管理员能管理用户）")
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         exists = conn.execute(
             sa.select(app_user.c.id).where(app_user.c.username == name)
         ).one_or_none()
@@ -101,7 +101,7 @@ def update_user(
     """Change a user's role, password or active flag (admin only; audited, password not shown)."""
     if by.role != "admin":
         raise ValidationError("操作者角色", by.role, "admin（只有管理员能管理用户）")
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         row = (
             conn.execute(sa.select(app_user).where(app_user.c.username == username))
             .mappings()
@@ -145,7 +145,7 @@ def authenticate(store: Store, username: str, password: str) -> User | None:
     values: dict[str, object] = {"last_login": _now()}
     if _HASHER.check_needs_rehash(row["password_hash"]):
         values["password_hash"] = _HASHER.hash(password)
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         conn.execute(sa.update(app_user).where(app_user.c.id == row["id"]).values(**values))
     return User(row["username"], row["display_name"], row["role"])
 

@@ -13,7 +13,7 @@ from tests.app.conftest import APP
 
 def _quality_page() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("pages/quality.py").run()
+    at.switch_page("views/quality.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

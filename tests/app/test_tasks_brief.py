@@ -29,7 +29,7 @@ def _page(path: str, **state: str) -> AppTest:
 
 
 def test_pack_numbers_equal_screen_numbers(app_env: str, tmp_path: Path) -> None:
-    at = _page("pages/brief.py")
+    at = _page("views/brief.py")
     at.selectbox(key=keys.BRIEF_YEAR).select(2024)
     at.selectbox(key=keys.BRIEF_PERIOD).select("枯水期")
     at.button[0].click()  # the form's 更新
@@ -55,7 +55,7 @@ def test_pack_numbers_equal_screen_numbers(app_env: str, tmp_path: Path) -> None
 
 
 def test_brief_page_builds_a_download(app_env: str) -> None:
-    at = _page("pages/brief.py")
+    at = _page("views/brief.py")
     at.button(key=keys.BRIEF_BUILD).click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -63,12 +63,12 @@ def test_brief_page_builds_a_download(app_env: str) -> None:
 
 
 def test_checklist_edit_is_logged(app_env: str) -> None:
-    viewer = _page("pages/tasks.py")
+    viewer = _page("views/tasks.py")
     assert any("滞后" in m.label for m in viewer.metric)
     form_button = [b for b in viewer.button if "保存" in b.label]
     assert form_button and all(b.disabled for b in form_button)  # read-only without a log-in
 
-    at = _page("pages/tasks.py", **{USER_KEY: "wang", ROLE_KEY: "editor"})
+    at = _page("views/tasks.py", **{USER_KEY: "wang", ROLE_KEY: "editor"})
     at.checkbox(key=keys.TASKS_OVERDUE).check().run()
     assert all(at.dataframe[0].value["overdue"])
     at.selectbox(key=keys.TASKS_STATUS).select("已完成")

@@ -61,7 +61,7 @@ def _login(at: AppTest, user: str, role: str) -> None:
 
 
 def _detail(at: AppTest) -> AppTest:
-    at.switch_page("pages/well_record.py").run()
+    at.switch_page("views/well_record.py").run()
     at.selectbox(key=keys.WELL_CODE).set_value(CODE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -112,5 +112,5 @@ def test_viewer_cannot_edit(env: str) -> None:
         at.button(key=keys.WELL_TRANSITION_SUBMIT)
     with pytest.raises(KeyError):
         at.button(key="well.edit.submit")
-    at.switch_page("pages/wells_io.py").run()
+    at.switch_page("views/wells_io.py").run()
     assert any("只读" in i.value for i in at.info)

@@ -134,4 +134,4 @@ with right:
         column_config={"status": "状态", "wells": "井数（眼）"},
     )
 
-st.page_link("pages/quality.py", label="查看水质类别与趋势明细", icon=":material/arrow_forward:")
+st.page_link("views/quality.py", label="查看水质类别与趋势明细", icon=":material/arrow_forward:")
