@@ -114,9 +114,11 @@ def _chunk_stats(
     both = detected[:, j] & detected[:, i] & (dt != 0) & same_season
     with np.errstate(divide="ignore", invalid="ignore"):
         slopes = np.where(both, (raw[:, j] - raw[:, i]) / dt, np.nan)
-        mean = np.nanmean(raw, axis=1)
-        sd = np.nanstd(raw, axis=1, ddof=1)
-        cov = np.where(mean != 0, sd / mean, np.nan)
+        count = valid.sum(axis=1)
+        mean = np.where(valid, raw, 0.0).sum(axis=1) / count
+        squares = np.where(valid, (raw - mean[:, None]) ** 2, 0.0).sum(axis=1)
+        sd = np.sqrt(squares / (count - 1))  # sample standard deviation; NaN below 2 values
+        cov = np.where((mean != 0) & (count > 1), sd / mean, np.nan)
     return {"s": s, "var_s": var_s, "pairs": pairs_total, "slope": _nanmedian(slopes), "cov": cov}
 
 

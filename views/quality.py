@@ -45,8 +45,9 @@ with tab_matrix:
     st.subheader("最近一次采样：点位 × 指标（颜色为类别，箭头为趋势）")
     st.caption(labels.TREND_ARROWS_HELP)
     matrix = quality.indicator_matrix(samples, load_measurements(), load_trends(), std)
-    if not st.toggle("显示全部指标", key=keys.QUALITY_MATRIX_ALL,
-                     help="默认只显示至少一个点位劣于Ⅱ类的指标"):
+    if not st.toggle(
+        "显示全部指标", key=keys.QUALITY_MATRIX_ALL, help="默认只显示至少一个点位劣于Ⅱ类的指标"
+    ):
         matrix = quality.notable_indicators(matrix)
     st.plotly_chart(charts.indicator_matrix(matrix), key="quality.indicator_matrix")
     st.markdown("**每个格子背后的统计量**（点击表格行查看）")
@@ -101,6 +102,7 @@ with tab_point:
         default=report.limiting or report.indicators[:3],
         key=keys.QUALITY_POINT_INDICATORS,
         format_func=report.name_of,
+        placeholder="选择指标",
     )
     for code in picked:
         series, stats = report.series_of(code)

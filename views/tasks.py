@@ -110,10 +110,12 @@ with tab_list:
     c[2].metric("有风险", f"{int((t['outlook'] == '有风险').sum())} 项")
     c[3].metric("滞后", f"{int((t['outlook'] == '滞后').sum())} 项")
     f1, f2, f3, f4 = st.columns([3, 3, 2, 1])
-    sections = f1.multiselect("所属部分", sorted(set(t["section"])), key=keys.TASKS_SECTION)
+    sections = f1.multiselect(
+        "所属部分", sorted(set(t["section"])), key=keys.TASKS_SECTION, placeholder="全部"
+    )
     depts = sorted({d for x in t["lead"] for d in x.split("、") if d})
-    leads = f2.multiselect("牵头单位", depts, key=keys.TASKS_LEAD)
-    looks = f3.multiselect("状态", list(OUTLOOKS), key=keys.TASKS_OUTLOOK)
+    leads = f2.multiselect("牵头单位", depts, key=keys.TASKS_LEAD, placeholder="全部")
+    looks = f3.multiselect("状态", list(OUTLOOKS), key=keys.TASKS_OUTLOOK, placeholder="全部")
     overdue_only = f4.checkbox("只看逾期", key=keys.TASKS_OVERDUE)
     v = filter_tasks(t, sections, leads, looks, overdue_only)
     st.dataframe(

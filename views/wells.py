@@ -29,12 +29,20 @@ wells, as_of = data.wells, today()
 OWNER = {"全部": None, "所有权人明确": True, "所有权人不明": False}
 with st.form(keys.WELLS_FILTERS):
     c1, c2, c3, c4 = st.columns(4)
-    towns = c1.multiselect("乡镇", sorted(wells["township"].unique()), key=keys.WELLS_TOWNSHIP)
-    cats = c2.multiselect("井类别", [c.value for c in WellCategory], key=keys.WELLS_CATEGORY)
-    stats = c3.multiselect("状态", [s.value for s in WellStatus], key=keys.WELLS_STATUS)
-    risks = c4.multiselect("风险等级", list(LEVELS), key=keys.WELLS_RISK)
+    towns = c1.multiselect(
+        "乡镇", sorted(wells["township"].unique()), key=keys.WELLS_TOWNSHIP, placeholder="全部"
+    )
+    cats = c2.multiselect(
+        "井类别", [c.value for c in WellCategory], key=keys.WELLS_CATEGORY, placeholder="全部"
+    )
+    stats = c3.multiselect(
+        "状态", [s.value for s in WellStatus], key=keys.WELLS_STATUS, placeholder="全部"
+    )
+    risks = c4.multiselect("风险等级", list(LEVELS), key=keys.WELLS_RISK, placeholder="全部")
     c5, c6, c7, c8 = st.columns(4)
-    plans = c5.multiselect("处置方式", [p.value for p in PlanType], key=keys.WELLS_PLAN)
+    plans = c5.multiselect(
+        "处置方式", [p.value for p in PlanType], key=keys.WELLS_PLAN, placeholder="全部"
+    )
     owner = c6.radio("所有权人", list(OWNER), horizontal=True, key=keys.WELLS_OWNER)
     text = c7.text_input("井编码 / 村 / 所有权人 包含", key=keys.WELLS_TEXT)
     overdue_only = c8.checkbox("只看逾期未封井", key=keys.WELLS_OVERDUE)

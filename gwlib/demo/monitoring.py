@@ -130,6 +130,9 @@ SOURCE_DESIGN = {"JX-SYD-01": (3, ""), "JX-SYD-02": (4, "氟"), "JX-SYD-03": (2,
                  "JX-SYD-04": (3, "")}
 
 
+STEP_SHARE = 0.6
+
+
 @dataclass(frozen=True)
 class Design:
     """What a point's water looks like in the latest year."""
@@ -399,6 +402,12 @@ def lab_rows(rng: np.random.Generator, std: StandardSet, point: MonitoringPoint,
     ions = point.category in (PointCategory.NATIONAL, PointCategory.PROVINCIAL)
     base_level = float(rng.uniform(40, 90) if point.burial is Burial.CONFINED
                        else rng.uniform(12, 45))
+    # More than half of the points with a driver had it stepped before some year (a new source,
+    # a remediation), so classes change from year to year as they do in real networks.
+    step_year, step = 0, 1.0
+    if drivers and rng.random() < STEP_SHARE:
+        step_year = int(rng.integers(FIRST_YEAR + 2, LAST_YEAR + 1))
+        step = float(rng.choice([0.45, 2.2]))
     rows: list[tuple[str, ...]] = []
     for date, period in _schedule(rng, point, design):
         old = date.year <= OLD_LAB_UNTIL
@@ -425,6 +434,8 @@ def lab_rows(rng: np.random.Generator, std: StandardSet, point: MonitoringPoint,
                 x = v * f
                 if name in drivers and design.trend:
                     x *= max(0.2, 1.0 + design.trend * (date.year - LAST_YEAR))
+                if name in drivers and date.year < step_year:
+                    x *= step
                 if micro and old:
                     x, unit = x * 1000, "μg/L"
                 value = _fmt(x)
