@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import mapping
@@ -74,3 +75,31 @@ def fit_view(
     zoom_y = math.log2(height_px * 2 * math.pi / (TILE_PX * dy))
     zoom = int(max(MIN_ZOOM, min(MAX_ZOOM, math.floor(min(zoom_x, zoom_y)))))
     return ((miny + maxy) / 2, (minx + maxx) / 2), zoom
+
+
+#: Above this many wells in a layer the map shows counts per grid cell instead of single wells:
+#: 100,000 markers take the browser tens of seconds to create and cluster.
+WELL_DETAIL_LIMIT = 5_000
+MAX_GRID_CELLS = 1_500
+
+
+def grid_cells(
+    lon: np.ndarray, lat: np.ndarray, max_cells: int = MAX_GRID_CELLS, cell_deg: float = 0.01
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Points counted per square grid cell: (centroid lon, centroid lat, count, cell size in
+    degrees). The cell doubles from ``cell_deg`` (about 1 km) until there are at most
+    ``max_cells`` occupied cells."""
+    x, y = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    while True:
+        key = np.floor(x / cell_deg).astype(np.int64) * 1_000_003 + np.floor(y / cell_deg).astype(
+            np.int64
+        )
+        cells, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        if len(cells) <= max_cells or not len(x):
+            break
+        cell_deg *= 2
+    cx = np.bincount(inverse, weights=x, minlength=len(cells)) / counts
+    cy = np.bincount(inverse, weights=y, minlength=len(cells)) / counts
+    return cx, cy, counts, cell_deg

@@ -24,7 +24,7 @@ from folium.template import Template
 from gwlib.classes import QualityClass
 from gwlib.geo.basemaps import Basemap
 from gwlib.geo.overlay import geometry_of
-from gwlib.maplayers import display_geometry, latest_classes
+from gwlib.maplayers import WELL_DETAIL_LIMIT, display_geometry, grid_cells, latest_classes
 from gwlib.model import PollutionCategory, WellStatus, ZoneKind
 from gwui import webassets
 from gwui.pages import PAGES
@@ -184,6 +184,65 @@ class WellClusterLayer(JSCSSMixin, Layer):
         self.default_css = [
             ("markercluster_css", webassets.url("markercluster/MarkerCluster.css", base_path))
         ]
+
+
+class WellGridLayer(JSCSSMixin, Layer):
+    """Abandoned wells counted per grid cell: one bubble per cell, for layers too large to draw
+    well by well (see :data:`gwlib.maplayers.WELL_DETAIL_LIMIT`)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var d = {{ this.data|tojson }};
+            var group = L.layerGroup();
+            for (var i = 0; i < d.n.length; i++) {
+                var n = d.n[i], s = n < 100 ? 26 : (n < 1000 ? 32 : 40);
+                L.marker([d.lat[i], d.lon[i]], {icon: L.divIcon({
+                    html: '<div style="width:' + s + 'px;height:' + s + 'px;line-height:' + s
+                        + 'px;border-radius:50%;background:' + d.colour + ';opacity:.85;'
+                        + 'color:#fff;font:11px sans-serif;text-align:center">' + n + '</div>',
+                    className: 'gw-cluster', iconSize: [s, s]})})
+                  .bindTooltip(d.label + '：' + n + ' 眼（约 ' + d.km + ' km 网格）')
+                  .addTo(group);
+            }
+            return group;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: Mapping[str, Any], name: str, show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "WellGridLayer"
+        self.data = dict(data)
+
+
+def well_layer(
+    wells: pd.DataFrame,
+    statuses: Iterable[WellStatus],
+    name: str,
+    basemap: Basemap,
+    base_path: str = "",
+    show: bool = True,
+) -> Layer:
+    """Single wells in clusters, or counts per grid cell when the layer is very large."""
+    columns = well_columns(wells, statuses, basemap, base_path)
+    if len(columns["lat"]) <= WELL_DETAIL_LIMIT:
+        return WellClusterLayer(columns, name, base_path, show=show)
+    lon, lat, n, cell = grid_cells(np.asarray(columns["lon"]), np.asarray(columns["lat"]))
+    return WellGridLayer(
+        {
+            "lon": np.round(lon, 5).tolist(),
+            "lat": np.round(lat, 5).tolist(),
+            "n": n.tolist(),
+            "km": f"{cell * 111:.0f}",
+            "colour": columns["colour"],
+            "label": name,
+        },
+        name,
+        show=show,
+    )
 
 
 class Legend(folium.MacroElement):
@@ -478,17 +537,10 @@ def build_map(
     ]
     for name, features, show in layers:
         GeoLayer(features, name, show=show).add_to(m)
-    WellClusterLayer(
-        well_columns(wells, [s for s in WellStatus if s not in SEALED], basemap, base_path),
-        "报废井（未封井）",
-        base_path,
+    well_layer(
+        wells, [s for s in WellStatus if s not in SEALED], "报废井（未封井）", basemap, base_path
     ).add_to(m)
-    WellClusterLayer(
-        well_columns(wells, SEALED, basemap, base_path),
-        "报废井（已封井/已销号）",
-        base_path,
-        show=False,
-    ).add_to(m)
+    well_layer(wells, SEALED, "报废井（已封井/已销号）", basemap, base_path, show=False).add_to(m)
     GeoLayer(pollution_features(pollution_sources, basemap, base_path), "污染源").add_to(m)
     GeoLayer(point_features(points, samples, basemap, base_path), "监测点位").add_to(m)
     GeoLayer(drinking_source_features(drinking_sources, basemap, base_path), "饮用水水源").add_to(m)

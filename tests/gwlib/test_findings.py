@@ -346,3 +346,4 @@ def test_demo_data_has_the_planted_cases(tmp_path) -> None:  # type: ignore[no-u
     wells = [f for f in found if f.rule == "unsealed_well_in_zone"]
     assert any(e.code.startswith("JX-SYD-01") for f in wells for e in f.entities[1:])
     assert any(f.rule == "recharge_not_delineated" for f in found)
+
