@@ -435,6 +435,10 @@ class DrinkingSource:
     recharge_status: LegalStatus = LegalStatus.NOT_DELINEATED
     exceedance_cause: str = ""  # 地质背景 / 人为因素 / ""
     remediation_status: str = ""
+    # 规范化建设: 标志设置, 隔离防护, 环境问题整治
+    signage: WorkStatus = WorkStatus.NOT_STARTED
+    fencing: WorkStatus = WorkStatus.NOT_STARTED
+    rectification: WorkStatus = WorkStatus.NOT_STARTED
 
     def __post_init__(self) -> None:
         _text("水源编码", self.code, required=True)

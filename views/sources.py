@@ -54,6 +54,9 @@ st.dataframe(
             "recharge_status",
             "recharge_km2",
             "recharge_progress",
+            "signage",
+            "fencing",
+            "rectification",
         ]
     ],
     hide_index=True,
@@ -72,12 +75,16 @@ st.dataframe(
         "recharge_status": "补给区划定",
         "recharge_km2": st.column_config.NumberColumn("补给区（km²）", format="%.1f"),
         "recharge_progress": "补给区进度",
+        "signage": "规范化建设：标志",
+        "fencing": "规范化建设：隔离防护",
+        "rectification": "规范化建设：环境问题整治",
     },
     key=keys.SOURCES_TABLE,
 )
 st.caption(
     f"补给区进度按年度工作方案：{RECHARGE_DEADLINE.isoformat()} 前完成“千吨万人”及以上规模"
-    "水源补给区初步划定。规范化建设（标志、隔离防护、整治）台账尚未录入本系统。"
+    "水源补给区初步划定。规范化建设：标志设置、隔离防护设施、保护区内环境问题整治，"
+    "各项状态为 未开展 / 开展中 / 已完成。"
 )
 
 st.subheader("水源监测点位水质类别（年内最差）与Ⅲ类对比")

@@ -49,6 +49,14 @@ class SourceSpec:
     remediation: str = ""
 
 
+#: 规范化建设 (标志设置, 隔离防护, 环境问题整治) of each demo source.
+STANDARDISATION = {
+    "JX-SYD-01": (WorkStatus.DONE, WorkStatus.DONE, WorkStatus.DONE),
+    "JX-SYD-02": (WorkStatus.DONE, WorkStatus.IN_PROGRESS, WorkStatus.DONE),
+    "JX-SYD-03": (WorkStatus.IN_PROGRESS, WorkStatus.NOT_STARTED, WorkStatus.NOT_STARTED),
+    "JX-SYD-04": (WorkStatus.DONE, WorkStatus.NOT_STARTED, WorkStatus.IN_PROGRESS),
+}
+
 SOURCES = (
     SourceSpec("JX-SYD-01", "绛县县城地下水水源地（模拟）", SourceScale.TOWN, SourceType.POROUS,
                "古绛镇", 86000, 12000, LegalStatus.APPROVED, LegalStatus.PRELIMINARY,
@@ -179,7 +187,9 @@ def drinking_sources(rng: np.random.Generator, county: County) -> SourceLayer:
             township=county.township_of(lon, lat), lon=lon, lat=lat,
             population=spec.population, capacity_t_d=spec.capacity_t_d,
             zones_status=spec.zones_status, recharge_status=spec.recharge_status,
-            exceedance_cause=spec.exceedance_cause, remediation_status=spec.remediation))
+            exceedance_cause=spec.exceedance_cause, remediation_status=spec.remediation,
+            signage=STANDARDISATION[spec.code][0], fencing=STANDARDISATION[spec.code][1],
+            rectification=STANDARDISATION[spec.code][2]))
         approved = spec.zones_status is LegalStatus.APPROVED
         basis = ("模拟：县人民政府批复（示意）；按 HJ 338-2018 经验值法划定" if approved
                  else "模拟：按 HJ 338-2018 经验值法初步划定，待批复")

@@ -161,6 +161,10 @@ drinking_source = Table(
     Column("recharge_status", String(16), nullable=False),
     Column("exceedance_cause", String(32), nullable=False, server_default=""),
     Column("remediation_status", Text, nullable=False, server_default=""),
+    # 规范化建设 (migration 0007)
+    Column("signage", String(16), nullable=False, server_default="未开展"),
+    Column("fencing", String(16), nullable=False, server_default="未开展"),
+    Column("rectification", String(16), nullable=False, server_default="未开展"),
 )
 
 zone = Table(
