@@ -26,6 +26,13 @@ COLUMNS = {
 }
 
 OVERVIEW_TITLE = "总览"
+OVERVIEW_LINKS = (
+    ("views/quality.py", "水质类别与趋势"),
+    ("views/wells.py", "封井回填台账"),
+    ("views/map.py", "一张图与跨图层问题"),
+    ("views/tasks.py", "年度目标任务清单"),
+    ("views/brief.py", "联席会议简报"),
+)
 OVERVIEW_CAPTION = "各监测点位最新一次采样的 GB/T 14848-2017 水质类别与报废井封井回填进度"
 
 CLASS = "水质类别"

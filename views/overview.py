@@ -134,4 +134,7 @@ with right:
         column_config={"status": "状态", "wells": "井数（眼）"},
     )
 
-st.page_link("views/quality.py", label="查看水质类别与趋势明细", icon=":material/arrow_forward:")
+st.subheader("明细")
+for col, (path, label) in zip(st.columns(5), labels.OVERVIEW_LINKS, strict=True):
+    with col:
+        st.page_link(path, label=label, icon=":material/arrow_forward:")
