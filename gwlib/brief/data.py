@@ -50,6 +50,7 @@ class BriefData:
     charts: dict[str, pd.DataFrame]  # chart key -> data (see gwlib.brief.charts)
     next_steps: list[str]
     checklist: Checklist | None = field(default=None, repr=False)
+    notice: str = ""  # "模拟数据：…" on demo data, printed under the title of every pack
 
     @property
     def title(self) -> str:
@@ -418,4 +419,6 @@ def brief_data(
         charts={"quality": q_chart, "wells": w_chart, "tasks": t_chart},
         next_steps=steps,
         checklist=check,
+        notice=(store.get_meta("dataset_note") or "模拟数据")
+        if store.get_meta("dataset") == "模拟数据" else "",
     )

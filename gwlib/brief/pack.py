@@ -12,6 +12,7 @@ Rows the brief marks (exceedances, lagging tasks, overdue wells) are printed in 
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import struct
 import subprocess
@@ -60,6 +61,13 @@ def _font(run: Run, east_asian: str, size: float, bold: bool = False) -> None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     fonts.set(qn("w:eastAsia"), east_asian)
+    # Chinese text marked zh-CN: a renderer without 宋体/黑体 then substitutes a Simplified
+    # Chinese face (LibreOffice asks fontconfig by language), not a Japanese one.
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def _para(
@@ -130,6 +138,8 @@ def write_docx(data: BriefData, images: dict[str, bytes], path: Path | io.BytesI
     _para(doc, data.title, HEAD_FONT, 20, bold=True, centre=True)
     water = f"（{data.period}）" if data.period else ""
     _para(doc, f"数据截至 {data.as_of}  {water}", BODY_FONT, 12, centre=True)
+    if data.notice:
+        _para(doc, data.notice, HEAD_FONT, 12, bold=True, centre=True, red=True)
     _para(doc, "一、总体情况", HEAD_FONT, 16)
     _para(doc, "；".join(f"{k} {v}" for k, v in data.headline) + "。", BODY_FONT, 14)
     chart_after = {
@@ -167,6 +177,7 @@ def _ea(run: PptRun, size: int, bold: bool = False, red: bool = False) -> None:
     run.font.bold = bold
     run.font.name = "Arial"
     rpr = run._r.get_or_add_rPr()
+    rpr.set("lang", "zh-CN")  # see _font: a Simplified Chinese face when 微软雅黑 is missing
     for tag in ("a:ea", "a:cs"):
         el = rpr.find(pqn(tag))
         if el is None:
@@ -224,7 +235,8 @@ def write_pptx(data: BriefData, images: dict[str, bytes], path: Path | io.BytesI
     box = s.shapes.add_textbox(Emu(457200), Emu(1100000), SLIDE_W - Emu(914400), Emu(5000000))  # type: ignore[attr-defined]
     tf = box.text_frame
     first = True
-    for k, v in [("数据截至", str(data.as_of)), *data.headline]:
+    notice = [("注意", data.notice)] if data.notice else []
+    for k, v in [*notice, ("数据截至", str(data.as_of)), *data.headline]:
         p = tf.paragraphs[0] if first else tf.add_paragraph()
         first = False
         run = p.add_run()
@@ -258,6 +270,10 @@ def write_pptx(data: BriefData, images: dict[str, bytes], path: Path | io.BytesI
 # -- PDF and the one-call entry ---------------------------------------------------------------
 
 
+#: Maps 宋体/黑体 to the Simplified-Chinese Noto faces for LibreOffice (see the file).
+FONTS_CONF = Path(__file__).resolve().parents[2] / "data" / "fonts" / "fonts.conf"
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -283,6 +299,7 @@ def to_pdf(source: Path, out_dir: Path) -> Path:
             text=True,
             timeout=300,
             check=False,
+            env={**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)},
         )
     pdf = out_dir / (source.stem + ".pdf")
     if done.returncode != 0 or not pdf.exists():
