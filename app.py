@@ -6,7 +6,7 @@ import streamlit as st
 
 from gwlib.quality import annual_classes, years_of
 from gwui import auth, filters, labels
-from gwui.loaders import load_points, load_samples
+from gwui.loaders import database_errors, load_points, load_samples
 from gwui.pages import PAGES
 
 # A local file: an icon name or an emoji would make the browser fetch the favicon from the internet.
@@ -28,7 +28,8 @@ for spec in PAGES:
         uses_filters.add(spec.title)
 pg = st.navigation(sections)
 st.sidebar.caption(labels.APP_TITLE)
-auth.sidebar()  # sign-in box; stops here when GWLIB_REQUIRE_LOGIN is set and nobody is in
-if pg.title in uses_filters:
-    filters.render(load_points(), years_of(annual_classes(load_samples())))
-pg.run()
+with database_errors():  # the database gone away: say so; the next rerun reconnects
+    auth.sidebar()  # sign-in box; stops here when GWLIB_REQUIRE_LOGIN is set and nobody is in
+    if pg.title in uses_filters:
+        filters.render(load_points(), years_of(annual_classes(load_samples())))
+    pg.run()

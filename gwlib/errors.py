@@ -15,6 +15,7 @@ it: the file, the row as the spreadsheet shows it, the column, the value and wha
      │    └── TransitionError   a ledger status change that the lifecycle does not allow
      ├── PermissionDenied       the signed-in user's role may not do this
      └── StoreError             the database cannot be opened, migrated or written
+          └── DatabaseUnavailable  not reachable, or busy with another writer: retry later
           └── ConflictError     someone else saved the record first (optimistic concurrency)
 """
 
@@ -106,3 +107,7 @@ class PermissionDenied(GwlibError):
 
 class ConflictError(StoreError):
     """The record changed since it was read: nothing was written; reload and edit again."""
+
+
+class DatabaseUnavailable(StoreError):
+    """The database cannot be reached, or another writer holds it: nothing was written."""

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
 
 from gwlib.config import resolve_db_url
+from gwlib.errors import DatabaseUnavailable
 from gwlib.standards import StandardSet, get_standard
 from gwlib.store import Store
+from gwui import labels
 
 TTL_S = 300
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """Show a clear message instead of a traceback when the database cannot be reached or is
+    busy. Nothing is cached from a failed call, so the page recovers on the next rerun."""
+    try:
+        yield
+    except (DatabaseUnavailable, sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+        st.error(
+            f"{labels.DB_UNAVAILABLE}\n\n{labels.DB_DETAIL}{type(exc).__name__}",
+            icon=":material/cloud_off:",
+        )
+        st.button("重试", key="frame.retry_db")
 
 
 def _secret_url() -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from gwlib.text import name_key
 
 HEADER_SCAN_ROWS = 20
 MAX_INPUT_BYTES = 200 * 1024 * 1024
+MAX_INFLATED_BYTES = 200 * 1024 * 1024  # an .xlsx is a zip: refuse zip bombs before parsing
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,18 @@ def _read_rows(path: Path, name: str) -> tuple[list[list[str]], str | None]:
         from openpyxl import load_workbook
 
         try:
+            with zipfile.ZipFile(path) as zf:
+                inflated = sum(i.file_size for i in zf.infolist())
+        except (zipfile.BadZipFile, OSError):
+            raise InputError("不是有效的 Excel 文件（.xlsx）", where=Location(name)) from None
+        if inflated > MAX_INFLATED_BYTES:
+            raise InputError(
+                f"Excel 文件解压后过大（{inflated / 2**20:.0f} MB，上限 "
+                f"{MAX_INFLATED_BYTES // 2**20} MB）",
+                where=Location(name),
+            )
+
+        try:
             wb = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise InputError(f"无法打开 Excel 文件：{exc}", where=Location(name)) from exc
@@ -102,7 +116,11 @@ def _read_rows(path: Path, name: str) -> tuple[list[list[str]], str | None]:
             wb.close()
     if suffix in {".csv", ".txt", ""}:
         text = decode_text(path.read_bytes(), name)
-        return [row for row in csv.reader(io.StringIO(text))], None
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            return list(reader), None
+        except csv.Error as exc:
+            raise InputError(f"CSV 格式错误：{exc}", where=Location(name, reader.line_num)) from exc
     raise InputError(f"不支持的文件类型「{path.suffix}」：应为 .csv 或 .xlsx", where=Location(name))
 
 

@@ -26,7 +26,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection, Engine
 
 from gwlib.assess import Assessment
-from gwlib.errors import StoreError
+from gwlib.errors import DatabaseUnavailable, StoreError
 from gwlib.model import (
     AbandonedWell,
     ActionPlan,
@@ -39,6 +39,8 @@ from gwlib.store import schema
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 WRITE_OPTION = "gwlib_write"
+#: How long a writer waits for another writer to finish on SQLite before giving up.
+BUSY_TIMEOUT_S = 10.0
 CHUNK = 5_000
 
 
@@ -47,7 +49,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
@@ -67,7 +69,7 @@ def create_engine(url: str) -> Engine:
         db = parsed.database or ""
         if db and db != ":memory:":
             Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -119,7 +121,7 @@ class Store:
             if migrate:
                 store.migrate()
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(
+            raise DatabaseUnavailable(
                 f"无法打开数据库 {sa.engine.make_url(url).render_as_string()}：{exc}"
             ) from exc
         return store
@@ -142,10 +144,18 @@ class Store:
     def transaction(self) -> Iterator[Connection]:
         """A write transaction: committed on success, rolled back on any error. On SQLite it
         takes the write lock at BEGIN (``BEGIN IMMEDIATE``)."""
-        with self.engine.connect() as conn:
-            conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                yield conn
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    yield conn
+        except sa.exc.OperationalError as exc:
+            if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
+                raise DatabaseUnavailable(
+                    f"数据库正被另一项写入占用，已等待 {BUSY_TIMEOUT_S:g} 秒仍未释放；"
+                    "未写入任何内容，请稍后重试"
+                ) from exc
+            raise
 
     def migrate(self) -> None:
         with self.transaction() as conn:
