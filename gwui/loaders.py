@@ -73,6 +73,21 @@ def load_measurements(year: int | None = None) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
+def load_latest_measurements(period: str = "") -> pd.DataFrame:
+    return get_store().latest_measurements(period)
+
+
+@st.cache_data(ttl=TTL_S, max_entries=8, show_spinner=False)
+def load_exceedances(year: int | None = None) -> pd.DataFrame:
+    return get_store().exceedances(year)
+
+
+@st.cache_data(ttl=TTL_S, max_entries=16, show_spinner=False)
+def load_point_measurements(point: str) -> pd.DataFrame:
+    return get_store().measurements(point=point)
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
 def load_trends(method: str = "mk") -> pd.DataFrame:
     return get_store().trends(method)
 

@@ -8,8 +8,10 @@ from gwlib.export import excel_bytes
 from gwui import charts, filters, keys, labels
 from gwui.loaders import (
     get_standard_set,
-    load_measurements,
+    load_exceedances,
+    load_latest_measurements,
     load_meta,
+    load_point_measurements,
     load_points,
     load_samples,
     load_trends,
@@ -44,7 +46,9 @@ with tab_share:
 with tab_matrix:
     st.subheader("最近一次采样：点位 × 指标（颜色为类别，箭头为趋势）")
     st.caption(labels.TREND_ARROWS_HELP)
-    matrix = quality.indicator_matrix(samples, load_measurements(), load_trends(), std)
+    matrix = quality.indicator_matrix(
+        samples, load_latest_measurements(sel.flt.period), load_trends(), std
+    )
     if not st.toggle(
         "显示全部指标", key=keys.QUALITY_MATRIX_ALL, help="默认只显示至少一个点位劣于Ⅱ类的指标"
     ):
@@ -95,7 +99,9 @@ with tab_point:
         key=keys.QUALITY_POINT,
         format_func=lambda c: f"{c}　{points.set_index('code').at[c, 'name']}",
     )
-    report = quality.point_report(load_measurements(), samples, load_trends(), std, point)
+    report = quality.point_report(
+        load_point_measurements(point), samples, load_trends(), std, point
+    )
     picked = st.multiselect(
         "指标",
         report.indicators,
@@ -145,9 +151,7 @@ with tab_ledger:
 
 with tab_exceed:
     st.subheader("超标明细（劣于Ⅲ类或劣于目标类别）")
-    ex = quality.exceedance_table(load_measurements(), points, std)
-    if sel.year is not None:
-        ex = ex[ex["date"].astype(str).str.startswith(str(sel.year))]
+    ex = quality.exceedance_table(load_exceedances(sel.year), points, std)
     shown = ex.assign(
         quality_class=ex["quality_class"].map(roman), target_class=ex["target_class"].map(roman)
     )

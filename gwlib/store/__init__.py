@@ -463,26 +463,7 @@ class Store:
     ) -> pd.DataFrame:
         """Stored measurements with their sample's point and date (of one point / year)."""
         st, mp, ms = schema.sample, schema.monitoring_point, schema.measurement
-        q = (
-            sa.select(
-                mp.c.code.label("point"),
-                st.c.sample_date.label("date"),
-                st.c.period,
-                ms.c.indicator_code,
-                ms.c.reported_name,
-                ms.c.value,
-                ms.c.unit,
-                ms.c.qualifier,
-                ms.c.censored,
-                ms.c.quality_class,
-                ms.c.exceedance,
-                ms.c.raw_value,
-                ms.c.raw_unit,
-            )
-            .join(st, st.c.id == ms.c.sample_id)
-            .join(mp, mp.c.id == st.c.point_id)
-            .order_by(mp.c.code, st.c.sample_date, ms.c.id)
-        )
+        q = self._measurement_query().order_by(mp.c.code, st.c.sample_date, ms.c.id)
         if point is not None:
             q = q.where(mp.c.code == point)
         if year is not None:
@@ -529,6 +510,46 @@ class Store:
             .where(trend_result.c.method == method)
             .order_by(trend_result.c.point, trend_result.c.indicator_code)
         )
+
+    def _measurement_query(self) -> sa.Select[Any]:
+        st, mp, ms = schema.sample, schema.monitoring_point, schema.measurement
+        return (
+            sa.select(mp.c.code.label("point"), st.c.sample_date.label("date"), st.c.period,
+                      ms.c.indicator_code, ms.c.reported_name, ms.c.value, ms.c.unit,
+                      ms.c.qualifier, ms.c.censored, ms.c.quality_class, ms.c.exceedance,
+                      ms.c.raw_value, ms.c.raw_unit)
+            .join(st, st.c.id == ms.c.sample_id)
+            .join(mp, mp.c.id == st.c.point_id)
+        )  # fmt: skip
+
+    def latest_measurements(self, period: str = "") -> pd.DataFrame:
+        """Measurements of each point's latest graded sample (of one 水期 when given): one
+        query whatever the size of the network."""
+        st, ms = schema.sample, schema.measurement
+        graded = st.c.quality_class > 0
+        if period:
+            graded = graded & (st.c.period == period)
+        latest = (
+            sa.select(st.c.point_id, sa.func.max(st.c.sample_date).label("last"))
+            .where(graded)
+            .group_by(st.c.point_id)
+            .subquery()
+        )
+        q = self._measurement_query().join(
+            latest, (latest.c.point_id == st.c.point_id) & (latest.c.last == st.c.sample_date)
+        )
+        return self._frame(q.order_by(ms.c.id))
+
+    def exceedances(self, year: int | None = None) -> pd.DataFrame:
+        """Measurements worse than Ⅲ or than their point's target class (of one year)."""
+        st, mp, ms = schema.sample, schema.monitoring_point, schema.measurement
+        q = self._measurement_query().where(
+            (ms.c.indicator_code != "")
+            & ((ms.c.quality_class > 3) | (ms.c.quality_class > mp.c.target_class))
+        )
+        if year is not None:
+            q = q.where(st.c.sample_date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        return self._frame(q.order_by(ms.c.id))
 
     def counts(self) -> dict[str, int]:
         """Row count of every table."""
