@@ -22,6 +22,7 @@ import streamlit as st
 from gwlib.store.users import authenticate, sso_user
 from gwui import keys, labels
 from gwui.loaders import get_store
+from gwui.render import md
 from gwui.session import ROLE_KEY, USER_KEY, current_role, current_user
 
 LAST_SEEN_KEY = "auth.last_seen"
@@ -84,7 +85,7 @@ def sidebar() -> None:
             st.warning("长时间未操作，已自动退出登录，请重新登录。")
         if current_user():
             role = labels.ROLE_LABELS.get(current_role(), current_role())
-            st.caption(f"已登录：**{current_user()}**（{role}）")
+            st.caption(f"已登录：**{md(current_user())}**（{role}）")
             if st.button("退出登录", key=keys.AUTH_LOGOUT):
                 via_sso = bool(st.session_state.get(SSO_KEY))
                 _sign_out()

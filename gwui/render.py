@@ -62,3 +62,12 @@ def trend_summary(stats: object, unit: str = "") -> str:
         f"- Kendall τ = {s.tau:.3f}\n"  # type: ignore[attr-defined]
         f"- Sen 斜率 = {slope_txt}"
     )
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$"})
+
+
+def md(text: object) -> str:
+    """User data made safe for st.markdown / st.caption: markdown and HTML characters escaped,
+    so ``![x](http://…)`` cannot make the browser fetch anything and nothing renders as markup."""
+    return str(text).translate(_MD_SPECIAL)

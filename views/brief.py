@@ -8,7 +8,7 @@ from gwlib.brief import CHART_TITLES, pack_bytes, soffice
 from gwlib.errors import GwlibError
 from gwui import briefing, keys
 from gwui.loaders import load_meta
-from gwui.render import demo_notice
+from gwui.render import demo_notice, md
 
 CHART_OF = {
     "一、地下水环境质量": "quality",
@@ -42,13 +42,13 @@ for heading, tables in data.sections:
         images[key] = briefing.chart_png(key, data.charts[key])
         st.image(images[key], caption=CHART_TITLES[key])
     for n, table in enumerate(tables):
-        st.markdown(f"**{table.title}**")
+        st.markdown(f"**{md(table.title)}**")
         st.dataframe(table.frame, hide_index=True, key=f"brief.table.{heading[:1]}{n}")
         if table.note:
             st.caption(table.note)
 st.header("下一步工作")
 for i, step in enumerate(data.next_steps, 1):
-    st.markdown(f"{i}. {step}")
+    st.markdown(f"{i}\\. {md(step)}")
 
 st.divider()
 formats = ["docx", "pptx"] + (["pdf"] if soffice() else [])

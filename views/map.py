@@ -13,7 +13,7 @@ from gwui import keys, labels, webassets
 from gwui.loaders import load_meta
 from gwui.mapdata import cached_findings, load_boundaries, load_layers, map_settings
 from gwui.mapview import build_map, highlight
-from gwui.render import demo_notice
+from gwui.render import demo_notice, md
 
 st.title("一张图")
 st.caption(labels.MAP_CAPTION)
@@ -91,8 +91,8 @@ def map_and_findings() -> None:
             x, y = basemap.to_display(lon, lat)
             center, extra = (y, x), highlight(bbox, basemap)
         with right:
-            st.markdown(f"**所选问题涉及**：{row['entities']}")
-            st.caption(f"依据：{row['basis']}")
+            st.markdown(f"**所选问题涉及**：{md(row['entities'])}")
+            st.caption(f"依据：{md(row['basis'])}")
     with left:
         fmap = build_map(
             load_boundaries(),

@@ -12,7 +12,7 @@ from gwlib.plans import parse_plans, plan_text_from_bytes
 from gwlib.store.tasks import ManualStatus, TaskKey, set_task_status
 from gwui import briefing, keys
 from gwui.loaders import get_store, load_meta
-from gwui.render import demo_notice
+from gwui.render import demo_notice, md
 from gwui.session import can_edit, current_user
 
 st.title("年度目标任务清单")
@@ -165,14 +165,14 @@ with tab_list:
     if pick is not None:
         r = t.loc[pick]
         with st.container(border=True):
-            st.markdown(f"**{r['section']}**　配合单位：{r['cooperating'] or '—'}")
+            st.markdown(f"**{md(r['section'])}**　配合单位：{md(r['cooperating'] or '—')}")
             st.text(r["text"])
             if r["metrics"]:
-                st.caption("数据指标：" + r["metrics"])
+                st.caption("数据指标：" + md(r["metrics"]))
             st.caption(
-                f"人工填报：{r['manual_status'] or '—'}；佐证：{r['evidence'] or '—'}"
+                f"人工填报：{md(r['manual_status'] or '—')}；佐证：{md(r['evidence'] or '—')}"
                 + (
-                    f"（{r['updated_by']}，{r['updated_at']:%Y-%m-%d %H:%M}）"
+                    f"（{md(r['updated_by'])}，{r['updated_at']:%Y-%m-%d %H:%M}）"
                     if r["updated_by"]
                     else ""
                 )

@@ -7,7 +7,7 @@ from gwlib.store.users import ROLES, create_user, update_user, users
 from gwui import keys, labels
 from gwui.ledger import actor
 from gwui.loaders import get_store, load_meta
-from gwui.render import demo_notice
+from gwui.render import demo_notice, md
 from gwui.session import current_role
 
 st.title(labels.USERS_TITLE)
@@ -45,7 +45,7 @@ with st.form(keys.USERS_ADD_FORM, clear_on_submit=True):
     if st.form_submit_button("新建", key="users.add.submit"):
         try:
             create_user(store, name, role, pw, display, by=actor())
-            st.success(f"已新建用户 {name}。")
+            st.success(f"已新建用户 {md(name)}。")
         except GwlibError as exc:
             st.error(str(exc))
 with st.form(keys.USERS_EDIT_FORM):
@@ -70,6 +70,6 @@ with st.form(keys.USERS_EDIT_FORM):
             update_user(
                 store, who, by=actor(), role=new_role, password=new_pw or None, active=active
             )
-            st.success(f"已更新用户 {who}。")
+            st.success(f"已更新用户 {md(who)}。")
         except GwlibError as exc:
             st.error(str(exc))
