@@ -49,3 +49,21 @@ def date_problems(raw: pd.Series, parsed: pd.Series) -> pd.Series:
     text = normalise_text(raw.reset_index(drop=True))
     bad = (text != "").to_numpy() & parsed.isna().to_numpy()
     return pd.Series(bad, index=raw.index)
+
+
+_YM = r"^(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?)?\s*(?:年)?$"
+
+
+def parse_partial_dates(raw: pd.Series) -> pd.Series:
+    """Year or year-month dates (``2018年``, ``2018``, ``2015.6``, ``2015年6月``) as the first
+    day of that period; NaT where the text is not such a date. For fields like 废弃时间 that
+    people often know only approximately."""
+    text = normalise_text(raw.reset_index(drop=True))
+    parts = text.str.extract(_YM)
+    year = pd.to_numeric(parts[0], errors="coerce")
+    month = pd.to_numeric(parts[1], errors="coerce").fillna(1)
+    ok = year.between(MIN_YEAR, MAX_YEAR) & month.between(1, 12)
+    frame = pd.DataFrame({"year": year.where(ok), "month": month.where(ok), "day": 1})
+    out = pd.to_datetime(frame, errors="coerce").astype("datetime64[s]")
+    out.index = raw.index
+    return out

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from gwlib.errors import InputError, Location
-from gwlib.io.cells import date_problems, parse_dates
+from gwlib.io.cells import date_problems, parse_dates, parse_partial_dates
 from gwlib.io.tables import Issue, find_column, read_table
 from gwlib.model import LAT_RANGE, LON_RANGE, WELL_SUBTYPES, PlanType, WellCategory, WellStatus
 from gwlib.text import name_key, nfkc
@@ -63,6 +63,8 @@ FREE_TEXT = frozenset(
      "lead_department", "deferral_reason"}
 )  # fmt: skip
 DATE_FIELDS = ("abandon_date", "survey_date", "planned_completion", "actual_completion")
+#: Dates people often know only to the year or month: accepted as the first day of it.
+APPROXIMATE_DATES = ("abandon_date",)
 ENUMS: dict[str, tuple[str, ...]] = {
     "category": tuple(c.value for c in WellCategory),
     "subtype": tuple(dict.fromkeys(s for subs in WELL_SUBTYPES.values() for s in subs)),
@@ -154,9 +156,16 @@ def read_ledger(path: str | Path, display_name: str | None = None) -> LedgerRows
         for f, c in present.items()
     }
     out = pd.DataFrame(index=frame.index)
+    approximate: dict[str, pd.Series] = {}
     for fld, values in text.items():
         if fld in DATE_FIELDS:
             parsed = parse_dates(values)
+            if fld in APPROXIMATE_DATES:
+                # "2018年" or "2015.6": kept as the first day, the original words go to 备注.
+                partial = parse_partial_dates(values)
+                use = parsed.isna() & partial.notna()
+                parsed = parsed.where(~use, partial)
+                approximate[fld] = use
             flag(
                 date_problems(values, parsed),
                 fld,
@@ -188,6 +197,11 @@ def read_ledger(path: str | Path, display_name: str | None = None) -> LedgerRows
             out[fld] = values
         else:
             out[fld] = values
+    for fld, use in approximate.items():  # keep the words people wrote next to the date
+        label = FIELD_OF[fld]
+        words = text[fld][use].map(lambda w, label=label: f"{label}原文：{w}")
+        note = out["note"] if "note" in out else pd.Series("", index=out.index)
+        out["note"] = note.where(~use, note.str.cat(words, sep="；").str.strip("；"))
     flag(text["code"] == "", "code", "井编码为空")
     flag(text["category"] == "", "category", "井类别为空：应为 矿井、钻井 或 取水井")
     if "lon" in out and "lat" in out:

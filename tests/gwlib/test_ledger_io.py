@@ -244,3 +244,21 @@ def test_cli_import_export(tmp_path: Path) -> None:
     )  # fmt: skip
     assert add.returncode == 0, add.stderr
     assert "zhang" in run("users", "list", "--db", url).stdout
+
+
+def test_approximate_abandon_dates_are_kept_with_the_original_words(tmp_path: Path) -> None:
+    path = tmp_path / "approx.csv"
+    path.write_text(
+        "井编码,井类别,井别,乡镇,村,经度,纬度,废弃时间,排查日期,状态,备注\n"
+        "A-1,取水井,供水井,古绛镇,东村,111.57,35.49,2015.6,2023-06-30,已排查登记,\n"
+        "A-2,取水井,供水井,古绛镇,东村,111.57,35.49,2018年,2023-06-30,已排查登记,井口已塌\n"
+        "A-3,取水井,供水井,古绛镇,东村,111.57,35.49,很久以前,2023-06-30,已排查登记,\n",
+        encoding="utf-8",
+    )
+    rows = read_ledger(path)
+    got = {r["code"]: r for _, r in rows.rows}
+    assert str(got["A-1"]["abandon_date"]) == "2015-06-01"
+    assert got["A-1"]["note"] == "废弃时间原文：2015.6"
+    assert str(got["A-2"]["abandon_date"]) == "2018-01-01"
+    assert got["A-2"]["note"] == "井口已塌；废弃时间原文：2018年"
+    assert [(i.row, i.value) for i in rows.issues] == [(4, "很久以前")]
