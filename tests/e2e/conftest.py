@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,34 +61,31 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_server(
-    tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]
-) -> Iterator[str]:
-    """Build a demo database, start the app on a free port, yield its base URL."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    db_url = f"sqlite:///{tmp / 'demo.sqlite'}"
-    env = {**os.environ, "GWLIB_DB_URL": db_url, "GWLIB_DATA_DIR": str(tmp)}
-
-    demo = subprocess.run(
-        [sys.executable, "-m", "gwlib", "demo", "--db", db_url],
+def run_gwlib(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
+    """Run ``python -m gwlib ARGS`` for a test fixture; fail with its output if it fails."""
+    done = subprocess.run(
+        [sys.executable, "-m", "gwlib", *args],
         cwd=REPO_ROOT,
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         check=False,
     )
-    if demo.returncode != 0:
+    if done.returncode != 0:
         pytest.fail(
-            f"building the demo database failed (exit {demo.returncode})\n"
-            f"--- stdout ---\n{demo.stdout}\n--- stderr ---\n{demo.stderr}",
+            f"python -m gwlib {args[0]} failed (exit {done.returncode})\n"
+            f"--- stdout ---\n{done.stdout}\n--- stderr ---\n{done.stderr}",
             pytrace=False,
         )
 
-    port = free_port()
+
+@contextmanager
+def serve_app(env: dict[str, str], port: int, logs: Path) -> Iterator[str]:
+    """Start ``streamlit run app.py`` on ``port`` with ``env``; yield its base URL once healthy."""
     base_url = f"http://127.0.0.1:{port}"
     # Server output goes to files: an unread pipe fills up and stalls the server.
-    stdout_path, stderr_path = tmp / "streamlit.stdout", tmp / "streamlit.stderr"
+    stdout_path, stderr_path = logs / "streamlit.stdout", logs / "streamlit.stderr"
     with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
         proc = subprocess.Popen(
             [
@@ -135,6 +133,19 @@ def app_server(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server(
+    tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]
+) -> Iterator[str]:
+    """Build a demo database, start the app on a free port, yield its base URL."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    db_url = f"sqlite:///{tmp / 'demo.sqlite'}"
+    env = {**os.environ, "GWLIB_DB_URL": db_url, "GWLIB_DATA_DIR": str(tmp)}
+    run_gwlib(env, "demo", "--db", db_url)
+    with serve_app(env, free_port(), tmp) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

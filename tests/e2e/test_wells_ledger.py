@@ -8,15 +8,12 @@ the shared ``app_server`` stays untouched for the other browser tests.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import REPO_ROOT, STARTUP_TIMEOUT_S, _healthy, _tail
+from tests.e2e.conftest import run_gwlib, serve_app
 from tests.e2e.test_smoke import LOAD_TIMEOUT_MS, SCREENSHOT_DIR, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
@@ -30,74 +27,20 @@ def ledger_server(
     tmp = tmp_path_factory.mktemp("e2e-ledger")
     db_url = f"sqlite:///{tmp / 'demo.sqlite'}"
     env = {**os.environ, "GWLIB_DB_URL": db_url, "GWLIB_DATA_DIR": str(tmp)}
-    for args, stdin in (
-        (["demo", "--db", db_url], None),
-        (["users", "add", "zhang", "--role", "editor", "--db", db_url], "editor-password\n"),
-        (["users", "add", "boss", "--role", "viewer", "--db", db_url], "viewer-password\n"),
-    ):
-        done = subprocess.run(
-            [sys.executable, "-m", "gwlib", *args],
-            cwd=REPO_ROOT,
-            env=env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            pytest.fail(f"gwlib {args[0]} failed: {done.stderr}", pytrace=False)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    out, err = tmp / "streamlit.stdout", tmp / "streamlit.stderr"
-    with out.open("wb") as so, err.open("wb") as se:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--server.fileWatcherType",
-                "none",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=so,
-            stderr=se,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not _healthy(f"{base}/_stcore/health"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start\n{_tail(err)}", pytrace=False)
-            time.sleep(0.25)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    run_gwlib(env, "demo", "--db", db_url)
+    run_gwlib(
+        env, "users", "add", "zhang", "--role", "editor", "--db", db_url, stdin="editor-password\n"
+    )
+    run_gwlib(
+        env, "users", "add", "boss", "--role", "viewer", "--db", db_url, stdin="viewer-password\n"
+    )
+    with serve_app(env, free_port(), tmp) as base_url:
+        yield base_url
 
 
 def _sign_in(page: Page, base: str, user: str, password: str) -> None:
     page.goto(f"{base}/well-record?code={CODE}", timeout=LOAD_TIMEOUT_MS)
     wait_for_app_run(page)
-    # A cold first run sometimes shows Streamlit's "Page not found" notice over the right page;
-    # it makes the rest of the page inert until closed.
-    notice = page.get_by_role("dialog")
-    if notice.count():
-        notice.get_by_role("button").first.click()
-        expect(notice).to_have_count(0)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_label("用户名").fill(user)
     sidebar.get_by_label("密码").fill(password)
