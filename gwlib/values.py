@@ -74,6 +74,17 @@ def parse_values(raw: Iterable[object] | pd.Series) -> pd.DataFrame:
     normalised text, for error messages).
     """
     series = raw if isinstance(raw, pd.Series) else pd.Series(list(raw), dtype="object")
+    # Each distinct text is parsed once (columns of limits, units or blanks repeat a lot).
+    codes, uniques = pd.factorize(series.astype("object").where(series.notna(), ""))
+    parsed = _parse_distinct(pd.Series(uniques, dtype="object"))
+    return pd.DataFrame({
+        "token": parsed["token"].to_numpy()[codes],
+        "number": parsed["number"].to_numpy()[codes],
+        "text": parsed["text"].to_numpy()[codes],
+    })
+
+
+def _parse_distinct(series: pd.Series) -> pd.DataFrame:
     text = normalise_text(series.reset_index(drop=True))
     n = len(text)
     token = np.full(n, ValueToken.ERROR, dtype=np.int8)

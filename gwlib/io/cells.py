@@ -22,8 +22,16 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 def parse_dates(raw: pd.Series) -> pd.Series:
     """Dates (datetime64[s], time of day dropped); NaT where the text is blank or unreadable.
 
-    Use :func:`date_problems` to tell blank from unreadable.
+    Use :func:`date_problems` to tell blank from unreadable. A column repeats the same few dates
+    (one per sample), so each distinct text is parsed once.
     """
+    codes, uniques = pd.factorize(raw.astype("object").where(raw.notna(), ""))
+    parsed = _parse_distinct_dates(pd.Series(uniques, dtype="object"))
+    out = pd.Series(parsed.to_numpy()[codes], index=raw.index, dtype="datetime64[s]")
+    return out
+
+
+def _parse_distinct_dates(raw: pd.Series) -> pd.Series:
     text = normalise_text(raw.reset_index(drop=True))
     parts = text.str.extract(_YMD)
     compact = text.str.extract(_COMPACT)

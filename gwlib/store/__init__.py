@@ -92,6 +92,12 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
+def _insert_frame(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:
+    """Insert a frame in chunks, converting one chunk at a time (memory stays flat)."""
+    for i in range(0, len(frame), CHUNK):
+        conn.execute(sa.insert(table), _records(frame.iloc[i : i + CHUNK]))
+
+
 def _row_of(obj: Any) -> dict[str, Any]:
     """A domain object as a table row: enums to their values, geometry to GeoJSON text."""
     out: dict[str, Any] = {}
@@ -336,9 +342,7 @@ class Store:
                     "graded_at": now,
                 }
             )
-            recs = _records(rows)
-            for i in range(0, len(recs), CHUNK):
-                conn.execute(sa.insert(st), recs[i : i + CHUNK])
+            _insert_frame(conn, st, rows)
             point_ids = sorted({int(p) for p in s["point_id"]})
             sid = pd.DataFrame(
                 conn.execute(
@@ -371,9 +375,7 @@ class Store:
                     "raw_unit": d["raw_unit"].astype("str").str.slice(0, 32).to_numpy(),
                 }
             )
-            mrecs = _records(mrows)
-            for i in range(0, len(mrecs), CHUNK):
-                conn.execute(sa.insert(ms), mrecs[i : i + CHUNK])
+            _insert_frame(conn, ms, mrows)
         return len(samples)
 
     # -- reads --------------------------------------------------------------------------------
@@ -497,9 +499,7 @@ class Store:
             if points is not None:
                 q = q.where(trend_result.c.point.in_(list(points)))
             conn.execute(q)
-            recs = _records(res[cols])
-            for i in range(0, len(recs), CHUNK):
-                conn.execute(sa.insert(trend_result), recs[i : i + CHUNK])
+            _insert_frame(conn, trend_result, res[cols])
         return len(res)
 
     def trends(self, method: str = "mk") -> pd.DataFrame:
