@@ -71,3 +71,12 @@ def md(text: object) -> str:
     """User data made safe for st.markdown / st.caption: markdown and HTML characters escaped,
     so ``![x](http://…)`` cannot make the browser fetch anything and nothing renders as markup."""
     return str(text).translate(_MD_SPECIAL)
+
+
+def shown(value: object) -> str:
+    """A stored value as a person reads it: 是/否 for flags, blank for nothing."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)

@@ -1,6 +1,7 @@
 """单井档案: one well's location, record, lifecycle steps, sealing record, documents, history,
 and the water quality nearby before and after sealing."""
 
+import pandas as pd
 import streamlit as st
 
 from gwlib.errors import StoreError
@@ -10,7 +11,7 @@ from gwlib.well_risk import before_after
 from gwui import keys, labels, well_forms
 from gwui.ledger import column_config, load_ledger
 from gwui.loaders import get_store, load_meta
-from gwui.render import demo_notice
+from gwui.render import demo_notice, shown
 from gwui.session import can_edit
 
 st.title(labels.WELL_TITLE)
@@ -34,6 +35,7 @@ seal, docs = ledger.sealing(store, code), ledger.documents(store, code)
 if not can_edit():
     st.info(labels.READ_ONLY)
 
+
 risk = data.risk.set_index("code")
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("状态", row["status"])
@@ -49,12 +51,11 @@ if code in risk.index:
 tabs = st.tabs(["基本信息与位置", "办理流程", "封井记录", "附件", "封井前后水质", "历史记录"])
 with tabs[0]:
     left, right = st.columns([2, 3])
-    info = {
-        labels.WELL_COLUMNS.get(k, k): ("" if v is None else str(v))
-        for k, v in row.items()
-        if k in labels.WELL_COLUMNS
-    }
-    left.dataframe(info, key="well.info")
+    info = pd.DataFrame(
+        [(labels.WELL_COLUMNS[k], shown(v)) for k, v in row.items() if k in labels.WELL_COLUMNS],
+        columns=["项目", "内容"],
+    )
+    left.dataframe(info, hide_index=True, key="well.info")
     with right:
         well_forms.location_chart(row, store.boundaries(), data.points)
     if can_edit():
