@@ -46,7 +46,7 @@ fig = overview_figures(
     v_goal,
 )
 share = fig.shares.iloc[0] if len(fig.shares) else None
-c = st.columns(6)
+c = [*st.columns(3), *st.columns(3)]
 c[0].metric("已监测点位", f"{fig.points_sampled} / {fig.points_total} 个")
 c[1].metric("Ⅰ–Ⅲ类占比", f"{share['Ⅰ–Ⅲ类']:.1f}%" if share is not None else "—")
 c[2].metric("Ⅳ类占比", f"{share['Ⅳ类']:.1f}%" if share is not None else "—")
