@@ -69,27 +69,9 @@ def _cmd_grade(args: argparse.Namespace) -> int:
             }
         ).sort_values(["point", "date", "row"], kind="stable")
         _write_csv(detail, args.detail)
-    issues: list[Issue] = batch.issues
+    issues = batch.issues
     report_path = args.report or args.output.with_name(args.output.stem + ".report.csv")
-    if issues:
-        _write_csv(
-            pd.DataFrame(
-                [
-                    {
-                        "file": i.file,
-                        "row": i.row,
-                        "column": i.column,
-                        "value": i.value,
-                        "reason": i.reason,
-                        "severity": i.severity,
-                    }
-                    for i in issues
-                ]
-            ),
-            report_path,
-        )
-        for i in issues:
-            print(("错误：" if i.severity == "error" else "提示：") + i.message(), file=sys.stderr)
+    _report_issues(issues, report_path)
     graded = int((s["class"] > 0).sum())
     print(
         f"graded {graded} samples ({len(result.detail)} measurements) with {standard.code}; "

@@ -69,12 +69,18 @@ def class_heatmap(annual: pd.DataFrame) -> go.Figure:
         index="point", columns="year", values="quality_class", aggfunc="max"
     ).sort_index(ascending=False)
     text = grid.map(lambda v: ROMAN.get(int(v), "") if pd.notna(v) else "")
-    fig = go.Figure(
+    fig = _class_grid(grid, text, "%{y}　%{x} 年：%{text}类<extra></extra>")
+    return _layout(fig, max(300, 18 * len(grid) + 60))
+
+
+def _class_grid(z: pd.DataFrame, text: pd.DataFrame, hover: str) -> go.Figure:
+    """A heatmap of classes on the app's colour scale, with text in every cell."""
+    return go.Figure(
         go.Heatmap(
-            z=grid.to_numpy(dtype=float),
-            x=[str(c) for c in grid.columns],
-            y=list(grid.index),
-            text=text.to_numpy(),
+            z=z.to_numpy(dtype=float),
+            x=[str(c) for c in z.columns],
+            y=list(z.index),
+            text=text.fillna("").to_numpy(),
             texttemplate="%{text}",
             colorscale=_discrete_scale(),
             zmin=0.5,
@@ -82,10 +88,9 @@ def class_heatmap(annual: pd.DataFrame) -> go.Figure:
             showscale=False,
             xgap=1,
             ygap=1,
-            hovertemplate="%{y}　%{x} 年：%{text}类<extra></extra>",
+            hovertemplate=hover,
         )
     )
-    return _layout(fig, max(300, 18 * len(grid) + 60))
 
 
 def indicator_matrix(matrix: pd.DataFrame) -> go.Figure:
@@ -104,22 +109,7 @@ def indicator_matrix(matrix: pd.DataFrame) -> go.Figure:
         z[cols].sort_index(ascending=False),
         text.reindex(columns=cols).reindex(z.index).sort_index(ascending=False),
     )
-    fig = go.Figure(
-        go.Heatmap(
-            z=z.to_numpy(dtype=float),
-            x=cols,
-            y=list(z.index),
-            text=text.fillna("").to_numpy(),
-            texttemplate="%{text}",
-            colorscale=_discrete_scale(),
-            zmin=0.5,
-            zmax=5.5,
-            showscale=False,
-            xgap=1,
-            ygap=1,
-            hovertemplate="%{y}　%{x}：%{text}<extra></extra>",
-        )
-    )
+    fig = _class_grid(z, text, "%{y}　%{x}：%{text}<extra></extra>")
     fig.update_xaxes(tickangle=-45)
     return _layout(fig, max(320, 18 * len(z) + 140))
 
