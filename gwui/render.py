@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import pandas as pd
 import streamlit as st
 
 from gwlib.classes import QualityClass
@@ -80,3 +81,15 @@ def shown(value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(value)
+
+
+def value_texts(frame: pd.DataFrame) -> list[str]:
+    """Measured values as a lab report writes them: ``0.35``, ``<0.004`` for a non-detect,
+    ``未检出`` for a non-detect without a stated limit, ``>1600`` above the method's range."""
+    out = []
+    for value, qualifier in zip(frame["value"], frame["qualifier"], strict=True):
+        if value is None or value != value:
+            out.append("未检出" if qualifier == "<" else "")
+        else:
+            out.append(f"{qualifier or ''}{value:.4g}")
+    return out

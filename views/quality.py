@@ -16,7 +16,7 @@ from gwui.loaders import (
     load_samples,
     load_trends,
 )
-from gwui.render import class_legend, demo_notice, roman, trend_summary
+from gwui.render import class_legend, demo_notice, roman, trend_summary, value_texts
 
 st.title(labels.QUALITY_TITLE)
 demo_notice(load_meta())
@@ -55,7 +55,7 @@ with tab_matrix:
         matrix = quality.notable_indicators(matrix)
     st.plotly_chart(charts.indicator_matrix(matrix), key="quality.indicator_matrix")
     st.markdown("**每个格子背后的统计量**（点击表格行查看）")
-    table = matrix.assign(cls=matrix["quality_class"].map(roman))
+    table = matrix.assign(cls=matrix["quality_class"].map(roman), value=value_texts(matrix))
     st.dataframe(
         table[
             [
@@ -79,7 +79,7 @@ with tab_matrix:
             "point": "点位编码",
             "indicator": "指标",
             "date": "采样日期",
-            "value": st.column_config.NumberColumn("监测值", format="%.4g"),
+            "value": "监测值",
             "unit": "单位",
             "cls": "类别",
             "category": "趋势",
