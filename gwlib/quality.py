@@ -341,7 +341,9 @@ def overview_figures(
     year: int,
     v_goal: float,
 ) -> OverviewFigures:
-    """The overview's figures. ``measurements`` need only cover ``year``."""
+    """The overview's figures. ``measurements`` need only hold ``year``'s measurements worse
+    than Ⅲ or than their point's target (``Store.exceedances(year)``): the 超标倍数 shown are
+    those of the points that fail their target."""
     pts = flt.points(points)
     s = flt.samples(samples)
     annual = annual_classes(s)

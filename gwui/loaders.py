@@ -67,11 +67,6 @@ def load_points() -> pd.DataFrame:
     return get_store().points()
 
 
-@st.cache_data(ttl=TTL_S, max_entries=8, show_spinner=False)
-def load_measurements(year: int | None = None) -> pd.DataFrame:
-    return get_store().measurements(year=year)
-
-
 @st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
 def load_latest_measurements(period: str = "") -> pd.DataFrame:
     return get_store().latest_measurements(period)

@@ -7,7 +7,7 @@ from gwlib.summaries import well_status_counts
 from gwui import charts, filters, keys, labels
 from gwui.loaders import (
     get_standard_set,
-    load_measurements,
+    load_exceedances,
     load_meta,
     load_points,
     load_samples,
@@ -39,7 +39,7 @@ v_goal = st.number_input(
 fig = overview_figures(
     load_points(),
     load_samples(),
-    load_measurements(year),
+    load_exceedances(year),
     get_standard_set(),
     sel.flt,
     year,
