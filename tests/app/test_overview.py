@@ -28,7 +28,7 @@ def _expected(url: str, flt: QualityFilter, year: int):  # type: ignore[no-untyp
         return overview_figures(
             store.points(),
             store.samples(),
-            store.measurements(year=year),
+            store.exceedances(year),
             get_standard(),
             flt,
             year,
