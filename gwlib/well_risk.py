@@ -132,7 +132,7 @@ def risk_scores(
             d = _nearest_m(np.asarray(x), np.asarray(y), poor["lon"], poor["lat"])
             near = d <= rules.quality_radius_m
             if cls == 4:
-                near &= ~np.array(["Ⅴ类" in " ".join(r) for r in reasons])
+                near &= ~np.array(["Ⅴ类" in " ".join(r) for r in reasons], dtype=bool)
             add(
                 near,
                 pts_,
