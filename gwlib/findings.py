@@ -174,8 +174,10 @@ def unsealed_wells_in_zones(layers: Layers, as_of: dt.date) -> list[Finding]:
     cols = {c: wells[c].tolist() for c in ("code", "category", "township", "status", "lon", "lat")}
     villages = wells["village"].fillna("").astype(str).tolist() if "village" in wells else None
     basis, day = RULES["unsealed_well_in_zone"].basis, as_of.isoformat()
-    starts = np.flatnonzero(np.r_[True, wi[1:] != wi[:-1]]) if len(wi) else np.zeros(0, int)
     out: list[Finding] = []
+    if not len(wi):
+        return out
+    starts = np.flatnonzero(np.r_[True, wi[1:] != wi[:-1]])
     for start, stop in zip(starts, [*starts[1:], len(wi)], strict=True):
         w, hit = int(wi[start]), zi[start:stop]
         village = villages[w] if villages else ""

@@ -347,3 +347,19 @@ def test_demo_data_has_the_planted_cases(tmp_path) -> None:  # type: ignore[no-u
     assert any(e.code.startswith("JX-SYD-01") for f in wells for e in f.entities[1:])
     assert any(f.rule == "recharge_not_delineated" for f in found)
 
+
+
+def test_rules_on_empty_layers_find_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A new county with points but no wells, zones or sources yet: no finding, no error."""
+    import datetime as dt
+
+    from gwlib.findings import RULES, Layers
+    from gwlib.store import Store
+
+    with Store.open(f"sqlite:///{tmp_path / 'empty.sqlite'}") as store:
+        layers = Layers(zones=store.zones(), wells=store.wells(),
+                        drinking_sources=store.drinking_sources(),
+                        pollution_sources=store.pollution_sources(), points=store.points(),
+                        samples=store.samples())
+    for rule in RULES.values():
+        assert rule.check(layers, dt.date(2025, 12, 31)) == []
