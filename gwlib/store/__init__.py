@@ -480,10 +480,17 @@ class Store:
         from gwlib.store.schema_trends import trend_result
         from gwlib.trends import mann_kendall
 
-        m = self.measurements()
+        st, mp, ms = schema.sample, schema.monitoring_point, schema.measurement
+        q = (
+            sa.select(mp.c.code.label("point"), ms.c.indicator_code,
+                      st.c.sample_date.label("date"), st.c.period, ms.c.value, ms.c.censored)
+            .join(st, st.c.id == ms.c.sample_id)
+            .join(mp, mp.c.id == st.c.point_id)
+            .where((ms.c.indicator_code != "") & ms.c.value.is_not(None))
+        )  # fmt: skip
         if points is not None:
-            m = m[m["point"].isin(list(points))]
-        m = m[(m["indicator_code"] != "") & m["value"].notna()]
+            q = q.where(mp.c.code.in_(list(points)))
+        m = self._frame(q)
         keys = ["point", "indicator_code"]
         frames = []
         for method, season in (("mk", None), ("seasonal", "period")):
@@ -495,10 +502,10 @@ class Store:
         res["computed_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         cols = [c.name for c in trend_result.columns if c.name != "id"]
         with self.transaction() as conn:
-            q = sa.delete(trend_result)
+            old = sa.delete(trend_result)
             if points is not None:
-                q = q.where(trend_result.c.point.in_(list(points)))
-            conn.execute(q)
+                old = old.where(trend_result.c.point.in_(list(points)))
+            conn.execute(old)
             _insert_frame(conn, trend_result, res[cols])
         return len(res)
 
