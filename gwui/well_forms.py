@@ -21,6 +21,7 @@ from gwlib.store.ledger import DocumentKind, IntervalRole, ReviewStatus, Sealing
 from gwui import keys
 from gwui.ledger import actor, after_write, column_config, today
 from gwui.loaders import get_store
+from gwui.render import md
 from gwui.session import can_edit
 
 WELL_FIELD_INPUTS: dict[str, Callable[[Any, str], Any]] = {
@@ -40,7 +41,8 @@ def _run(what: str, action: Callable[[], object]) -> bool:
     try:
         action()
     except GwlibError as exc:
-        st.error(f"{what}未保存：{exc}")
+        # The message names user text (file names, values) and paths: shown as text, not markup.
+        st.error(f"{what}未保存：{md(exc)}")
         return False
     after_write()
     st.success(f"{what}已保存。")

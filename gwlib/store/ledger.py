@@ -13,10 +13,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import hashlib
 import math
 import os
+import shutil
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from enum import Enum, StrEnum
@@ -489,6 +493,55 @@ def intervals(store: Store, code: str) -> pd.DataFrame:
 # -- documents --------------------------------------------------------------------------------
 
 
+def _size_text(n: int) -> str:
+    return f"{n} 字节" if n < 1024 else f"{n / 1024:.0f} KB" if n < 2**20 else f"{n / 2**20:.1f} MB"
+
+
+def _attachment_error(exc: OSError, name: str, size: int, directory: Path) -> StoreError:
+    """A failed attachment write as a person reads it: why, which file, where, what is left."""
+    if exc.errno == errno.ENOSPC:
+        why = "磁盘空间不足"
+    elif exc.errno == errno.EDQUOT:
+        why = "磁盘配额已用完"
+    elif exc.errno == errno.EIO:
+        why = "磁盘读写错误（EIO）"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "附件目录不可写（无权限或只读）"
+    else:
+        why = f"附件无法写入（{exc.strerror or type(exc).__name__}）"
+    try:
+        free = f"，该磁盘剩余 {_size_text(shutil.disk_usage(directory).free)}"
+    except OSError:
+        free = ""
+    return StoreError(
+        f"{why}：附件「{name}」（{_size_text(size)}）无法保存到附件目录 {directory}{free}。"
+        "台账未登记该附件，已有附件不受影响；请清理磁盘或联系管理员后重新上传。"
+    )
+
+
+def _write_attachment(target: Path, data: bytes) -> None:
+    """Put ``data`` at ``target`` atomically (temp file, fsync, rename). On any error the temp
+    file, and a folder this call created, are removed again: a failed write leaves the
+    attachments directory as it was."""
+    if target.exists():
+        return  # content-addressed: the same bytes are already there
+    made_dir = not target.parent.exists()
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        if made_dir:
+            with contextlib.suppress(OSError):
+                target.parent.rmdir()  # only if still empty
+        raise
+
+
 def add_document(
     store: Store,
     actor: Actor,
@@ -499,7 +552,15 @@ def add_document(
     attachments_dir: Path,
 ) -> int:
     """Store an attachment under ``attachments_dir`` (content-addressed, written atomically)
-    and register it with review status 未审. Returns the document id."""
+    and register it with review status 未审. Returns the document id.
+
+    A write that fails (disk full, quota, I/O error) raises :class:`StoreError` naming the file
+    and the directory; its temp file is removed and no document or audit row is written. The
+    file is written before the rows: if the database then refuses the insert, the file stays as
+    an unregistered, content-addressed copy. That is harmless (nothing lists it, and the next
+    upload of the same bytes reuses it), whereas deleting it could pull the file from under a
+    concurrent upload of the same bytes that found it already present.
+    """
     actor.require_write()
     kind = DocumentKind(kind)
     name = Path(filename).name.strip() or "附件"
@@ -510,38 +571,41 @@ def add_document(
         raise ValidationError(
             "附件大小", f"{len(data)} 字节", f"非空且不超过 {MAX_ATTACHMENT_BYTES // 2**20} MB"
         )
+    with store.engine.connect() as conn:
+        _load_well(conn, code)  # no file for a well that is not there
     digest = hashlib.sha256(data).hexdigest()
     stored = f"{digest[:2]}/{digest}{suffix}"
-    target = attachments_dir / stored
     try:
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
+        _write_attachment(attachments_dir / stored, data)
     except OSError as exc:
-        raise StoreError(f"附件无法保存到 {attachments_dir}：{exc.strerror or exc}") from exc
-    with store.transaction() as conn:
-        _load_well(conn, code)
-        doc_id = conn.execute(
-            sa.insert(well_document)
-            .values(
-                well_code=code,
-                kind=kind.value,
-                filename=name,
-                stored_name=stored,
-                sha256=digest,
-                size_bytes=len(data),
-                review_status=ReviewStatus.UNREVIEWED.value,
-                uploaded_by=actor.user,
-                uploaded_at=_now(),
+        raise _attachment_error(exc, name, len(data), attachments_dir) from exc
+    try:
+        with store.transaction() as conn:
+            _load_well(conn, code)
+            doc_id = conn.execute(
+                sa.insert(well_document)
+                .values(
+                    well_code=code,
+                    kind=kind.value,
+                    filename=name,
+                    stored_name=stored,
+                    sha256=digest,
+                    size_bytes=len(data),
+                    review_status=ReviewStatus.UNREVIEWED.value,
+                    uploaded_by=actor.user,
+                    uploaded_at=_now(),
+                )
+                .returning(well_document.c.id)
+            ).scalar_one()
+            _audit(
+                conn, actor, "document", "well", code, [("document", None, f"{kind.value}：{name}")]
             )
-            .returning(well_document.c.id)
-        ).scalar_one()
-        _audit(conn, actor, "document", "well", code, [("document", None, f"{kind.value}：{name}")])
+    except sa.exc.OperationalError as exc:  # e.g. SQLite on the same, now full, disk
+        why = "磁盘空间不足，" if "full" in str(exc.orig).lower() else ""
+        raise StoreError(
+            f"{why}数据库无法写入（{type(exc.orig).__name__}：{exc.orig}）：附件「{name}」"
+            "未登记到台账，已有附件不受影响；请清理磁盘或联系管理员后重新上传。"
+        ) from exc
     return int(doc_id)
 
 
