@@ -3,6 +3,8 @@ and properties (monotone in value; comprehensive = max)."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gwlib.assess import assess
-from gwlib.grading import NonDetectPolicy, exceedance, grade_values, single_class
+from gwlib.grading import NonDetectPolicy, exceedance, grade_one, grade_values, single_class
 from gwlib.standards import get_standard
-from gwlib.values import parse_values
+from gwlib.values import ValueToken, parse_values
 
 STD = get_standard()
 
@@ -153,3 +155,37 @@ def test_comprehensive_is_max_of_singles(items: list[tuple[int, float]]) -> None
     names = {STD.indicators[i].name for i in idx[singles == singles.max()]}
     got = set(filter(None, res.samples["limiting"].iloc[0].split(";")))
     assert got == (set() if singles.max() == 1 else names)
+
+
+@pytest.mark.parametrize("policy", list(NonDetectPolicy))
+def test_compiled_pass_equals_the_per_value_rules(policy: NonDetectPolicy) -> None:
+    """Every token, indicator and policy, including values exactly on a limit."""
+    std = get_standard()
+    rng = np.random.default_rng(7)
+    n = 20_000
+    idx = rng.integers(-1, len(std.indicators), n)
+    limits = np.concatenate([std.lo.ravel(), std.hi.ravel()])
+    limits = limits[np.isfinite(limits)]
+    value = np.where(rng.random(n) < 0.3, rng.choice(limits, n), rng.lognormal(0, 2, n))
+    value[rng.random(n) < 0.05] = np.nan
+    token = rng.integers(0, len(ValueToken), n).astype(np.int8)
+    cls, censored = grade_values(std, idx, value, token, policy)
+    expected = [
+        grade_one(std, int(i), float(v), int(t), policy)
+        for i, v, t in zip(idx, value, token, strict=True)
+    ]
+    assert cls.tolist() == expected
+    assert censored.tolist() == ((idx >= 0) & (token == ValueToken.NON_DETECT)).tolist()
+
+
+def test_grading_from_many_threads_at_once() -> None:
+    """Streamlit runs each session in its own thread: concurrent callers get correct results."""
+    std = get_standard()
+    rng = np.random.default_rng(3)
+    idx = rng.integers(0, len(std.indicators), 200_000)
+    value = rng.lognormal(0, 1, 200_000)
+    token = np.zeros(200_000, dtype=np.int8)
+    expected = grade_values(std, idx, value, token)[0]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: grade_values(std, idx, value, token)[0], range(16)))
+    assert all(np.array_equal(r, expected) for r in results)
