@@ -26,7 +26,6 @@ qualitative indicators.
 from __future__ import annotations
 
 import math
-import threading
 from enum import StrEnum
 
 import numpy as np
@@ -35,6 +34,7 @@ import pandas as pd
 from numba import njit, prange
 
 from gwlib.classes import QualityClass
+from gwlib.compiled import KERNEL_LOCK
 from gwlib.standards import StandardSet
 from gwlib.values import ValueToken
 
@@ -55,7 +55,6 @@ class NonDetectPolicy(StrEnum):
 _NON_DETECT = int(ValueToken.NON_DETECT)
 _ABSENT = int(ValueToken.ABSENT)
 _PRESENT = int(ValueToken.PRESENT)
-_KERNEL_LOCK = threading.Lock()
 _POLICIES = {"detection_limit": 0, "best": 1, "exclude": 2}
 _BEST, _EXCLUDE = _POLICIES["best"], _POLICIES["exclude"]
 
@@ -126,7 +125,7 @@ def grade_values(
     idx = np.ascontiguousarray(indicator, dtype=np.int64)
     if len(idx) and idx.max() >= len(standard.indicators):
         raise IndexError(f"indicator index {idx.max()} out of range")
-    with _KERNEL_LOCK:  # numba's default thread pool takes one caller at a time
+    with KERNEL_LOCK:
         cls, censored = _grade_kernel(
             idx,
             np.ascontiguousarray(value, dtype=np.float64),

@@ -1,9 +1,8 @@
 """Trend tests for many series at once: Mann–Kendall, Sen's slope, seasonal Kendall, MAROS-style
 categories.
 
-Every series is one point × indicator ordered by date. All series are tested together: they are
-packed into NaN-padded matrices (grouped by length so padding stays small) and every statistic is
-a NumPy expression over all pairs ``i < j`` of all series in a chunk — no Python loop per series.
+Every series is one point × indicator ordered by date. All series are tested together in one
+compiled pass (numba) over the flat, sorted values: no Python loop per series.
 
 Statistics (equal to ``pymannkendall.original_test`` on the same values; tested against it):
 
@@ -35,16 +34,17 @@ median of within-season pairwise slopes per year.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from numba import njit, prange
 from scipy.stats import norm
+
+from gwlib.compiled import KERNEL_LOCK
 
 FloatArray = npt.NDArray[np.float64]
 MIN_VALUES = 4
-PAIR_BUDGET = 4_000_000  # pair-matrix elements per chunk (~32 MB per float64 temporary)
 DAYS_PER_YEAR = 365.25
 TREND_COLUMNS = ["n", "n_nd", "s", "var_s", "z", "p", "tau", "slope", "cov", "category"]
 
@@ -68,84 +68,70 @@ def _z_p(s: FloatArray, var_s: FloatArray) -> tuple[FloatArray, FloatArray]:
     return z, 2 * norm.sf(np.abs(z))
 
 
-def _f(k: FloatArray) -> FloatArray:
-    return k * (k - 1) * (2 * k + 5)
-
-
-def _group_counts(new_group: npt.NDArray[np.bool_], valid: npt.NDArray[np.bool_]) -> FloatArray:
-    """Sizes of runs (rows × run slots) given where each sorted run starts."""
-    m, n = valid.shape
-    gid = np.cumsum(new_group, axis=1) - 1 + (np.arange(m) * n)[:, None]
-    return np.bincount(gid[valid], minlength=m * n).reshape(m, n).astype(np.float64)
-
-
-def _chunk_stats(
+@njit(cache=True, nogil=True, parallel=True)
+def _series_stats(
     x: FloatArray,
     t: FloatArray,
     raw: FloatArray,
     detected: npt.NDArray[np.bool_],
     season: npt.NDArray[np.int64],
-) -> dict[str, FloatArray]:
-    """Statistics for padded series (rows): ``x`` re-censored values, ``t`` years, ``raw``
-    reported values, ``season`` codes (one code for a non-seasonal test; padding holds NaN)."""
-    valid = ~np.isnan(x)
-    n_cols = x.shape[1]
-    i, j = np.triu_indices(n_cols, 1)
-    d = x[:, j] - x[:, i]
-    same_season = season[:, j] == season[:, i]
-    counted = ~np.isnan(d) & same_season
-    s = np.where(counted, np.sign(d), 0.0).sum(axis=1)
-    # Var(S): Σ over seasons f(n_g) − Σ over tie groups (within a season) f(t), all / 18.
-    pad_season = np.where(valid, season, np.iinfo(np.int64).max)
-    order = np.lexsort((x, pad_season), axis=1)
-    xs = np.take_along_axis(x, order, axis=1)
-    ss = np.take_along_axis(pad_season, order, axis=1)
-    vs = np.take_along_axis(valid, order, axis=1)
-    first = np.ones_like(vs)
-    first[:, 1:] = ss[:, 1:] != ss[:, :-1]
-    per_season = _group_counts(first, vs)
-    tie_start = first.copy()
-    tie_start[:, 1:] |= xs[:, 1:] != xs[:, :-1]
-    ties = _group_counts(tie_start, vs)
-    var_s = (_f(per_season).sum(axis=1) - _f(ties).sum(axis=1)) / 18.0
-    pairs_total = (per_season * (per_season - 1) / 2).sum(axis=1)
-    # Sen's slope per year from pairs of detected values (within a season when seasonal).
-    dt = t[:, j] - t[:, i]
-    both = detected[:, j] & detected[:, i] & (dt != 0) & same_season
-    with np.errstate(divide="ignore", invalid="ignore"):
-        slopes = np.where(both, (raw[:, j] - raw[:, i]) / dt, np.nan)
-        count = valid.sum(axis=1)
-        mean = np.where(valid, raw, 0.0).sum(axis=1) / count
-        squares = np.where(valid, (raw - mean[:, None]) ** 2, 0.0).sum(axis=1)
-        sd = np.sqrt(squares / (count - 1))  # sample standard deviation; NaN below 2 values
-        cov = np.where((mean != 0) & (count > 1), sd / mean, np.nan)
-    return {"s": s, "var_s": var_s, "pairs": pairs_total, "slope": _nanmedian(slopes), "cov": cov}
-
-
-def _nanmedian(a: FloatArray) -> FloatArray:
-    out = np.full(a.shape[0], np.nan)
-    has = ~np.isnan(a).all(axis=1)
-    if has.any():
-        out[has] = np.nanmedian(a[has], axis=1)
-    return out
-
-
-G = TypeVar("G", bound=np.generic)
-
-
-def _pack(
     starts: npt.NDArray[np.int64],
     lengths: npt.NDArray[np.int64],
-    width: int,
-    flat: npt.NDArray[G],
-    fill: object,
-) -> npt.NDArray[G]:
-    """Padded matrix whose row r is ``flat[starts[r]:starts[r] + lengths[r]]``."""
-    out = np.full((len(lengths), width), fill, dtype=flat.dtype)
-    cols = np.arange(width)
-    mask = cols[None, :] < lengths[:, None]
-    out[mask] = flat[(starts[:, None] + cols[None, :])[mask]]
-    return out
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:  # pragma: no cover
+    """S, Var(S), pairs, Sen's slope and COV of every series (compiled, one series per task).
+
+    Series r is ``[starts[r], starts[r] + lengths[r])`` of the flat, date-ordered arrays: ``x``
+    re-censored values, ``t`` years, ``raw`` reported values, ``season`` codes (one code for a
+    non-seasonal test). Pairs count only within a season.
+    """
+    n_series = starts.shape[0]
+    s_out = np.zeros(n_series)
+    var_out = np.zeros(n_series)
+    pairs_out = np.zeros(n_series)
+    slope_out = np.full(n_series, np.nan)
+    cov_out = np.full(n_series, np.nan)
+    for r in prange(n_series):
+        a = starts[r]
+        n = lengths[r]
+        xs, ts, rw = x[a : a + n], t[a : a + n], raw[a : a + n]
+        det, se = detected[a : a + n], season[a : a + n]
+        s = 0.0
+        slopes = np.empty(n * (n - 1) // 2)
+        m = 0
+        for i in range(n):
+            for j in range(i + 1, n):
+                if se[i] != se[j]:
+                    continue
+                d = xs[j] - xs[i]
+                s += (d > 0) - (d < 0)
+                dt = ts[j] - ts[i]
+                if det[i] and det[j] and dt != 0:
+                    slopes[m] = (rw[j] - rw[i]) / dt
+                    m += 1
+        # Var(S): Σ over seasons f(n_g) − Σ over tie groups (within a season) f(t), all / 18.
+        var = 0.0
+        pairs = 0.0
+        for code in np.unique(se):
+            vals = np.sort(xs[se == code])
+            g = float(vals.shape[0])
+            var += g * (g - 1) * (2 * g + 5)
+            pairs += g * (g - 1) / 2
+            run = 1.0
+            for k in range(1, vals.shape[0] + 1):
+                if k < vals.shape[0] and vals[k] == vals[k - 1]:
+                    run += 1
+                else:
+                    var -= run * (run - 1) * (2 * run + 5)
+                    run = 1.0
+        s_out[r] = s
+        var_out[r] = var / 18.0
+        pairs_out[r] = pairs
+        if m > 0:
+            slope_out[r] = np.median(slopes[:m])
+        mean = rw.mean()
+        if n > 1 and mean != 0:
+            cov_out[r] = np.sqrt(((rw - mean) ** 2).sum() / (n - 1)) / mean
+    return s_out, var_out, pairs_out, slope_out, cov_out
 
 
 def _recensor(
@@ -195,30 +181,9 @@ def mann_kendall(
     x_all = _recensor(vals, cens, np.asarray(codes, dtype=np.int64), n_series)
     lengths = np.bincount(codes, minlength=n_series).astype(np.int64)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    out = {k: np.full(n_series, np.nan) for k in ("s", "var_s", "pairs", "slope", "cov")}
-    # Series of similar length share a chunk, so padding stays small; chunks fit a pair budget.
-    order = np.argsort(lengths, kind="stable")
-    sorted_len = lengths[order]
-    pos = 0
-    while pos < n_series:
-        cap = int(sorted_len[pos] * 1.25) + 1
-        end = int(np.searchsorted(sorted_len, cap, side="right"))
-        width = int(sorted_len[end - 1])
-        take = max(1, PAIR_BUDGET // max(width * (width - 1) // 2, 1))
-        rows = order[pos : min(end, pos + take)]
-        width = int(lengths[rows].max())
-        st, ln = starts[rows], lengths[rows]
-        stats = _chunk_stats(
-            _pack(st, ln, width, x_all, np.nan),
-            _pack(st, ln, width, years, np.nan),
-            _pack(st, ln, width, vals, np.nan),
-            _pack(st, ln, width, ~cens, False),
-            _pack(st, ln, width, seas, -1),
-        )
-        for k, v in stats.items():
-            out[k][rows] = v
-        pos += len(rows)
-
+    with KERNEL_LOCK:
+        stats = _series_stats(x_all, years, vals, ~cens, seas, starts, lengths)
+    out = dict(zip(("s", "var_s", "pairs", "slope", "cov"), stats, strict=True))
     n_nd = np.bincount(codes, weights=cens.astype(np.float64), minlength=n_series)
     s, var_s = out["s"], out["var_s"]
     z, p = _z_p(s, var_s)
