@@ -31,7 +31,7 @@ def latest_classes(
     ``misses_target`` (latest class worse than ``target_class``), from samples up to ``as_of``."""
     graded = samples[samples["quality_class"] > 0] if len(samples) else samples
     if as_of is not None and len(graded):
-        graded = graded[pd.to_datetime(graded["date"]).dt.date <= as_of]
+        graded = graded[pd.to_datetime(graded["date"]) <= pd.Timestamp(as_of)]
     latest = (
         graded.sort_values(["point", "date"]).groupby("point").tail(1)
         if len(graded)

@@ -97,7 +97,7 @@ def _wells_base(w: pd.DataFrame) -> pd.DataFrame:
 
 def _wells_registered(d: MetricData, year: int, deadline: dt.date) -> Figures:
     w = d.wells
-    on_time = pd.to_datetime(w["survey_date"]).dt.date <= deadline
+    on_time = pd.to_datetime(w["survey_date"]) <= pd.Timestamp(deadline)
     return (
         float(on_time.sum()),
         float(len(w)),
@@ -110,8 +110,8 @@ def _wells_done(statuses: tuple[str, ...]) -> Callable[[MetricData, int, dt.date
     def compute(d: MetricData, year: int, deadline: dt.date) -> Figures:
         w = _wells_base(d.wells)
         done = w["status"].isin(statuses)
-        completed = pd.to_datetime(w["actual_completion"]).dt.date
-        before = done & (completed < dt.date(year, 1, 1))
+        completed = pd.to_datetime(w["actual_completion"])
+        before = done & (completed < pd.Timestamp(year, 1, 1))
         deferred = len(d.wells) - len(w)
         return (
             float(done.sum()),

@@ -158,8 +158,8 @@ def _wells(
         accepted=wells["status"] == WellStatus.ACCEPTED.value,
         deferred=wells["status"] == WellStatus.DEFERRED.value,
     )
-    planned = pd.to_datetime(w["planned_completion"]).dt.date
-    w["overdue"] = planned.notna() & (planned < as_of) & ~w["sealed"] & ~w["deferred"]
+    planned = pd.to_datetime(w["planned_completion"])  # NaT compares False
+    w["overdue"] = (planned < pd.Timestamp(as_of)) & ~w["sealed"] & ~w["deferred"]
     g = w.groupby("township").agg(
         total=("code", "size"),
         sealed=("sealed", "sum"),

@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pptx
 import pytest
+import sqlalchemy as sa
 
 from gwlib.brief import brief_data, build_pack, render
 from gwlib.checklist import build_checklist, by_department
@@ -79,6 +80,27 @@ def test_metrics_from_demo_data(demo_url: str) -> None:
     big = data.sources[data.sources["scale"].isin(("城镇级", "千吨万人"))]
     assert r.goal == len(big)
     assert r.value == int((big["recharge_status"] != "未划定").sum())
+
+
+def test_ledger_without_any_dates(sqlite_url: str) -> None:
+    """A freshly imported ledger may have no survey, planned or completion date at all: the
+    metrics and the briefing count nothing as on time or overdue instead of failing (found by
+    bench/run.py, whose ledger has no dates)."""
+    build_demo(sqlite_url)
+    store = Store.open(sqlite_url)
+    with store.transaction() as conn:
+        conn.execute(
+            sa.text(
+                "UPDATE abandoned_well SET survey_date = NULL, planned_completion = NULL, "
+                "actual_completion = NULL"
+            )
+        )
+    data = MetricData.from_store(store)
+    assert evaluate("wells_registered", data, 2023, AS_OF, dt.date(2023, 6, 30)).value == 0
+    sealed = evaluate("wells_sealed", data, 2023, AS_OF)
+    assert sealed.value == int(data.wells["status"].isin(("已封井待验收", "已验收销号")).sum())
+    pack = brief_data(store, 2025)
+    assert ("逾期未封井", "0 眼") in pack.headline
 
 
 def test_manual_status_is_versioned_and_logged(sqlite_url: str) -> None:
