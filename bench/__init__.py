@@ -1,1 +1,1 @@
-"""Benchmarks that print figures. Run as modules: ``python -m bench.bench_grading``."""
+"""Benchmarks that print figures (not tests): ``python bench/run.py --scale county``."""
