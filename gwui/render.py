@@ -74,6 +74,13 @@ def md(text: object) -> str:
     return str(text).translate(_MD_SPECIAL)
 
 
+def plot_text(values: pd.Series) -> pd.Series:
+    """User text for plotly ticks, labels and hovers. Plotly reads its own tags (<b>, <br>,
+    <a href>…) in any label, so ``<``, ``>`` and ``&`` are escaped; it shows the entities as the
+    characters, so a name reads as written."""
+    return values.astype(str).map(lambda s: html.escape(s, quote=False))
+
+
 def shown(value: object) -> str:
     """A stored value as a person reads it: 是/否 for flags, blank for nothing."""
     if value is None or (isinstance(value, float) and value != value):

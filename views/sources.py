@@ -18,7 +18,7 @@ from gwlib.registers import (
 from gwui import keys, labels
 from gwui.loaders import load_meta, load_points, load_samples
 from gwui.mapdata import load_drinking_sources, load_zones
-from gwui.render import CLASS_COLOUR_BY_LABEL, demo_notice
+from gwui.render import CLASS_COLOUR_BY_LABEL, demo_notice, plot_text
 
 st.title(labels.SOURCES_TITLE)
 st.caption(labels.SOURCES_CAPTION)
@@ -92,7 +92,7 @@ if yearly.empty:
     st.info("还没有水源监测点位的评价结果。")
 else:
     fig = px.scatter(
-        yearly,
+        yearly.assign(point_name=plot_text(yearly["point_name"])),
         x="year",
         y="quality_class",
         color="label",

@@ -101,7 +101,7 @@ t = check.tasks
 
 with tab_list:
     st.caption(
-        f"{check.plan_title}　数据截至 {check.as_of}　进度由台账与监测数据计算，"
+        f"{md(check.plan_title)}　数据截至 {check.as_of}　进度由台账与监测数据计算，"
         "无对应数据的任务由人工填报（留痕）。"
     )
     c = st.columns(4)

@@ -18,7 +18,7 @@ from gwlib.wells import (
 from gwui import keys, labels
 from gwui.ledger import column_config, load_ledger, today
 from gwui.loaders import load_meta
-from gwui.render import demo_notice
+from gwui.render import demo_notice, plot_text
 
 st.title(labels.WELLS_TITLE)
 st.caption(labels.WELLS_CAPTION)
@@ -87,7 +87,7 @@ with right:
     st.subheader("各乡镇进度")
     prog = township_progress(view, as_of)
     fig2 = px.bar(
-        prog,
+        prog.assign(township=plot_text(prog["township"])),
         x="township",
         y=["sealed", "wells"],
         barmode="overlay",
