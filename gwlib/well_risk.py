@@ -84,7 +84,7 @@ def risk_scores(
     n = len(w)
     located = w["lon"].notna() & w["lat"].notna()
     x, y = to_metric(w["lon"].fillna(0).to_numpy(float), w["lat"].fillna(0).to_numpy(float))
-    pts = list(shapely.points(np.asarray(x), np.asarray(y)))
+    pts = shapely.points(np.asarray(x), np.asarray(y))
     metric_zones = zones.copy()
     if not zones.empty:
         metric_zones["geometry"] = [
@@ -99,9 +99,12 @@ def risk_scores(
             reasons[i].append(f"{why}（+{points}）")
 
     def inside(kinds: tuple[str, ...]) -> np.ndarray:
+        """Wells strictly inside any zone of these kinds (one spatial-index query)."""
         hit = np.zeros(n, dtype=bool)
-        for shape in metric_zones.loc[metric_zones["kind"].isin(kinds), "geometry"]:
-            hit |= shapely.contains(shape, pts)
+        shapes = metric_zones.loc[metric_zones["kind"].isin(kinds), "geometry"].to_numpy()
+        if len(shapes):
+            found, _ = shapely.STRtree(shapes).query(pts, predicate="within")
+            hit[found] = True
         return hit
 
     if not zones.empty and n:

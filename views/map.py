@@ -74,7 +74,7 @@ def map_and_findings() -> None:
         st.caption(f"显示 {len(shown)} 条；选中一行，地图缩放到该问题涉及的对象。")
         st.download_button(
             "导出问题清单（CSV）",
-            shown.to_csv(index=False).encode("utf-8-sig"),
+            lambda: shown.to_csv(index=False).encode("utf-8-sig"),  # built when clicked
             file_name=f"跨图层问题_{as_of.isoformat()}.csv",
             mime="text/csv",
             key=keys.MAP_EXPORT_CSV,

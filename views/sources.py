@@ -148,16 +148,15 @@ chosen = zones[zones["kind"].isin([k.value for k in SOURCE_ZONE_KINDS])]
 d1, d2 = st.columns(2)
 d1.download_button(
     "导出保护区与补给区（GeoJSON）",
-    zones_to_geojson(chosen).encode("utf-8"),
+    lambda: zones_to_geojson(chosen).encode("utf-8"),  # built when clicked
     file_name="饮用水源保护区与补给区.geojson",
     mime="application/geo+json",
     key=keys.MAP_EXPORT_ZONES_GEOJSON,
     on_click="ignore",
 )
-kml = zones_to_kml(chosen, "饮用水源保护区与补给区")
 d2.download_button(
     "导出保护区与补给区（KML）",
-    kml.encode("utf-8"),
+    lambda: zones_to_kml(chosen, "饮用水源保护区与补给区").encode("utf-8"),
     file_name="饮用水源保护区与补给区.kml",
     mime="application/vnd.google-earth.kml+xml",
     key=keys.MAP_EXPORT_ZONES_KML,

@@ -120,7 +120,7 @@ with t1:
     st.dataframe(view, hide_index=True, column_config=column_config(view), key=keys.WELLS_TABLE)
     st.download_button(
         "导出筛选后的台账（Excel）",
-        ledger_bytes(view),
+        lambda: ledger_bytes(view),  # built when clicked: 100,000 wells take seconds
         export_name(as_of),
         key=keys.WELLS_EXPORT,
         on_click="ignore",

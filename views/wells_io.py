@@ -31,7 +31,7 @@ c1.download_button(
 wells = load_ledger().wells
 c2.download_button(
     f"导出全部台账（{len(wells)} 眼，Excel）",
-    ledger_bytes(wells),
+    lambda: ledger_bytes(wells),  # built when clicked
     export_name(today()),
     key=keys.WELLSIO_EXPORT,
     on_click="ignore",

@@ -384,7 +384,9 @@ class Store:
     def _frame(self, query: sa.Select[Any]) -> pd.DataFrame:
         with self.engine.connect() as conn:
             result = conn.execute(query)
-            return pd.DataFrame(result.all(), columns=list(result.keys()))
+            # Plain tuples: pandas probes each Row object for attributes, about 3× slower.
+            rows = [tuple(r) for r in result.all()]
+            return pd.DataFrame.from_records(rows, columns=list(result.keys()))
 
     def points(self) -> pd.DataFrame:
         return self._frame(
