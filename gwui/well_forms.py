@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gwlib.config import attachments_dir
-from gwlib.errors import GwlibError
+from gwlib.errors import ConflictError, GwlibError
 from gwlib.lifecycle import REQUIRED, missing_fields, next_stage, next_statuses
 from gwlib.model import PlanType, WellStatus
 from gwlib.store import ledger
@@ -47,6 +47,55 @@ def _run(what: str, action: Callable[[], object]) -> bool:
     after_write()
     st.success(f"{what}已保存。")
     return True
+
+
+def _filled_from(form: str, code: str, current: int | None) -> tuple[str, int | None]:
+    """Key prefix and record version that the widgets of ``form`` for well ``code`` show.
+
+    Keyed widgets keep what was typed across reruns, so a form is saved against the version
+    its widgets were filled from, not the one read in the submitting run (that would overwrite
+    a save made by someone else in between, without a conflict). The keys carry the well and
+    that version: another well, or the record after a save or a conflict, gets fresh widgets.
+    """
+    state = f"{form}.based_on.{code}"
+    based = st.session_state.get(state, current)
+    if f"{form}.{code}.v{based}.submit" not in st.session_state:  # widgets gone: fill anew
+        based = current
+    st.session_state[state] = based
+    return f"{form}.{code}.v{based}", based
+
+
+def _save_form(what: str, form: str, code: str, action: Callable[[], object]) -> None:
+    """Save ``form`` through :func:`_run`. After a save, or a conflict (someone else saved
+    first), the form is filled anew from the database; a conflict message shows above it."""
+    conflict = f"{form}.conflict.{code}"
+
+    def run() -> object:
+        try:
+            return action()
+        except ConflictError as exc:
+            st.session_state[conflict] = f"{what}未保存：{md(exc)}"
+            raise
+
+    if _run(what, run) or conflict in st.session_state:
+        st.session_state.pop(f"{form}.based_on.{code}", None)
+        st.rerun()
+
+
+def _last_conflict(form: str, code: str) -> None:
+    """The conflict message of the last submit of ``form``, kept over the refilling rerun."""
+    message = st.session_state.pop(f"{form}.conflict.{code}", None)
+    if message:
+        st.error(message)
+
+
+def _shown_version(form: str, code: str, current: int) -> int:
+    """The version of the well shown when ``form`` was last drawn (its button label and checks
+    came from it); ``current`` from now on."""
+    state = f"{form}.shown.{code}"
+    shown = int(st.session_state.get(state, current))
+    st.session_state[state] = current
+    return shown
 
 
 def location_chart(row: dict[str, Any], boundaries: pd.DataFrame, points: pd.DataFrame) -> None:
@@ -103,6 +152,7 @@ def location_chart(row: dict[str, Any], boundaries: pd.DataFrame, points: pd.Dat
 
 
 def transition_panel(row: dict[str, Any], seal: dict[str, Any] | None, n_docs: int) -> None:
+    shown = _shown_version(keys.WELL_TRANSITION_FORM, row["code"], row["version"])
     status = WellStatus(row["status"])
     options = next_statuses(status)
     if not options:
@@ -141,43 +191,42 @@ def transition_panel(row: dict[str, Any], seal: dict[str, Any] | None, n_docs: i
     if go_ and _run(
         "状态变更",
         lambda: ledger.transition_well(
-            get_store(), actor(), row["code"], target, on, row["version"], note, changes
+            get_store(), actor(), row["code"], target, on, shown, note, changes
         ),
     ):
         st.rerun()
 
 
 def edit_panel(row: dict[str, Any]) -> None:
-    with st.form(keys.WELL_EDIT_FORM):
+    form, code = keys.WELL_EDIT_FORM, row["code"]
+    p, based = _filled_from(form, code, row["version"])
+    _last_conflict(form, code)
+    with st.form(form):
         c1, c2, c3 = st.columns(3)
         ch = {
-            "village": c1.text_input("村", row["village"], key="well.edit.village"),
-            "owner": c2.text_input("所有权人（不明写“不详”）", row["owner"], key="well.edit.owner"),
-            "phone": c3.text_input("联系电话", row["phone"], key="well.edit.phone"),
-            "depth_m": c1.number_input(
-                "井深（m）", 0.0, 10000.0, row["depth_m"], key="well.edit.depth"
-            ),
-            "responsible_party": c2.text_input(
-                "责任主体", row["responsible_party"], key="well.edit.rp"
-            ),
-            "lead_department": c3.text_input(
-                "牵头部门", row["lead_department"], key="well.edit.ld"
-            ),
+            "village": c1.text_input("村", row["village"], key=f"{p}.village"),
+            "owner": c2.text_input("所有权人（不明写“不详”）", row["owner"], key=f"{p}.owner"),
+            "phone": c3.text_input("联系电话", row["phone"], key=f"{p}.phone"),
+            "depth_m": c1.number_input("井深（m）", 0.0, 10000.0, row["depth_m"], key=f"{p}.depth"),
+            "responsible_party": c2.text_input("责任主体", row["responsible_party"], key=f"{p}.rp"),
+            "lead_department": c3.text_input("牵头部门", row["lead_department"], key=f"{p}.ld"),
             "planned_completion": c1.date_input(
                 "计划完成日期",
                 row["planned_completion"],
-                key="well.edit.planned",
+                key=f"{p}.planned",
                 format="YYYY-MM-DD",
             ),
-            "note": c2.text_area("备注", row["note"], key="well.edit.note"),
+            "note": c2.text_area("备注", row["note"], key=f"{p}.note"),
         }
         ch["owner_known"] = ch["owner"].strip() not in ("", "不详", "无", "不明", "未知")
-        why = c3.text_input("修改说明", key="well.edit.why")
-        if st.form_submit_button("保存修改", key="well.edit.submit") and _run(
-            "修改",
-            lambda: ledger.update_well(get_store(), actor(), row["code"], ch, row["version"], why),
-        ):
-            st.rerun()
+        why = c3.text_input("修改说明", key=f"{p}.why")
+        if st.form_submit_button("保存修改", key=f"{p}.submit"):
+            _save_form(
+                "修改",
+                form,
+                code,
+                lambda: ledger.update_well(get_store(), actor(), code, ch, based, why),
+            )
 
 
 def sealing_panel(code: str, seal: dict[str, Any] | None, intervals: pd.DataFrame) -> None:
@@ -186,34 +235,35 @@ def sealing_panel(code: str, seal: dict[str, Any] | None, intervals: pd.DataFram
         st.dataframe(pd.DataFrame([s]) if s else pd.DataFrame(), hide_index=True)
         st.dataframe(intervals, hide_index=True, column_config=column_config(intervals))
         return
-    with st.form(keys.WELL_SEALING_FORM):
+    form = keys.WELL_SEALING_FORM
+    p, based = _filled_from(form, code, s.get("version"))
+    _last_conflict(form, code)
+    with st.form(form):
         c1, c2, c3 = st.columns(3)
         rec = {
             "start_date": c1.date_input(
-                "封井开始日期", s.get("start_date"), key="well.seal.start", format="YYYY-MM-DD"
+                "封井开始日期", s.get("start_date"), key=f"{p}.start", format="YYYY-MM-DD"
             ),
             "end_date": c2.date_input(
-                "封井完成日期", s.get("end_date"), key="well.seal.end", format="YYYY-MM-DD"
+                "封井完成日期", s.get("end_date"), key=f"{p}.end", format="YYYY-MM-DD"
             ),
-            "method": c3.text_input("封井方法", s.get("method", ""), key="well.seal.method"),
-            "contractor": c1.text_input(
-                "施工单位", s.get("contractor", ""), key="well.seal.contractor"
-            ),
+            "method": c3.text_input("封井方法", s.get("method", ""), key=f"{p}.method"),
+            "contractor": c1.text_input("施工单位", s.get("contractor", ""), key=f"{p}.contractor"),
             "cost_wan": c2.number_input(
-                "费用（万元）", 0.0, 10000.0, s.get("cost_wan"), key="well.seal.cost"
+                "费用（万元）", 0.0, 10000.0, s.get("cost_wan"), key=f"{p}.cost"
             ),
             "funding_source": c3.text_input(
-                "资金来源", s.get("funding_source", ""), key="well.seal.funding"
+                "资金来源", s.get("funding_source", ""), key=f"{p}.funding"
             ),
-            "wellhead": c1.text_input("井口处理", s.get("wellhead", ""), key="well.seal.wellhead"),
+            "wellhead": c1.text_input("井口处理", s.get("wellhead", ""), key=f"{p}.wellhead"),
             "aquitard_seals": c2.text_input(
-                "隔水层止水", s.get("aquitard_seals", ""), key="well.seal.aquitard"
+                "隔水层止水", s.get("aquitard_seals", ""), key=f"{p}.aquitard"
             ),
             "acceptance_date": c3.date_input(
-                "验收日期", s.get("acceptance_date"), key="well.seal.acc_date", format="YYYY-MM-DD"
+                "验收日期", s.get("acceptance_date"), key=f"{p}.acc_date", format="YYYY-MM-DD"
             ),
             "acceptance_conclusion": st.text_input(
-                "验收结论", s.get("acceptance_conclusion", ""), key="well.seal.acc"
+                "验收结论", s.get("acceptance_conclusion", ""), key=f"{p}.acc"
             ),
         }
         st.caption("封填材料（按深度区间；作用：封闭 / 回填 / 止水）")
@@ -222,7 +272,7 @@ def sealing_panel(code: str, seal: dict[str, Any] | None, intervals: pd.DataFram
             if not intervals.empty
             else pd.DataFrame({"top_m": [], "bottom_m": [], "role": [], "material": []}),
             num_rows="dynamic",
-            key=keys.WELL_INTERVALS,
+            key=f"{p}.intervals",
             hide_index=True,
             column_config={
                 **column_config(intervals),
@@ -231,7 +281,7 @@ def sealing_panel(code: str, seal: dict[str, Any] | None, intervals: pd.DataFram
                 ),
             },
         )
-        if st.form_submit_button("保存封井记录", key="well.seal.submit"):
+        if st.form_submit_button("保存封井记录", key=f"{p}.submit"):
 
             def save() -> None:
                 rows = iv.dropna(how="all")
@@ -247,10 +297,9 @@ def sealing_panel(code: str, seal: dict[str, Any] | None, intervals: pd.DataFram
                     },
                     intervals=ivs,
                 )
-                ledger.save_sealing(get_store(), actor(), code, record, s.get("version"))
+                ledger.save_sealing(get_store(), actor(), code, record, based)
 
-            if _run("封井记录", save):
-                st.rerun()
+            _save_form("封井记录", form, code, save)
 
 
 def documents_panel(code: str, docs: pd.DataFrame) -> None:
@@ -291,15 +340,14 @@ def documents_panel(code: str, docs: pd.DataFrame) -> None:
 
 
 def delete_panel(row: dict[str, Any]) -> None:
+    shown = _shown_version(keys.WELL_DELETE_FORM, row["code"], row["version"])
     with st.form(keys.WELL_DELETE_FORM):
         reason = st.text_input(
             "删除原因（必填；记录保留，可在审计日志中查到）", key="well.delete.reason"
         )
         if st.form_submit_button("从台账删除", key="well.delete.submit") and _run(
             "删除",
-            lambda: ledger.soft_delete_well(
-                get_store(), actor(), row["code"], reason, row["version"]
-            ),
+            lambda: ledger.soft_delete_well(get_store(), actor(), row["code"], reason, shown),
         ):
             st.rerun()
 
