@@ -17,6 +17,7 @@ from urllib.parse import quote
 import folium
 import numpy as np
 import pandas as pd
+from branca.element import Element
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
@@ -97,7 +98,43 @@ class OfflineMap(folium.Map):
         self.default_css = [("leaflet_css", webassets.url("leaflet/leaflet.css", base_path))]
 
 
-class GeoLayer(Layer):
+class _Text(Element):
+    """Text that is already rendered, emitted as is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class DataScript:
+    """A layer whose script carries data (user text included): rendered once, as data.
+
+    Branca's ``MacroElement.render`` wraps each rendered script in ``Element(text)``, which
+    compiles the text as a new Jinja template and renders it again: megabytes of map data were
+    lexed for seconds, and ``{{ … }}`` typed into a zone or well name was *evaluated* on the
+    server. Here the script is added as plain text, and the rest of the usual rendering (JS/CSS
+    links, add-to-map, children) runs with the script macro hidden. The class's ``_template``
+    stays as it is for streamlit-folium, which renders the macro itself.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        element: Any = self
+        macro = element._template.module.__dict__["script"]
+        element.get_root().script.add_child(_Text(macro(element, kwargs)), name=element.get_name())
+        element._template = _NO_MACROS  # hides the class's template from MacroElement.render
+        try:
+            super().render(**kwargs)  # type: ignore[misc]
+        finally:
+            del element._template
+
+
+_NO_MACROS = Template("")
+
+
+class GeoLayer(DataScript, Layer):
     """A GeoJSON FeatureCollection whose features carry ``style``, ``tip`` and ``popup``
     (already-escaped HTML); points are drawn as circle markers."""
 
@@ -122,7 +159,7 @@ class GeoLayer(Layer):
         self.data = {"type": "FeatureCollection", "features": features}
 
 
-class WellClusterLayer(JSCSSMixin, Layer):
+class WellClusterLayer(DataScript, JSCSSMixin, Layer):
     """Abandoned wells as canvas circle markers in a marker cluster, fed from columns."""
 
     _template = Template(
@@ -186,7 +223,7 @@ class WellClusterLayer(JSCSSMixin, Layer):
         ]
 
 
-class WellGridLayer(JSCSSMixin, Layer):
+class WellGridLayer(DataScript, JSCSSMixin, Layer):
     """Abandoned wells counted per grid cell: one bubble per cell, for layers too large to draw
     well by well (see :data:`gwlib.maplayers.WELL_DETAIL_LIMIT`)."""
 

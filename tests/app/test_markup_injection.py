@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
+from streamlit_folium import generate_leaflet_string
+
+from gwlib.demo import build_demo
+from gwlib.geo import basemaps
+from gwlib.store import Store
+from gwui.mapview import build_map
 from gwui.render import md
 
 PAYLOADS = [
@@ -19,3 +29,24 @@ def test_md_escapes_every_markup_character() -> None:
             assert ch not in escaped.replace("\\" + ch, "")
         # Unescaping gives the text back: nothing is lost, only neutralised.
         assert escaped.replace("\\", "") == text.replace("\\", "")
+
+
+def test_map_layers_never_evaluate_template_syntax_in_user_text(tmp_path: Path) -> None:
+    """Folium renders each layer's script a second time as a Jinja template; user text in a
+    layer (a zone or well name) must reach the page as written, never evaluated on the server."""
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    build_demo(url)
+    payload = "{{ 7*7 }}{% if true %}求值了{% endif %}"
+    with Store.open(url) as store:
+        with store.transaction() as conn:
+            conn.execute(sa.text("UPDATE zone SET name = :n"), {"n": f"区{payload}"})
+            conn.execute(sa.text("UPDATE abandoned_well SET village = :n"), {"n": f"村{payload}"})
+        frames = (store.boundaries(), store.zones(), store.points(), store.samples(),
+                  store.wells(), store.drinking_sources(), store.pollution_sources())  # fmt: skip
+    basemap = basemaps.available({})[basemaps.default_key({})]
+    fmap = build_map(*frames, basemap)
+    # Both ways the page is made: folium's figure, and streamlit-folium's own walk of the layers.
+    page = fmap.get_root().render() + generate_leaflet_string(fmap)
+    for prefix in ("区", "村"):  # as JSON in the page (non-ASCII as \\uXXXX), never evaluated
+        assert json.dumps(f"{prefix}{payload}")[1:-1] in page
+        assert json.dumps(f"{prefix}49")[1:-1] not in page
