@@ -123,7 +123,7 @@ def _is_header(keys: Sequence[str]) -> bool:
 
 
 def read_ledger(path: str | Path, display_name: str | None = None) -> LedgerRows:
-    """Read a ledger file into rows for :func:`gwlib.store.ledger.import_wells`."""
+    """Read a ledger file into rows for :func:`gwlib.store.ledger_import.import_wells`."""
     table = read_table(path, is_header=_is_header, display_name=display_name)
     name, frame = table.name, table.frame
     row_no = table.row_numbers()
@@ -392,7 +392,7 @@ def import_ledger_file(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Read ``path`` and upsert its wells in one transaction; every row is counted once."""
-    from gwlib.store.ledger import import_wells
+    from gwlib.store.ledger_import import import_wells
 
     got = read_ledger(path, display_name)
     outcome = import_wells(

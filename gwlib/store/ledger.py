@@ -21,7 +21,7 @@ import math
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -42,7 +42,6 @@ from gwlib.store.schema_ledger import (
     well_seal_interval,
     well_sealing,
 )
-from gwlib.wells import merge_row
 
 W = schema.abandoned_well
 WRITE_ROLES = ("editor", "admin")
@@ -132,14 +131,6 @@ class SealingRecord:
             raise ValidationError("验收日期", self.acceptance_date, "不早于封井完成日期")
         if self.cost_wan is not None and (math.isnan(self.cost_wan) or self.cost_wan < 0):
             raise ValidationError("费用（万元）", self.cost_wan, "非负数")
-
-
-@dataclass(frozen=True)
-class ImportOutcome:
-    created: int
-    updated: int
-    unchanged: int
-    rejected: tuple[tuple[int, str, str, str], ...]  # (row, column, value, reason)
 
 
 def _now() -> dt.datetime:
@@ -703,126 +694,3 @@ def record_events(store: Store, rows: Sequence[Mapping[str, Any]]) -> int:
     with store.transaction() as conn:
         conn.execute(sa.insert(well_event), [{"recorded_at": ts, "note": "", **r} for r in rows])
     return len(rows)
-
-
-# -- import -----------------------------------------------------------------------------------
-
-
-def import_wells(
-    store: Store,
-    actor: Actor,
-    rows: Sequence[tuple[int, Mapping[str, Any]]],
-    authority: str,
-    source: str = "",
-    dry_run: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-) -> ImportOutcome:
-    """Insert new wells and update changed ones by code, in one transaction.
-
-    ``rows`` pairs each row's fields (only the columns the file has; see
-    :func:`gwlib.wells.merge_row`) with its spreadsheet row number. Domain rules that fail put
-    the row in ``rejected``; so does a status change of an existing well that the lifecycle does
-    not allow. Unchanged rows write nothing, so importing the same file again changes nothing.
-    ``dry_run`` checks everything and rolls back.
-    """
-    actor.require_write()
-    created = updated = unchanged = 0
-    rejected: list[tuple[int, str, str, str]] = []
-    note = f"导入 {source}".strip()
-    ts = _now()
-    conn = store.engine.connect()
-    try:
-        trans = conn.begin()
-        codes = [str(r["code"]) for _, r in rows]
-        existing: dict[str, dict[str, Any]] = {}
-        for i in range(0, len(codes), 5_000):
-            found = conn.execute(sa.select(W).where(W.c.code.in_(codes[i : i + 5_000])))
-            existing.update({r["code"]: dict(r) for r in found.mappings()})
-        seals = {r["well_code"]: dict(r) for r in conn.execute(sa.select(well_sealing)).mappings()}
-        docs: dict[str, int] = dict(
-            conn.execute(
-                sa.select(well_document.c.well_code, sa.func.count())
-                .where(well_document.c.deleted == sa.false())
-                .group_by(well_document.c.well_code)
-            ).all()
-        )
-        new_rows: list[dict[str, Any]] = []
-        for k, (row_no, partial) in enumerate(rows):
-            code = str(partial["code"])
-            before = existing.get(code)
-            try:
-                after = _well_row(AbandonedWell.from_row(merge_row(partial, before, authority)))
-            except ValidationError as exc:
-                rejected.append((row_no, exc.field, _text(exc.value), exc.expected))
-                continue
-            if before is None:
-                new_rows.append({**after, "version": 1, "deleted": False})
-                created += 1
-            elif before["deleted"]:
-                rejected.append(
-                    (
-                        row_no,
-                        "井编码",
-                        code,
-                        "该井已从台账删除（见其审计记录），如需恢复请联系管理员",
-                    )
-                )
-            else:
-                diff = [
-                    (f, before[f], after[f])
-                    for f in ("status", *EDITABLE, "deferral_reason")
-                    if not _same(before[f], after[f])
-                ]
-                if not diff:
-                    unchanged += 1
-                else:
-                    if before["status"] != after["status"]:
-                        try:
-                            check_transition(
-                                before["status"],
-                                after["status"],
-                                after,
-                                seals.get(code),
-                                int(docs.get(code, 0)),
-                                after["deferral_reason"],
-                            )
-                        except ValidationError as exc:
-                            why = f"当前状态为「{before['status']}」，应为{exc.expected}"
-                            rejected.append((row_no, "状态", after["status"], why))
-                            continue
-                    conn.execute(
-                        sa.update(W)
-                        .where(W.c.code == code)
-                        .values(**after, version=before["version"] + 1)
-                    )
-                    _audit(conn, actor, "import", "well", code, diff, note, ts)
-                    updated += 1
-            if progress and (k % 200 == 0 or k == len(rows) - 1):
-                progress(k + 1, len(rows))
-        for i in range(0, len(new_rows), 2_000):
-            chunk = new_rows[i : i + 2_000]
-            conn.execute(sa.insert(W), chunk)
-            conn.execute(
-                sa.insert(audit_log),
-                [
-                    {
-                        "ts_utc": ts,
-                        "user_name": actor.user,
-                        "action": "create",
-                        "entity": "well",
-                        "entity_key": r["code"],
-                        "field": "status",
-                        "old_value": "",
-                        "new_value": r["status"],
-                        "note": note,
-                    }
-                    for r in chunk
-                ],
-            )
-        if dry_run:
-            trans.rollback()
-        else:
-            trans.commit()
-    finally:
-        conn.close()
-    return ImportOutcome(created, updated, unchanged, tuple(rejected))
