@@ -53,8 +53,10 @@ def latest_classes(
 
 
 def display_geometry(value: str, tolerance: float = DISPLAY_TOLERANCE_DEG) -> dict[str, Any]:
-    """A stored GeoJSON geometry, simplified for drawing (topology kept)."""
+    """A stored GeoJSON geometry, simplified for drawing (topology kept), its coordinates
+    rounded to 6 decimals (about 0.1 m: the page carries no false precision)."""
     geom = shapely.simplify(geometry_of(value), tolerance, preserve_topology=True)
+    geom = shapely.transform(geom, lambda xy: np.round(xy, 6))
     out: dict[str, Any] = mapping(geom)
     return out
 

@@ -10,6 +10,7 @@ whose popups are built on click.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -81,12 +82,19 @@ def record_url(kind: str, code: str, base_path: str = "") -> str | None:
     return f"{base}/{url_path}?{param}={quote(code, safe='')}"
 
 
-def _popup(title: str, rows: Iterable[tuple[str, object]], link: str | None) -> str:
-    body = "".join(
-        f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows if v not in ("", None)
-    )
-    more = f'<a href="{_e(link)}" target="_top">查看详情</a>' if link else ""
-    return f'<div class="gw-popup"><b>{_e(title)}</b><table>{body}</table>{more}</div>'
+#: A popup: title, (field, value) rows, link to the record's page.
+Popup = tuple[str, tuple[tuple[str, str], ...], str | None]
+
+
+def _text(value: object) -> str:
+    return "" if value is None or value != value else str(value)
+
+
+def _popup(title: str, rows: Iterable[tuple[str, object]], link: str | None) -> Popup:
+    """A popup's content as data (title, non-empty rows, link); :class:`GeoLayer` sends it and
+    the browser escapes it."""
+    kept = tuple((k, _text(v)) for k, v in rows if v not in ("", None))
+    return (_text(title), kept, link)
 
 
 class OfflineMap(folium.Map):
@@ -120,6 +128,17 @@ class DataScript:
     stays as it is for streamlit-folium, which renders the macro itself.
     """
 
+    data: Any
+
+    @property
+    def data_json(self) -> str:
+        """``data`` as compact JSON safe inside a <script> (as Jinja's tojson escapes), with
+        Chinese as UTF-8 rather than \\uXXXX: half the bytes for names and popups."""
+        text = json.dumps(self.data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+            text = text.replace(ch, esc)
+        return text
+
     def render(self, **kwargs: Any) -> None:
         element: Any = self
         macro = element._template.module.__dict__["script"]
@@ -135,20 +154,50 @@ _NO_MACROS = Template("")
 
 
 class GeoLayer(DataScript, Layer):
-    """A GeoJSON FeatureCollection whose features carry ``style``, ``tip`` and ``popup``
-    (already-escaped HTML); points are drawn as circle markers."""
+    """GeoJSON features with a style, a tooltip and a popup (see :func:`_feature`); points are
+    drawn as circle markers.
+
+    Sent compactly: every text (titles, field names, values, links) is sent once in a string
+    table and features refer to it by number, styles likewise; the browser escapes the texts
+    and builds a popup's HTML when it opens. Repeated words (类别, 乡镇, 未开展 …) no longer
+    travel once per feature.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
-            style: function (f) { return f.properties.style; },
-            pointToLayer: function (f, ll) { return L.circleMarker(ll, f.properties.style); },
-            onEachFeature: function (f, layer) {
-                if (f.properties.tip) { layer.bindTooltip(f.properties.tip); }
-                if (f.properties.popup) { layer.bindPopup(f.properties.popup, {maxWidth: 360}); }
-            }
-        });
+        var {{ this.get_name() }} = (function () {
+            var d = {{ this.data_json|safe }}, S = d.strings, styles = d.styles;
+            var esc = function (s) {
+                return String(s).replace(/[&<>"']/g, function (c) {
+                    return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+                });
+            };
+            var popupHtml = function (p) {
+                var rows = "";
+                for (var i = 0; i < p[1].length; i += 2) {
+                    rows += "<tr><th>" + esc(S[p[1][i]]) + "</th><td>" + esc(S[p[1][i + 1]])
+                        + "</td></tr>";
+                }
+                var link = p[2] >= 0 ? '<a href="' + esc(S[p[2]]) + '" target="_top">查看详情</a>'
+                    : "";
+                return '<div class="gw-popup"><b>' + esc(S[p[0]]) + "</b><table>" + rows
+                    + "</table>" + link + "</div>";
+            };
+            return L.geoJSON(d.collection, {
+                style: function (f) { return styles[f.properties.s]; },
+                pointToLayer: function (f, ll) {
+                    return L.circleMarker(ll, styles[f.properties.s]);
+                },
+                onEachFeature: function (f, layer) {
+                    var p = f.properties;
+                    if (p.t >= 0) { layer.bindTooltip(esc(S[p.t])); }
+                    if (p.p) {
+                        layer.bindPopup(function () { return popupHtml(p.p); }, {maxWidth: 360});
+                    }
+                }
+            });
+        })();
         {% endmacro %}
         """
     )
@@ -156,7 +205,28 @@ class GeoLayer(DataScript, Layer):
     def __init__(self, features: list[dict[str, Any]], name: str, show: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "GeoLayer"
-        self.data = {"type": "FeatureCollection", "features": features}
+        strings: dict[str, int] = {}
+        styles: dict[str, int] = {}
+
+        def ref(text: str) -> int:
+            return strings.setdefault(text, len(strings))
+
+        compact = []
+        for f in features:
+            props = f["properties"]
+            style = json.dumps(props["style"], sort_keys=True)
+            out: dict[str, Any] = {"s": styles.setdefault(style, len(styles))}
+            out["t"] = ref(props["tip"]) if props["tip"] else -1
+            if props["popup"]:
+                title, rows, link = props["popup"]
+                cells = [ref(_text(v)) for row in rows for v in row]
+                out["p"] = [ref(title), cells, ref(link) if link else -1]
+            compact.append({"type": "Feature", "geometry": f["geometry"], "properties": out})
+        self.data = {
+            "collection": {"type": "FeatureCollection", "features": compact},
+            "strings": list(strings),
+            "styles": [json.loads(k) for k in styles],
+        }
 
 
 class WellClusterLayer(DataScript, JSCSSMixin, Layer):
@@ -166,7 +236,7 @@ class WellClusterLayer(DataScript, JSCSSMixin, Layer):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
-            var d = {{ this.data|tojson }};
+            var d = {{ this.data_json|safe }};
             var esc = function (s) {
                 return String(s).replace(/[&<>"']/g, function (c) {
                     return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
@@ -231,7 +301,7 @@ class WellGridLayer(DataScript, JSCSSMixin, Layer):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
-            var d = {{ this.data|tojson }};
+            var d = {{ this.data_json|safe }};
             var group = L.layerGroup();
             for (var i = 0; i < d.n.length; i++) {
                 var n = d.n[i], s = n < 100 ? 26 : (n < 1000 ? 32 : 40);
@@ -327,7 +397,10 @@ class Legend(folium.MacroElement):
         self.html = "".join(parts)
 
 
-def _feature(geometry: Mapping[str, Any], style: dict[str, Any], tip: str, popup: str) -> dict:
+def _feature(
+    geometry: Mapping[str, Any], style: dict[str, Any], tip: str, popup: Popup | None
+) -> dict:
+    """A GeoJSON feature for :class:`GeoLayer`: ``tip`` and ``popup`` are plain text."""
     return {
         "type": "Feature",
         "geometry": geometry,
@@ -350,8 +423,8 @@ def boundary_features(boundaries: pd.DataFrame, level: str, basemap: Basemap) ->
         _feature(
             basemap.geometry_to_display(display_geometry(r.geometry)),
             style,
-            _e(r.name),
-            "",
+            _text(r.name),
+            None,
         )
         for r in rows.itertuples()
     ]
@@ -380,7 +453,7 @@ def zone_features(
             )
             style = {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": opacity}
             geometry = basemap.geometry_to_display(display_geometry(z.geometry))
-            out.append(_feature(geometry, style, _e(f"{z.kind}：{z.name}"), popup))
+            out.append(_feature(geometry, style, _text(f"{z.kind}：{z.name}"), popup))
     return out
 
 
@@ -413,7 +486,9 @@ def point_features(
             ],
             record_url("point", p.code, base_path),
         )
-        out.append(_feature(_point(basemap, p.lon, p.lat), style, _e(f"{p.code} {label}"), popup))
+        out.append(
+            _feature(_point(basemap, p.lon, p.lat), style, _text(f"{p.code} {label}"), popup)
+        )
     return out
 
 
@@ -431,7 +506,7 @@ def drinking_source_features(
         _feature(
             _point(basemap, s.lon, s.lat),
             style,
-            _e(s.name),
+            _text(s.name),
             _popup(
                 s.name,
                 [
@@ -472,7 +547,7 @@ def pollution_features(sources: pd.DataFrame, basemap: Basemap, base_path: str =
             ],
             record_url("pollution_source", s.code, base_path),
         )
-        out.append(_feature(_point(basemap, s.lon, s.lat), style, _e(s.name), popup))
+        out.append(_feature(_point(basemap, s.lon, s.lat), style, _text(s.name), popup))
     return out
 
 

@@ -47,6 +47,6 @@ def test_map_layers_never_evaluate_template_syntax_in_user_text(tmp_path: Path) 
     fmap = build_map(*frames, basemap)
     # Both ways the page is made: folium's figure, and streamlit-folium's own walk of the layers.
     page = fmap.get_root().render() + generate_leaflet_string(fmap)
-    for prefix in ("区", "村"):  # as JSON in the page (non-ASCII as \\uXXXX), never evaluated
-        assert json.dumps(f"{prefix}{payload}")[1:-1] in page
-        assert json.dumps(f"{prefix}49")[1:-1] not in page
+    for prefix in ("区", "村"):  # as JSON text in the page, never evaluated
+        assert json.dumps(f"{prefix}{payload}", ensure_ascii=False)[1:-1] in page
+        assert f"{prefix}49" not in page
