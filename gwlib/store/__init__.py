@@ -74,7 +74,13 @@ def create_engine(url: str) -> Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    connect_args: dict[str, Any] = {}
+    if parsed.get_driver_name() == "psycopg":
+        # psycopg prepares a statement after 5 runs; PostgreSQL may then keep a generic plan,
+        # which for "code IN (5,000 values)" compared every row with every code (59 s against
+        # 17 ms unprepared, seen importing 100,000 wells). Our statements are few and large.
+        connect_args["prepare_threshold"] = None
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def _alembic_config(conn: Connection) -> Config:
