@@ -88,7 +88,7 @@ def main() -> None:
             runs.append(time.perf_counter() - t0)
             if n == 0:
                 store_s = clock.seconds - before
-        error = str(at.exception[0].value)[:80] if at.exception else ""
+        error = " | ".join(at.exception[0].stack_trace[-3:])[-300:] if at.exception else ""
         out["pages"][spec.title] = {
             "cold": runs[0], "warm": statistics.median(runs[1:]), "store": store_s,
             "error": error,
