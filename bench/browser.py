@@ -38,7 +38,7 @@ class Served:
     pages: dict[str, float] = field(default_factory=dict)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -48,7 +48,7 @@ def _free_port() -> int:
 @contextmanager
 def serve(url: str, log: Path) -> Iterator[Served]:
     """The app on ``url`` at a free loopback port, stopped afterwards."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "GWLIB_DB_URL": url}
     with log.open("wb") as out:
         proc = subprocess.Popen(

@@ -1,9 +1,10 @@
 """One benchmark run: every figure next to a reference measured in the same run.
 
-    python bench/run.py --scale county|province [--points N] [--db-url URL] [--out FILE]
+    python bench/run.py --scale county|province [--points N] [--db-url URL | --pg] [--out FILE]
 
 Builds the seeded data of :mod:`bench.province` (``--points`` overrides the number of monitoring
-points) in a fresh SQLite file, or in the empty database ``--db-url`` names (e.g. PostgreSQL),
+points) in a fresh SQLite file, in the empty database ``--db-url`` names, or (``--pg``) in a
+throwaway PostgreSQL server on loopback (tests/pgserver.py: fsync off, as for tests),
 then measures import, grading, trends, every page under AppTest (in a process of its own), and
 the served app in Chromium: the 一张图 page's payload and first drawn marker, and the app
 process's peak memory. Writes the figures to ``--out`` (default bench/RESULTS.md). Figures only;
@@ -13,6 +14,7 @@ nothing here is a test, and no goal is asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -43,6 +45,7 @@ from gwlib.standards import get_standard  # noqa: E402
 from gwlib.store import Store, schema  # noqa: E402
 from gwlib.trends import mann_kendall  # noqa: E402
 from gwlib.values import parse_values  # noqa: E402
+from tests.pgserver import pg_server  # noqa: E402
 
 POINTS_PER_CHUNK = 100
 LOOP_SAMPLE = 300_000  # values graded by the per-value loop (time extrapolated)
@@ -163,9 +166,11 @@ def trends(store: Store, figs: Figures) -> None:
     t0 = time.perf_counter()
     ours = mann_kendall(m, keys, censored=None)
     t_batch = time.perf_counter() - t0
-    series = list(m.sort_values([*keys, "date"]).groupby(keys, sort=True))
-    n_series = len(series)
-    sub = series[:: max(1, n_series // MK_SAMPLE)][:MK_SAMPLE]
+    all_keys = ours[keys]
+    n_series = len(all_keys)
+    picked = all_keys.iloc[:: max(1, n_series // MK_SAMPLE)].head(MK_SAMPLE)
+    sample = m.merge(picked, on=keys).sort_values([*keys, "date"], kind="stable")
+    sub = list(sample.groupby(keys, sort=True))
     t0 = time.perf_counter()
     ref = {key: mk.original_test(g["value"].to_numpy(dtype=float)) for key, g in sub}
     t_loop = (time.perf_counter() - t0) * n_series / max(len(sub), 1)
@@ -257,14 +262,20 @@ def main() -> None:
     ap.add_argument("--scale", choices=list(province.SCALES), default="county")
     ap.add_argument("--points", type=int, default=0, help="override the number of points")
     ap.add_argument("--db-url", default="", help="an empty database (default: new SQLite)")
+    ap.add_argument(
+        "--pg", action="store_true", help="a throwaway PostgreSQL server (tests/pgserver.py)"
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = ap.parse_args()
     scale = province.SCALES[args.scale]
     if args.points:
         scale = dataclasses.replace(scale, points=args.points)
     figs = Figures()
-    with tempfile.TemporaryDirectory(prefix="gwbench-") as tmp:
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="gwbench-"))
         url = args.db_url or f"sqlite:///{tmp}/bench.sqlite"
+        if args.pg:
+            url = stack.enter_context(pg_server(browser.free_port(), "gwbench"))
         empty_url = f"sqlite:///{tmp}/empty.sqlite"
         with Store.open(url) as store:
             if not store.is_empty():

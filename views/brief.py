@@ -69,7 +69,7 @@ if st.button("生成简报", key=keys.BRIEF_BUILD, type="primary"):
         payload = pack_bytes(data, images, kind)
     except GwlibError as exc:
         bar.empty()
-        st.error(str(exc))
+        st.error(md(str(exc)))
     else:
         bar.progress(100, text="完成")
         st.download_button(

@@ -27,7 +27,7 @@ with tab_import:
         try:
             plans = parse_plans(plan_text_from_bytes(up.name, up.getvalue()))
         except GwlibError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
             plans = []
         if not plans:
             st.warning("未识别到带编号和牵头单位的任务。")
@@ -207,7 +207,7 @@ with tab_list:
                         briefing.clear()
                         st.success("已保存，并记入修改记录。")
                     except GwlibError as exc:
-                        st.error(str(exc))
+                        st.error(md(str(exc)))
         log = briefing.load_task_log(year)
         log = log[(log["number"] == r["number"]) & (log["section"] == r["section"])]
         if len(log):

@@ -47,7 +47,7 @@ with st.form(keys.USERS_ADD_FORM, clear_on_submit=True):
             create_user(store, name, role, pw, display, by=actor())
             st.success(f"已新建用户 {md(name)}。")
         except GwlibError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
 with st.form(keys.USERS_EDIT_FORM):
     st.markdown("**修改用户**")
     c1, c2, c3, c4 = st.columns(4)
@@ -72,4 +72,4 @@ with st.form(keys.USERS_EDIT_FORM):
             )
             st.success(f"已更新用户 {md(who)}。")
         except GwlibError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))

@@ -11,7 +11,7 @@ from gwlib.well_risk import before_after
 from gwui import keys, labels, well_forms
 from gwui.ledger import column_config, load_ledger
 from gwui.loaders import get_store, load_meta
-from gwui.render import demo_notice, shown
+from gwui.render import demo_notice, md, shown
 from gwui.session import can_edit
 
 st.title(labels.WELL_TITLE)
@@ -29,7 +29,7 @@ store = get_store()
 try:
     row = ledger.well(store, code)  # fresh, with its version: edits are checked against it
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
     st.stop()
 seal, docs = ledger.sealing(store, code), ledger.documents(store, code)
 if not can_edit():

@@ -11,7 +11,7 @@ from gwlib.wells import water_authority
 from gwui import keys, labels
 from gwui.ledger import actor, after_write, column_config, load_ledger, today
 from gwui.loaders import get_store, load_meta
-from gwui.render import demo_notice
+from gwui.render import demo_notice, md
 from gwui.session import can_edit
 
 st.title(labels.WELLSIO_TITLE)
@@ -67,7 +67,7 @@ def run(dry_run: bool, progress=None):  # type: ignore[no-untyped-def]
 try:
     preview = run(dry_run=True)
 except GwlibError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
     st.stop()
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("文件行数", f"{preview.total} 行")
