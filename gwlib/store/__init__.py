@@ -168,6 +168,12 @@ class Store:
                     f"数据库正被另一项写入占用，已等待 {BUSY_TIMEOUT_S:g} 秒仍未释放；"
                     "未写入任何内容，请稍后重试"
                 ) from exc
+            text = str(exc.orig).lower()
+            if "disk is full" in text or "no space" in text or "disk full" in text:
+                raise StoreError(
+                    "磁盘空间不足，数据库无法写入；本次操作未写入任何内容（已回滚）。"
+                    "请清理数据库所在磁盘或联系管理员后重试"
+                ) from exc
             raise
 
     def migrate(self) -> None:

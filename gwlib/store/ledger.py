@@ -31,7 +31,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from gwlib.errors import ConflictError, PermissionDenied, StoreError, ValidationError
+from gwlib.errors import (
+    ConflictError,
+    DatabaseUnavailable,
+    PermissionDenied,
+    StoreError,
+    ValidationError,
+)
 from gwlib.lifecycle import check_transition
 from gwlib.model import AbandonedWell, WellStatus
 from gwlib.store import Store, schema
@@ -591,6 +597,14 @@ def add_document(
             _audit(
                 conn, actor, "document", "well", code, [("document", None, f"{kind.value}：{name}")]
             )
+    except StoreError as exc:  # Store.transaction's message for a full disk: add which file
+        if isinstance(exc, DatabaseUnavailable) or not isinstance(
+            exc.__cause__, sa.exc.OperationalError
+        ):
+            raise
+        raise StoreError(
+            f"{exc}。附件「{name}」未登记到台账，已有附件不受影响；清理磁盘后请重新上传。"
+        ) from exc
     except sa.exc.OperationalError as exc:  # e.g. SQLite on the same, now full, disk
         why = "磁盘空间不足，" if "full" in str(exc.orig).lower() else ""
         raise StoreError(

@@ -201,10 +201,17 @@ def test_full_database_disk_after_the_file_is_written(tmp_path: Path) -> None:
             error = str(exc)
         rows_after = counts(store)
         files = listing(att)
+        try:  # any other write on the full disk says the same, in plain words
+            L.update_well(store, EDITOR, "W1", {"note": "x" * 200_000},
+                          int(L.well(store, "W1")["version"]))
+            edit_error = None
+        except StoreError as exc:
+            edit_error = str(exc)
         filler.unlink()
         L.add_document(store, EDITOR, "W1", "现场照片.jpg", data, "照片", att)
         print(json.dumps({
-            "error": error, "rows_before": rows_before, "rows_after": rows_after,
+            "error": error, "edit_error": edit_error,
+            "rows_before": rows_before, "rows_after": rows_after,
             "files": files, "files_final": listing(att), "rows_final": counts(store),
         }, ensure_ascii=False))
         """,
@@ -214,6 +221,7 @@ def test_full_database_disk_after_the_file_is_written(tmp_path: Path) -> None:
     assert error.startswith("磁盘空间不足，数据库无法写入"), error
     assert "现场照片.jpg" in error and "未登记" in error, error
     assert got["rows_after"] == got["rows_before"]
+    assert (got["edit_error"] or "").startswith("磁盘空间不足，数据库无法写入"), got["edit_error"]
     names = [name for name, _, _ in got["files"]]
     assert not [n for n in names if Path(n).name.startswith(".")], names  # no temp file
     assert len([n for n in names if n.endswith(".jpg")]) == 1  # the unlisted copy
