@@ -240,13 +240,20 @@ def served(url: str, empty_url: str, tmp: Path, figs: Figures) -> None:
     figs.add("peak memory, served app process (all pages)", f"{peak:,.0f} MB", "", "≤ 2 GB")
 
 
+def _commit() -> str:
+    out = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+    )
+    return out.stdout.strip() or "?"
+
+
 def write(figs: Figures, title: str, url: str, out: Path) -> None:
     lines = [
         f"# Benchmark results ({title})",
         "",
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {platform.machine()}, "
         f"{os.cpu_count()} cores · Python {platform.python_version()} · "
-        f"{sa.engine.make_url(url).get_backend_name()} · whole run "
+        f"{sa.engine.make_url(url).get_backend_name()} · commit {_commit()} · whole run "
         f"{time.perf_counter() - figs.started:.0f} s",
         "",
         "| what | figure | reference (same run) | goal |",

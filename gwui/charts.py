@@ -63,6 +63,26 @@ def class_share_by_year(shares: pd.DataFrame) -> go.Figure:
     return _layout(fig, 360)
 
 
+#: Point rows drawn in a heatmap at most: beyond this a browser spends minutes on the cells.
+CHART_POINTS = 80
+
+
+def worst_points(frame: pd.DataFrame, limit: int = CHART_POINTS) -> tuple[pd.DataFrame, str]:
+    """The rows of the ``limit`` points with the worst ``quality_class`` (then by code), and a
+    note saying what was left out ("" when nothing was)."""
+    worst = frame.groupby("point")["quality_class"].max()
+    if len(worst) <= limit:
+        return frame, ""
+    keep = (
+        worst.reset_index().sort_values(["quality_class", "point"], ascending=[False, True])
+    )["point"].head(limit)
+    note = (
+        f"所选范围共 {len(worst)} 个点位，图中只画类别最差的 {limit} 个；"
+        "用侧栏（乡镇、点位类别等）缩小范围可看其余点位，全部数据见下方表格。"
+    )
+    return frame[frame["point"].isin(set(keep))], note
+
+
 def class_heatmap(annual: pd.DataFrame) -> go.Figure:
     """Point × year annual class."""
     grid = annual.pivot_table(

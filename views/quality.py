@@ -6,16 +6,8 @@ import streamlit as st
 from gwlib import quality
 from gwlib.export import excel_bytes
 from gwui import charts, filters, keys, labels
-from gwui.loaders import (
-    get_standard_set,
-    load_exceedances,
-    load_latest_measurements,
-    load_meta,
-    load_point_measurements,
-    load_points,
-    load_samples,
-    load_trends,
-)
+from gwui.loaders import get_standard_set, load_meta, load_point_measurements, load_trends
+from gwui.quality_data import quality_views
 from gwui.render import class_legend, demo_notice, roman, trend_summary, value_texts
 
 st.title(labels.QUALITY_TITLE)
@@ -23,9 +15,8 @@ demo_notice(load_meta())
 st.caption(labels.QUALITY_CAPTION)
 sel = filters.current()
 std = get_standard_set()
-points = sel.flt.points(load_points())
-samples = sel.flt.samples(load_samples())
-annual = quality.annual_classes(samples)
+views = quality_views(sel)
+points, samples, annual = views.points, views.samples, views.annual
 if annual.empty:
     st.info("所选范围内没有已评价的采样。")
     st.stop()
@@ -41,19 +32,23 @@ with tab_share:
         charts.class_share_by_year(quality.class_share_by_year(annual)), key="quality.share_chart"
     )
     st.subheader("点位 × 年度 水质类别")
-    st.plotly_chart(charts.class_heatmap(annual), key="quality.year_heatmap")
+    drawn, note = charts.worst_points(annual)
+    if note:
+        st.caption(note)
+    st.plotly_chart(charts.class_heatmap(drawn), key="quality.year_heatmap")
 
 with tab_matrix:
     st.subheader("最近一次采样：点位 × 指标（颜色为类别，箭头为趋势）")
     st.caption(labels.TREND_ARROWS_HELP)
-    matrix = quality.indicator_matrix(
-        samples, load_latest_measurements(sel.flt.period), load_trends(), std
-    )
+    matrix = views.matrix
     if not st.toggle(
         "显示全部指标", key=keys.QUALITY_MATRIX_ALL, help="默认只显示至少一个点位劣于Ⅱ类的指标"
     ):
         matrix = quality.notable_indicators(matrix)
-    st.plotly_chart(charts.indicator_matrix(matrix), key="quality.indicator_matrix")
+    drawn, note = charts.worst_points(matrix)
+    if note:
+        st.caption(note)
+    st.plotly_chart(charts.indicator_matrix(drawn), key="quality.indicator_matrix")
     st.markdown("**每个格子背后的统计量**（点击表格行查看）")
     table = matrix.assign(cls=matrix["quality_class"].map(roman), value=value_texts(matrix))
     st.dataframe(
@@ -130,7 +125,7 @@ with tab_point:
 
 with tab_ledger:
     st.subheader("类别变化台账（与上一年度相比）")
-    ledger = quality.class_change_ledger(annual, std)
+    ledger = views.ledger
     st.dataframe(
         ledger.assign(prev=ledger["prev_class"].map(roman), now=ledger["quality_class"].map(roman))[
             ["point", "point_name", "township", "year", "prev", "now", "change", "driver"]
@@ -151,7 +146,7 @@ with tab_ledger:
 
 with tab_exceed:
     st.subheader("超标明细（劣于Ⅲ类或劣于目标类别）")
-    ex = quality.exceedance_table(load_exceedances(sel.year), points, std)
+    ex = views.exceedances
     shown = ex.assign(
         quality_class=ex["quality_class"].map(roman), target_class=ex["target_class"].map(roman)
     )

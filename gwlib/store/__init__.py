@@ -91,12 +91,17 @@ def _alembic_config(conn: Connection) -> Config:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame rows as dicts with NaN/NaT as None and numpy scalars as Python values."""
-    clean = frame.astype(object).where(frame.notna(), None)
-    return [
-        {str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-        for row in clean.to_dict("records")
-    ]
+    """DataFrame rows as dicts with NaN/NaT as None and numpy scalars as Python values
+    (column by column: a value-by-value conversion took half the import time)."""
+    names = [str(c) for c in frame.columns]
+    columns = []
+    for c in frame.columns:
+        values = frame[c].tolist()  # Python scalars
+        missing = frame[c].isna().to_numpy()
+        if missing.any():
+            values = [None if m else v for v, m in zip(values, missing, strict=True)]
+        columns.append(values)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _insert_frame(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:

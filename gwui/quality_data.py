@@ -1,0 +1,50 @@
+"""Cached results of the 水质类别与趋势 page for one selection (filters, year), so that a rerun
+of the page (a tab or widget change) does not recompute matrices over a province's points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from gwlib import quality
+from gwui.filters import Selection
+from gwui.loaders import (
+    TTL_S,
+    get_standard_set,
+    load_exceedances,
+    load_latest_measurements,
+    load_points,
+    load_samples,
+    load_trends,
+)
+
+
+@dataclass(frozen=True)
+class QualityViews:
+    points: pd.DataFrame
+    samples: pd.DataFrame
+    annual: pd.DataFrame
+    matrix: pd.DataFrame  # every indicator; quality.notable_indicators narrows it
+    ledger: pd.DataFrame
+    exceedances: pd.DataFrame
+
+
+@st.cache_data(ttl=TTL_S, max_entries=8, show_spinner="正在计算水质类别与趋势…")
+def quality_views(sel: Selection) -> QualityViews:
+    std = get_standard_set()
+    points = sel.flt.points(load_points())
+    samples = sel.flt.samples(load_samples())
+    annual = quality.annual_classes(samples)
+    matrix = quality.indicator_matrix(
+        samples, load_latest_measurements(sel.flt.period), load_trends(), std
+    )
+    return QualityViews(
+        points,
+        samples,
+        annual,
+        matrix,
+        quality.class_change_ledger(annual, std),
+        quality.exceedance_table(load_exceedances(sel.year), points, std),
+    )
