@@ -48,3 +48,17 @@ def quality_views(sel: Selection) -> QualityViews:
         quality.class_change_ledger(annual, std),
         quality.exceedance_table(load_exceedances(sel.year), points, std),
     )
+
+
+@st.cache_data(ttl=TTL_S, max_entries=16, show_spinner=False)
+def overview(sel: Selection, year: int, v_goal: float) -> quality.OverviewFigures:
+    """The 总览 figures for one selection, year and Ⅴ-class goal."""
+    return quality.overview_figures(
+        load_points(),
+        load_samples(),
+        load_exceedances(year),
+        get_standard_set(),
+        sel.flt,
+        year,
+        v_goal,
+    )

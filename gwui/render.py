@@ -100,3 +100,16 @@ def value_texts(frame: pd.DataFrame) -> list[str]:
         else:
             out.append(f"{qualifier or ''}{value:.4g}")
     return out
+
+
+#: Rows a table sends to the browser at most; a province's full tables go through the exports.
+TABLE_ROWS = 5_000
+
+
+def capped(frame: pd.DataFrame, where_rest: str, limit: int = TABLE_ROWS) -> pd.DataFrame:
+    """The first ``limit`` rows, with a caption saying how many there are and where the rest
+    is (``where_rest``, e.g. "完整数据请用下方导出"); the whole frame when it is small."""
+    if len(frame) <= limit:
+        return frame
+    st.caption(f"共 {len(frame):,} 行，表中显示前 {limit:,} 行；{where_rest}。")
+    return frame.head(limit)

@@ -2,17 +2,13 @@
 
 import streamlit as st
 
-from gwlib.quality import overview_figures
 from gwlib.summaries import well_status_counts
 from gwui import charts, filters, keys, labels
 from gwui.loaders import (
-    get_standard_set,
-    load_exceedances,
     load_meta,
-    load_points,
-    load_samples,
     load_wells,
 )
+from gwui.quality_data import overview
 from gwui.render import class_legend, demo_notice, roman
 
 st.title(labels.OVERVIEW_TITLE)
@@ -36,15 +32,7 @@ v_goal = st.number_input(
     help=labels.V_GOAL_HELP,
 )
 
-fig = overview_figures(
-    load_points(),
-    load_samples(),
-    load_exceedances(year),
-    get_standard_set(),
-    sel.flt,
-    year,
-    v_goal,
-)
+fig = overview(sel, year, v_goal)
 share = fig.shares.iloc[0] if len(fig.shares) else None
 c = [*st.columns(3), *st.columns(3)]
 c[0].metric("已监测点位", f"{fig.points_sampled} / {fig.points_total} 个")

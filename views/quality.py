@@ -8,7 +8,7 @@ from gwlib.export import excel_bytes
 from gwui import charts, filters, keys, labels
 from gwui.loaders import get_standard_set, load_meta, load_point_measurements, load_trends
 from gwui.quality_data import quality_views
-from gwui.render import class_legend, demo_notice, roman, trend_summary, value_texts
+from gwui.render import capped, class_legend, demo_notice, roman, trend_summary, value_texts
 
 st.title(labels.QUALITY_TITLE)
 demo_notice(load_meta())
@@ -50,7 +50,8 @@ with tab_matrix:
         st.caption(note)
     st.plotly_chart(charts.indicator_matrix(drawn), key="quality.indicator_matrix")
     st.markdown("**每个格子背后的统计量**（点击表格行查看）")
-    table = matrix.assign(cls=matrix["quality_class"].map(roman), value=value_texts(matrix))
+    first = capped(matrix, "用侧栏缩小范围可看其余点位")
+    table = first.assign(cls=first["quality_class"].map(roman), value=value_texts(first))
     st.dataframe(
         table[
             [
@@ -125,7 +126,7 @@ with tab_point:
 
 with tab_ledger:
     st.subheader("类别变化台账（与上一年度相比）")
-    ledger = views.ledger
+    ledger = capped(views.ledger, "用侧栏缩小范围可看其余点位")
     st.dataframe(
         ledger.assign(prev=ledger["prev_class"].map(roman), now=ledger["quality_class"].map(roman))[
             ["point", "point_name", "township", "year", "prev", "now", "change", "driver"]
@@ -151,7 +152,7 @@ with tab_exceed:
         quality_class=ex["quality_class"].map(roman), target_class=ex["target_class"].map(roman)
     )
     st.dataframe(
-        shown,
+        capped(shown, "完整数据请用下方导出"),
         hide_index=True,
         key=keys.QUALITY_EXCEEDANCE_TABLE,
         column_config={k: v for k, v in labels.EXCEEDANCE_HEADERS.items()},

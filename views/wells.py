@@ -18,7 +18,7 @@ from gwlib.wells import (
 from gwui import keys, labels
 from gwui.ledger import column_config, load_ledger, today
 from gwui.loaders import load_meta
-from gwui.render import demo_notice, plot_text
+from gwui.render import capped, demo_notice, plot_text
 
 st.title(labels.WELLS_TITLE)
 st.caption(labels.WELLS_CAPTION)
@@ -117,7 +117,8 @@ if not tl.empty:
 t1, t2, t3, t4 = st.tabs(["台账", "逾期清单", "风险优先工作清单", "各乡镇"])
 with t1:
     st.caption(f"共 {len(view)} 眼。点击井编码所在行后，可在「单井档案」页查看与办理。")
-    st.dataframe(view, hide_index=True, column_config=column_config(view), key=keys.WELLS_TABLE)
+    table = capped(view, "完整台账请用下方导出，或用筛选缩小范围")
+    st.dataframe(table, hide_index=True, column_config=column_config(view), key=keys.WELLS_TABLE)
     st.download_button(
         "导出筛选后的台账（Excel）",
         lambda: ledger_bytes(view),  # built when clicked: 100,000 wells take seconds
@@ -134,7 +135,7 @@ with t2:
     )
 with t3:
     st.caption("未封井的井按风险分排序；每一分都写明依据（评分规则见 gwlib/well_risk.py）。")
-    risk = data.risk[data.risk["code"].isin(view["code"])]
+    risk = capped(data.risk[data.risk["code"].isin(view["code"])], "用筛选缩小范围可看其余")
     st.dataframe(risk, hide_index=True, column_config=column_config(risk), key="wells.risk_table")
 with t4:
     st.dataframe(
