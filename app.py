@@ -4,9 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from gwlib.quality import annual_classes, years_of
 from gwui import auth, filters, labels
-from gwui.loaders import database_errors, load_points, load_samples
+from gwui.loaders import database_errors, load_points, load_years
 from gwui.pages import PAGES
 
 # A local file: an icon name or an emoji would make the browser fetch the favicon from the internet.
@@ -31,5 +30,5 @@ st.sidebar.caption(labels.APP_TITLE)
 with database_errors():  # the database gone away: say so; the next rerun reconnects
     auth.sidebar()  # sign-in box; stops here when GWLIB_REQUIRE_LOGIN is set and nobody is in
     if pg.title in uses_filters:
-        filters.render(load_points(), years_of(annual_classes(load_samples())))
+        filters.render(load_points(), load_years())
     pg.run()

@@ -81,10 +81,6 @@ def annual_classes(samples: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()[cols]
 
 
-def years_of(annual: pd.DataFrame) -> list[int]:
-    return sorted({int(y) for y in annual["year"]}, reverse=True)
-
-
 def class_share_by_year(annual: pd.DataFrame) -> pd.DataFrame:
     """Points per class per year with share (%): the USGS-style picture of change."""
     if annual.empty:

@@ -14,6 +14,7 @@ from gwlib.store.ledger import Actor
 from gwlib.well_risk import latest_point_classes, risk_scores
 from gwui import labels
 from gwui.loaders import get_store, load_wells
+from gwui.mapdata import cached_map_data
 from gwui.session import current_role, current_user
 
 TTL_S = 300
@@ -46,6 +47,7 @@ def after_write() -> None:
     """Drop cached ledger frames so every page shows the change at once."""
     load_ledger.clear()
     load_wells.clear()
+    cached_map_data.clear()
 
 
 def actor() -> Actor:

@@ -52,6 +52,14 @@ def load_samples() -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
+def load_years() -> list[int]:
+    """Years with a graded sample, latest first (the sidebar's year choices)."""
+    s = load_samples()
+    years = pd.to_datetime(s.loc[s["quality_class"] > 0, "date"]).dt.year.unique()
+    return sorted((int(y) for y in years), reverse=True)
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
 def load_wells() -> pd.DataFrame:
     return get_store().wells()
 

@@ -9,7 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.findings import Finding, Layers, find_all
+from gwlib.geo import basemaps
 from gwui.loaders import TTL_S, get_store, load_points, load_samples, load_wells
+from gwui.mapview import MapData, map_data
 
 
 @st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
@@ -58,3 +60,22 @@ def map_settings() -> dict[str, Any]:
 def cached_findings(as_of: dt.date) -> list[Finding]:
     """All findings as of ``as_of`` (rules run once per data refresh, not on every rerun)."""
     return find_all(load_layers(), as_of)
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner="正在准备地图…")
+def cached_map_data(basemap_key: str, base_path: str) -> MapData:
+    """Every overlay of the 一张图 map as plain data, computed once per data refresh and base
+    map (each run then only assembles the folium objects)."""
+    layers = load_layers()
+    basemap = basemaps.available(map_settings())[basemap_key]
+    return map_data(
+        load_boundaries(),
+        layers.zones,
+        layers.points,
+        layers.samples,
+        layers.wells,
+        layers.drinking_sources,
+        layers.pollution_sources,
+        basemap,
+        base_path,
+    )

@@ -202,31 +202,38 @@ class GeoLayer(DataScript, Layer):
         """
     )
 
-    def __init__(self, features: list[dict[str, Any]], name: str, show: bool = True) -> None:
+    def __init__(self, data: dict[str, Any], name: str, show: bool = True) -> None:
+        """``data`` from :func:`compact_features`."""
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "GeoLayer"
-        strings: dict[str, int] = {}
-        styles: dict[str, int] = {}
+        self.data = data
 
-        def ref(text: str) -> int:
-            return strings.setdefault(text, len(strings))
 
-        compact = []
-        for f in features:
-            props = f["properties"]
-            style = json.dumps(props["style"], sort_keys=True)
-            out: dict[str, Any] = {"s": styles.setdefault(style, len(styles))}
-            out["t"] = ref(props["tip"]) if props["tip"] else -1
-            if props["popup"]:
-                title, rows, link = props["popup"]
-                cells = [ref(_text(v)) for row in rows for v in row]
-                out["p"] = [ref(title), cells, ref(link) if link else -1]
-            compact.append({"type": "Feature", "geometry": f["geometry"], "properties": out})
-        self.data = {
-            "collection": {"type": "FeatureCollection", "features": compact},
-            "strings": list(strings),
-            "styles": [json.loads(k) for k in styles],
-        }
+def compact_features(features: list[dict[str, Any]]) -> dict[str, Any]:
+    """Features (see :func:`_feature`) as :class:`GeoLayer` sends them: texts and styles in
+    tables, referred to by number."""
+    strings: dict[str, int] = {}
+    styles: dict[str, int] = {}
+
+    def ref(text: str) -> int:
+        return strings.setdefault(text, len(strings))
+
+    compact = []
+    for f in features:
+        props = f["properties"]
+        style = json.dumps(props["style"], sort_keys=True)
+        out: dict[str, Any] = {"s": styles.setdefault(style, len(styles))}
+        out["t"] = ref(props["tip"]) if props["tip"] else -1
+        if props["popup"]:
+            title, rows, link = props["popup"]
+            cells = [ref(_text(v)) for row in rows for v in row]
+            out["p"] = [ref(title), cells, ref(link) if link else -1]
+        compact.append({"type": "Feature", "geometry": f["geometry"], "properties": out})
+    return {
+        "collection": {"type": "FeatureCollection", "features": compact},
+        "strings": list(strings),
+        "styles": [json.loads(k) for k in styles],
+    }
 
 
 class WellClusterLayer(DataScript, JSCSSMixin, Layer):
@@ -325,31 +332,27 @@ class WellGridLayer(DataScript, JSCSSMixin, Layer):
         self.data = dict(data)
 
 
-def well_layer(
+def well_layer_data(
     wells: pd.DataFrame,
     statuses: Iterable[WellStatus],
     name: str,
     basemap: Basemap,
     base_path: str = "",
-    show: bool = True,
-) -> Layer:
-    """Single wells in clusters, or counts per grid cell when the layer is very large."""
+) -> tuple[str, dict[str, Any]]:
+    """("cluster", single wells as columns), or ("grid", counts per grid cell) when the layer
+    is very large."""
     columns = well_columns(wells, statuses, basemap, base_path)
     if len(columns["lat"]) <= WELL_DETAIL_LIMIT:
-        return WellClusterLayer(columns, name, base_path, show=show)
+        return "cluster", columns
     lon, lat, n, cell = grid_cells(np.asarray(columns["lon"]), np.asarray(columns["lat"]))
-    return WellGridLayer(
-        {
-            "lon": np.round(lon, 5).tolist(),
-            "lat": np.round(lat, 5).tolist(),
-            "n": n.tolist(),
-            "km": f"{cell * 111:.0f}",
-            "colour": columns["colour"],
-            "label": name,
-        },
-        name,
-        show=show,
-    )
+    return "grid", {
+        "lon": np.round(lon, 5).tolist(),
+        "lat": np.round(lat, 5).tolist(),
+        "n": n.tolist(),
+        "km": f"{cell * 111:.0f}",
+        "colour": columns["colour"],
+        "label": name,
+    }
 
 
 class Legend(folium.MacroElement):
@@ -597,7 +600,11 @@ def legend() -> Legend:
     )
 
 
-def build_map(
+#: Every overlay of the map as plain data: (kind "geo" | "cluster" | "grid", name, data, shown).
+MapData = list[tuple[str, str, dict[str, Any], bool]]
+
+
+def map_data(
     boundaries: pd.DataFrame,
     zones: pd.DataFrame,
     points: pd.DataFrame,
@@ -607,9 +614,48 @@ def build_map(
     pollution_sources: pd.DataFrame,
     basemap: Basemap,
     base_path: str = "",
-) -> folium.Map:
-    """The whole map: boundaries, zones, points, wells, sources, layer control and legend."""
+) -> MapData:
+    """The map's overlays, computed once (plain data: the app caches it between reruns)."""
+    geo = [
+        (
+            "防治分区（保护类/管控类/一般区）",
+            zone_features(zones, (ZoneKind.GENERAL, ZoneKind.CONTROL, ZoneKind.PROTECT), basemap),
+            False,
+        ),
+        ("补给区", zone_features(zones, (ZoneKind.RECHARGE,), basemap, base_path), True),
+        (
+            "水源保护区（一级/二级/准）",
+            zone_features(
+                zones, (ZoneKind.QUASI, ZoneKind.SECOND, ZoneKind.FIRST), basemap, base_path
+            ),
+            True,
+        ),
+        ("乡镇界", boundary_features(boundaries, "乡镇", basemap), True),
+        ("县界", boundary_features(boundaries, "县", basemap), True),
+    ]
+    out: MapData = [("geo", name, compact_features(f), show) for name, f, show in geo]
+    unsealed = [s for s in WellStatus if s not in SEALED]
+    for statuses, name, show in ((unsealed, "报废井（未封井）", True),
+                                 (list(SEALED), "报废井（已封井/已销号）", False)):  # fmt: skip
+        kind, data = well_layer_data(wells, statuses, name, basemap, base_path)
+        out.append((kind, name, data, show))
+    for name, features in (
+        ("污染源", pollution_features(pollution_sources, basemap, base_path)),
+        ("监测点位", point_features(points, samples, basemap, base_path)),
+        ("饮用水水源", drinking_source_features(drinking_sources, basemap, base_path)),
+    ):
+        out.append(("geo", name, compact_features(features), True))
     county = boundaries[boundaries["level"] == "县"]
+    if len(county):
+        minx, miny, maxx, maxy = geometry_of(county.iloc[0]["geometry"]).bounds
+        (x0, y0), (x1, y1) = (basemap.to_display(minx, miny), basemap.to_display(maxx, maxy))
+        out.append(("bounds", "", {"bounds": [[y0, x0], [y1, x1]]}, False))
+    return out
+
+
+def assemble_map(data: MapData, basemap: Basemap, base_path: str = "") -> folium.Map:
+    """A new folium map (one per run: folium objects are not shared between sessions) from
+    :func:`map_data`: base map, overlays, layer control and legend."""
     m = OfflineMap(
         base_path=base_path,
         location=[35.49, 111.57],
@@ -630,39 +676,36 @@ def build_map(
             overlay=i > 0,
             control=False,
         ).add_to(m)
-    layers: list[tuple[str, list[dict], bool]] = [
-        (
-            "防治分区（保护类/管控类/一般区）",
-            zone_features(zones, (ZoneKind.GENERAL, ZoneKind.CONTROL, ZoneKind.PROTECT), basemap),
-            False,
-        ),
-        ("补给区", zone_features(zones, (ZoneKind.RECHARGE,), basemap, base_path), True),
-        (
-            "水源保护区（一级/二级/准）",
-            zone_features(
-                zones, (ZoneKind.QUASI, ZoneKind.SECOND, ZoneKind.FIRST), basemap, base_path
-            ),
-            True,
-        ),
-        ("乡镇界", boundary_features(boundaries, "乡镇", basemap), True),
-        ("县界", boundary_features(boundaries, "县", basemap), True),
-    ]
-    for name, features, show in layers:
-        GeoLayer(features, name, show=show).add_to(m)
-    well_layer(
-        wells, [s for s in WellStatus if s not in SEALED], "报废井（未封井）", basemap, base_path
-    ).add_to(m)
-    well_layer(wells, SEALED, "报废井（已封井/已销号）", basemap, base_path, show=False).add_to(m)
-    GeoLayer(pollution_features(pollution_sources, basemap, base_path), "污染源").add_to(m)
-    GeoLayer(point_features(points, samples, basemap, base_path), "监测点位").add_to(m)
-    GeoLayer(drinking_source_features(drinking_sources, basemap, base_path), "饮用水水源").add_to(m)
+    for kind, name, layer, show in data:
+        if kind == "geo":
+            GeoLayer(layer, name, show=show).add_to(m)
+        elif kind == "cluster":
+            WellClusterLayer(layer, name, base_path, show=show).add_to(m)
+        elif kind == "grid":
+            WellGridLayer(layer, name, show=show).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     legend().add_to(m)
-    if len(county):
-        minx, miny, maxx, maxy = geometry_of(county.iloc[0]["geometry"]).bounds
-        (x0, y0), (x1, y1) = (basemap.to_display(minx, miny), basemap.to_display(maxx, maxy))
-        m.fit_bounds([[y0, x0], [y1, x1]])
+    for kind, _, layer, _ in data:
+        if kind == "bounds":
+            m.fit_bounds(layer["bounds"])
     return m
+
+
+def build_map(
+    boundaries: pd.DataFrame,
+    zones: pd.DataFrame,
+    points: pd.DataFrame,
+    samples: pd.DataFrame,
+    wells: pd.DataFrame,
+    drinking_sources: pd.DataFrame,
+    pollution_sources: pd.DataFrame,
+    basemap: Basemap,
+    base_path: str = "",
+) -> folium.Map:
+    """The whole map from the layers' frames (:func:`map_data` then :func:`assemble_map`)."""
+    data = map_data(boundaries, zones, points, samples, wells, drinking_sources,
+                    pollution_sources, basemap, base_path)  # fmt: skip
+    return assemble_map(data, basemap, base_path)
 
 
 def highlight(bbox: tuple[float, float, float, float], basemap: Basemap) -> folium.FeatureGroup:

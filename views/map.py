@@ -11,8 +11,8 @@ from gwlib.geo import basemaps
 from gwlib.maplayers import fit_view
 from gwui import keys, labels, webassets
 from gwui.loaders import load_meta
-from gwui.mapdata import cached_findings, load_boundaries, load_layers, map_settings
-from gwui.mapview import build_map, highlight
+from gwui.mapdata import cached_findings, cached_map_data, map_settings
+from gwui.mapview import assemble_map, highlight
 from gwui.render import demo_notice, md
 
 st.title("一张图")
@@ -36,7 +36,6 @@ basemap_key = st.selectbox(
 )
 basemap = choices[basemap_key]
 as_of = dt.date.fromisoformat(meta["as_of"]) if meta.get("as_of") else dt.date.today()
-layers = load_layers()
 found = findings_frame(cached_findings(as_of))
 base_path = str(st.get_option("server.baseUrlPath") or "")
 
@@ -94,17 +93,7 @@ def map_and_findings() -> None:
             st.markdown(f"**所选问题涉及**：{md(row['entities'])}")
             st.caption(f"依据：{md(row['basis'])}")
     with left:
-        fmap = build_map(
-            load_boundaries(),
-            layers.zones,
-            layers.points,
-            layers.samples,
-            layers.wells,
-            layers.drinking_sources,
-            layers.pollution_sources,
-            basemap,
-            base_path,
-        )
+        fmap = assemble_map(cached_map_data(basemap_key, base_path), basemap, base_path)
         st_folium(
             fmap,
             key=keys.MAP_MAP,
