@@ -38,10 +38,13 @@ def demo_notice(meta: dict[str, str]) -> None:
         st.warning(f"**{labels.DEMO_NOTICE}**：{note.lstrip('：:')}", icon=":material/science:")
 
 
+_ROMAN = {int(c): c.roman for c in QualityClass}
+
+
 def roman(cls: object) -> str:
     """Ⅰ..Ⅴ for a class number; '' for 0 / missing."""
     try:
-        return QualityClass(int(cls)).roman  # type: ignore[call-overload]
+        return _ROMAN.get(int(cls), "")  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return ""
 

@@ -89,11 +89,12 @@ with tab_matrix:
 
 with tab_point:
     codes = sorted(points["code"])
+    names = dict(zip(points["code"], points["name"], strict=True))
     point = st.selectbox(
         "点位",
         codes,
         key=keys.QUALITY_POINT,
-        format_func=lambda c: f"{c}　{points.set_index('code').at[c, 'name']}",
+        format_func=lambda c: f"{c}　{names.get(c, '')}",
     )
     report = quality.point_report(
         load_point_measurements(point), samples, load_trends(), std, point
