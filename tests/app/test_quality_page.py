@@ -33,9 +33,10 @@ def test_exceedance_table_follows_year_filter(app_env: str) -> None:
 def test_point_report_shows_trend_statistics(app_env: str) -> None:
     at = _quality_page()
     box = at.selectbox(key=keys.QUALITY_POINT)
-    point = box.options[-1]
-    box.select(box.options[-1]).run()
+    point = box.options[-1].split("\u3000")[0]  # options are shown as "code　name"
+    box.select(point).run()
     assert not at.exception
+    assert at.selectbox(key=keys.QUALITY_POINT).value == point
     picked = at.multiselect(key=keys.QUALITY_POINT_INDICATORS).value
     assert picked, "the limiting indicators are preselected"
     texts = " ".join(m.value for m in at.markdown)
