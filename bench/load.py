@@ -68,21 +68,10 @@ from gwlib.store import Store
 from gwlib.store.schema_ledger import audit_log
 from gwlib.store.users import create_user
 from gwui.pages import PAGES
-from tests.e2e.conftest import CHROMIUM, serve_app
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, serve_app
 from tests.pgserver import pg_server
 
 ROOT = Path(__file__).resolve().parents[1]
-# The flags of the e2e fixture (tests/e2e/conftest.py): no sandbox as root, and no background
-# traffic from the browser itself, so every request seen comes from the app.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 REPLICAS = ("A", "B")
 VIEW_TIMEOUT_S = 120
 SETTLE_S = 0.4

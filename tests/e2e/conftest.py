@@ -22,6 +22,16 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 STARTUP_TIMEOUT_S = 60.0
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # we run as root in CI containers
+    "--disable-gpu",
+    # Without these Chromium phones home, and a closed network refuses the connections.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")
@@ -35,16 +45,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",  # we run as root in CI containers
-            "--disable-gpu",
-            # Without these Chromium phones home, and a closed network refuses the connections.
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-        ],
+        "args": CHROMIUM_ARGS,
     }
 
 
