@@ -26,6 +26,7 @@ demo_notice(load_meta())
 
 data = load_ledger()
 wells, as_of = data.wells, today()
+CHART_TOWNSHIPS = 40
 OWNER = {"全部": None, "所有权人明确": True, "所有权人不明": False}
 with st.form(keys.WELLS_FILTERS):
     c1, c2, c3, c4 = st.columns(4)
@@ -86,8 +87,16 @@ with left:
 with right:
     st.subheader("各乡镇进度")
     prog = township_progress(view, as_of)
+    drawn = prog
+    if len(prog) > CHART_TOWNSHIPS:  # a city or province: the townships with most left to do
+        left_to_do = prog["wells"] - prog["sealed"]
+        drawn = prog.loc[left_to_do.sort_values(ascending=False).index[:CHART_TOWNSHIPS]]
+        st.caption(
+            f"共 {len(prog)} 个乡镇，图中为未封井最多的 {CHART_TOWNSHIPS} 个；"
+            "全部乡镇见下方「各乡镇」表。"
+        )
     fig2 = px.bar(
-        prog.assign(township=plot_text(prog["township"])),
+        drawn.assign(township=plot_text(drawn["township"])),
         x="township",
         y=["sealed", "wells"],
         barmode="overlay",
