@@ -691,23 +691,6 @@ def assemble_map(data: MapData, basemap: Basemap, base_path: str = "") -> folium
     return m
 
 
-def build_map(
-    boundaries: pd.DataFrame,
-    zones: pd.DataFrame,
-    points: pd.DataFrame,
-    samples: pd.DataFrame,
-    wells: pd.DataFrame,
-    drinking_sources: pd.DataFrame,
-    pollution_sources: pd.DataFrame,
-    basemap: Basemap,
-    base_path: str = "",
-) -> folium.Map:
-    """The whole map from the layers' frames (:func:`map_data` then :func:`assemble_map`)."""
-    data = map_data(boundaries, zones, points, samples, wells, drinking_sources,
-                    pollution_sources, basemap, base_path)  # fmt: skip
-    return assemble_map(data, basemap, base_path)
-
-
 def highlight(bbox: tuple[float, float, float, float], basemap: Basemap) -> folium.FeatureGroup:
     """A dashed red frame around a finding's entities (added without redrawing the map)."""
     minx, miny, maxx, maxy = bbox

@@ -11,7 +11,7 @@ from streamlit_folium import generate_leaflet_string
 from gwlib.demo import build_demo
 from gwlib.geo import basemaps
 from gwlib.store import Store
-from gwui.mapview import build_map
+from gwui.mapview import assemble_map, map_data
 from gwui.render import md
 
 PAYLOADS = [
@@ -44,7 +44,7 @@ def test_map_layers_never_evaluate_template_syntax_in_user_text(tmp_path: Path) 
         frames = (store.boundaries(), store.zones(), store.points(), store.samples(),
                   store.wells(), store.drinking_sources(), store.pollution_sources())  # fmt: skip
     basemap = basemaps.available({})[basemaps.default_key({})]
-    fmap = build_map(*frames, basemap)
+    fmap = assemble_map(map_data(*frames, basemap), basemap)
     # Both ways the page is made: folium's figure, and streamlit-folium's own walk of the layers.
     page = fmap.get_root().render() + generate_leaflet_string(fmap)
     for prefix in ("区", "村"):  # as JSON text in the page, never evaluated
