@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from gwlib.assess import assess
 from gwlib.demo import DEFAULT_SEED, build_demo, generate, import_lab_table
-from gwlib.standards import get_standard
+from gwlib.quality.assess import assess
+from gwlib.quality.standards import get_standard
 from gwlib.store import Store
 
 

@@ -31,7 +31,7 @@ from gwlib.model import (
     Zone,
     ZoneKind,
 )
-from gwlib.standards import get_standard
+from gwlib.quality.standards import get_standard
 
 BOX = (110.3, 34.6, 114.5, 40.7)  # lon/lat box the province's objects are scattered in
 TOWNSHIPS = 1_200

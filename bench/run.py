@@ -37,14 +37,14 @@ import pymannkendall as mk  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from bench import browser, province  # noqa: E402
-from gwlib.assess import assess  # noqa: E402
-from gwlib.grading import grade_one, grade_values  # noqa: E402
 from gwlib.io.lab import parse_lab_table  # noqa: E402
 from gwlib.io.tables import RawTable  # noqa: E402
-from gwlib.standards import get_standard  # noqa: E402
+from gwlib.quality.assess import assess  # noqa: E402
+from gwlib.quality.grading import grade_one, grade_values  # noqa: E402
+from gwlib.quality.standards import get_standard  # noqa: E402
+from gwlib.quality.trends import mann_kendall  # noqa: E402
+from gwlib.quality.values import parse_values  # noqa: E402
 from gwlib.store import Store, schema  # noqa: E402
-from gwlib.trends import mann_kendall  # noqa: E402
-from gwlib.values import parse_values  # noqa: E402
 from tests.pgserver import pg_server  # noqa: E402
 
 POINTS_PER_CHUNK = 100

@@ -6,8 +6,6 @@ zones, pollution sources and action plans in a SQLite or PostgreSQL store. Never
 streamlit.
 """
 
-from gwlib.assess import Assessment, assess
-from gwlib.classes import QualityClass
 from gwlib.errors import (
     GwlibError,
     IndicatorError,
@@ -18,7 +16,6 @@ from gwlib.errors import (
     ValidationError,
     ValueFormatError,
 )
-from gwlib.grading import NonDetectPolicy, exceedance, grade_values, single_class
 from gwlib.io.lab import MeasurementBatch, parse_lab_table, read_lab_file
 from gwlib.io.tables import Issue, RawTable, read_table
 from gwlib.model import (
@@ -47,9 +44,12 @@ from gwlib.model import (
     Zone,
     ZoneKind,
 )
-from gwlib.standards import Indicator, StandardSet, available_standards, get_standard
+from gwlib.quality.assess import Assessment, assess
+from gwlib.quality.classes import QualityClass
+from gwlib.quality.grading import NonDetectPolicy, exceedance, grade_values, single_class
+from gwlib.quality.standards import Indicator, StandardSet, available_standards, get_standard
+from gwlib.quality.values import ValueToken, parse_values
 from gwlib.store import Store
-from gwlib.values import ValueToken, parse_values
 
 __all__ = [
     "AbandonedWell",

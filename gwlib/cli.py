@@ -27,10 +27,10 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from gwlib.assess import assess, class_code
-    from gwlib.grading import NonDetectPolicy
     from gwlib.io.lab import read_lab_file
-    from gwlib.standards import get_standard
+    from gwlib.quality.assess import assess, class_code
+    from gwlib.quality.grading import NonDetectPolicy
+    from gwlib.quality.standards import get_standard
 
     standard = get_standard(args.standard)
     batch = read_lab_file(args.input, standard)
@@ -82,10 +82,10 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_trend(args: argparse.Namespace) -> int:
-    from gwlib.assess import assess
     from gwlib.io.lab import read_lab_file
-    from gwlib.standards import get_standard
-    from gwlib.trends import mann_kendall, series_from_detail
+    from gwlib.quality.assess import assess
+    from gwlib.quality.standards import get_standard
+    from gwlib.quality.trends import mann_kendall, series_from_detail
 
     standard = get_standard(args.standard)
     batch = read_lab_file(args.input, standard)

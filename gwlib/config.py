@@ -13,6 +13,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+#: Reference data shipped with the code (standards, units, boundaries, fonts, the demo's inputs).
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data"
+
 ENV_DB_URL = "GWLIB_DB_URL"
 ENV_DATA_DIR = "GWLIB_DATA_DIR"
 

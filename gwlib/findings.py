@@ -32,7 +32,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gwlib.classes import QualityClass
 from gwlib.geo.overlay import bbox_of, geometries, points_in_areas
 from gwlib.maplayers import latest_classes
 from gwlib.model import (
@@ -41,6 +40,7 @@ from gwlib.model import (
     WellStatus,
     ZoneKind,
 )
+from gwlib.quality.classes import QualityClass
 
 
 class Severity(StrEnum):

@@ -20,7 +20,7 @@ from typing import cast
 import pandas as pd
 
 from gwlib.model import LegalStatus, PointCategory, PollutionCategory, WellStatus, WorkStatus
-from gwlib.quality import annual_classes
+from gwlib.quality.annual import annual_classes
 from gwlib.store import Store
 
 ON_TRACK, AT_RISK, LAGGING = "正常", "有风险", "滞后"

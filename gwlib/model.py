@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Self
 
-from gwlib.classes import QualityClass
 from gwlib.errors import ValidationError
+from gwlib.quality.classes import QualityClass
 
 # China's extent, for a first sanity check of coordinates (lon/lat, CGCS2000 ≈ WGS 84).
 LON_RANGE = (73.0, 135.5)

@@ -15,11 +15,11 @@ import datetime as dt
 
 import pandas as pd
 
-from gwlib.classes import QualityClass
 from gwlib.geo.crs import area_km2
 from gwlib.geo.overlay import geometry_of
 from gwlib.maplayers import latest_classes
 from gwlib.model import PollutionCategory, ZoneKind
+from gwlib.quality.classes import QualityClass
 
 RECHARGE_DEADLINE = dt.date(2023, 12, 31)
 LARGE_SCALES = ("城镇级", "千吨万人")

@@ -1,4 +1,4 @@
-"""Ledger summaries the pages show (water-quality summaries live in gwlib.quality)."""
+"""Ledger summaries the pages show (water-quality summaries live in gwlib.quality.annual)."""
 
 from __future__ import annotations
 

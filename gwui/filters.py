@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.model import AquiferMedium, Period, PointCategory
-from gwlib.quality import QualityFilter
+from gwlib.quality.annual import QualityFilter
 from gwui import keys
 
 ALL_PERIODS = "全部水期"

@@ -11,7 +11,7 @@ import streamlit as st
 
 from gwlib.config import resolve_db_url
 from gwlib.errors import DatabaseUnavailable
-from gwlib.standards import StandardSet, get_standard
+from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.store import Store
 from gwui import labels
 

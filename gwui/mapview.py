@@ -23,11 +23,11 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-from gwlib.classes import QualityClass
 from gwlib.geo.basemaps import Basemap
 from gwlib.geo.overlay import geometry_of
 from gwlib.maplayers import WELL_DETAIL_LIMIT, display_geometry, grid_cells, latest_classes
 from gwlib.model import PollutionCategory, WellStatus, ZoneKind
+from gwlib.quality.classes import QualityClass
 from gwui import webassets
 from gwui.pages import PAGES
 from gwui.render import CLASS_COLOURS

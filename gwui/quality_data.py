@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from gwlib import quality
+from gwlib.quality import annual as quality
 from gwui.filters import Selection
 from gwui.loaders import (
     TTL_S,

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from gwlib.classes import QualityClass
+from gwlib.quality.classes import QualityClass
 from gwui import labels
 
 #: One colour per class, used by every chart, table and map in the app.

@@ -15,11 +15,11 @@ from typing import Any
 import pandas as pd
 
 from gwlib.checklist import Checklist, build_checklist
-from gwlib.classes import QualityClass
 from gwlib.metrics import LAGGING, MetricData
 from gwlib.model import PollutionCategory, WellStatus, WorkStatus
-from gwlib.quality import annual_classes
-from gwlib.standards import get_standard
+from gwlib.quality.annual import annual_classes
+from gwlib.quality.classes import QualityClass
+from gwlib.quality.standards import get_standard
 from gwlib.store import Store
 from gwlib.store.tasks import task_statuses
 

@@ -37,6 +37,7 @@ from pptx.util import Pt as PPt
 
 from gwlib.brief.charts import CHART_TITLES, render
 from gwlib.brief.data import BriefData, Table
+from gwlib.config import REFERENCE_DIR
 from gwlib.errors import GwlibError
 
 BODY_FONT, HEAD_FONT = "宋体", "黑体"
@@ -271,7 +272,7 @@ def write_pptx(data: BriefData, images: dict[str, bytes], path: Path | io.BytesI
 
 
 #: Maps 宋体/黑体 to the Simplified-Chinese Noto faces for LibreOffice (see the file).
-FONTS_CONF = Path(__file__).resolve().parents[2] / "data" / "fonts" / "fonts.conf"
+FONTS_CONF = REFERENCE_DIR / "fonts" / "fonts.conf"
 
 
 def soffice() -> str | None:

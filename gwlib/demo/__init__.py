@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gwlib.assess import assess
 from gwlib.demo.base import AS_OF, DATASET_NAME, DEFAULT_SEED, rng_for
 from gwlib.demo.ledger import seed_ledger_history
 from gwlib.demo.monitoring import Monitoring, make_monitoring
@@ -36,7 +35,8 @@ from gwlib.demo.wells import make_wells
 from gwlib.errors import InputError, Location
 from gwlib.io.lab import MeasurementBatch, parse_lab_table
 from gwlib.model import AbandonedWell, ActionPlan, PollutionSource, Zone
-from gwlib.standards import StandardSet, get_standard
+from gwlib.quality.assess import assess
+from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.store import Store
 
 __all__ = ["AS_OF", "DEFAULT_SEED", "DemoData", "build_demo", "generate", "import_lab_table"]

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gwlib.classes import QualityClass
 from gwlib.demo.places import County, offset_m, random_points
 from gwlib.demo.sites import SourceLayer
 from gwlib.geo import to_metric
@@ -40,7 +39,8 @@ from gwlib.model import (
     PollutionSource,
     SourceType,
 )
-from gwlib.standards import StandardSet
+from gwlib.quality.classes import QualityClass
+from gwlib.quality.standards import StandardSet
 
 FIRST_YEAR, LAST_YEAR = 2016, 2025
 OLD_LAB_UNTIL = 2019  # the older lab's writing style (synonyms, μg/L, "L" non-detects)

@@ -23,10 +23,10 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 
+from gwlib.config import REFERENCE_DIR
 from gwlib.geo import from_metric, geometry_from_metric, geometry_to_metric, to_metric
-from gwlib.standards import DATA_DIR
 
-COUNTY_FILE = DATA_DIR / "boundaries" / "jiangxian_140826.geojson"
+COUNTY_FILE = REFERENCE_DIR / "boundaries" / "jiangxian_140826.geojson"
 COUNTY_CODE = "140826"
 COUNTY_NAME = "绛县"
 COUNTY_SEAT = (111.568, 35.491)  # 古绛镇, approximate (WGS 84)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from gwlib.config import REFERENCE_DIR
 from gwlib.model import ActionPlan, PlanTask
-from gwlib.standards import DATA_DIR
 
-PLAN_FILE = DATA_DIR / "demo" / "plan_2023_groundwater.json"
+PLAN_FILE = REFERENCE_DIR / "demo" / "plan_2023_groundwater.json"
 
 
 def load_plan() -> ActionPlan:

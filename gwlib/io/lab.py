@@ -23,10 +23,10 @@ import pandas as pd
 
 from gwlib.io.cells import date_problems, parse_dates
 from gwlib.io.tables import Issue, RawTable, find_column, read_table
-from gwlib.standards import StandardSet
+from gwlib.quality.standards import StandardSet
+from gwlib.quality.units import conversion_factor, lookup
+from gwlib.quality.values import ValueToken, parse_values
 from gwlib.text import name_key, nfkc
-from gwlib.units import conversion_factor, lookup
-from gwlib.values import ValueToken, parse_values
 
 
 def _keys(*aliases: str) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from gwlib.classes import QualityClass
+from gwlib.quality.classes import QualityClass
 
 _YEAR = r"(?P<y>\d{4}|\*)\s*年"
 _DEADLINE = re.compile(

@@ -25,7 +25,6 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection, Engine
 
-from gwlib.assess import Assessment
 from gwlib.errors import DatabaseUnavailable, StoreError
 from gwlib.model import (
     AbandonedWell,
@@ -35,6 +34,7 @@ from gwlib.model import (
     PollutionSource,
     Zone,
 )
+from gwlib.quality.assess import Assessment
 from gwlib.store import schema
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -518,8 +518,8 @@ class Store:
         however large the network; the results replace the old ones in one transaction.
         ``progress(done, total)`` is called after each group of points.
         """
+        from gwlib.quality.trends import mann_kendall
         from gwlib.store.schema_trends import trend_result
-        from gwlib.trends import mann_kendall
 
         codes = sorted(self.points()["code"]) if points is None else sorted(set(points))
         keys = ["point", "indicator_code"]

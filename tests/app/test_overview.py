@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from gwlib.quality import QualityFilter, overview_figures
-from gwlib.standards import get_standard
+from gwlib.quality.annual import QualityFilter, overview_figures
+from gwlib.quality.standards import get_standard
 from gwlib.store import Store
 from gwui import keys
 from tests.app.conftest import APP

@@ -14,7 +14,7 @@ from shapely.geometry import shape
 
 from gwlib.demo import AS_OF, DEFAULT_SEED, build_demo, generate, import_lab_table
 from gwlib.model import PlanType, PointCategory, WellStatus, ZoneKind
-from gwlib.standards import get_standard
+from gwlib.quality.standards import get_standard
 from gwlib.store import Store
 
 TABLES_COMPARED = ("abandoned_well", "boundary", "drinking_source", "monitoring_point",

@@ -43,10 +43,10 @@ KILLED_IMPORT = textwrap.dedent("""
     import os, signal, sys
     import sqlalchemy as sa
     from gwlib.demo import build_demo
-    from gwlib.assess import assess
+    from gwlib.quality.assess import assess
     from gwlib.store import Store
     from gwlib.store.schema import measurement
-    from gwlib.standards import get_standard
+    from gwlib.quality.standards import get_standard
     import gwlib.demo as demo
 
     url = sys.argv[1]
@@ -85,9 +85,9 @@ def test_killed_import_leaves_no_partial_rows(tmp_path: Path) -> None:
     with Store.open(url) as store:
         assert store.counts() == before  # nothing of the import is left
         # The import can simply be run again.
-        from gwlib.assess import assess
         from gwlib.demo import import_lab_table
-        from gwlib.standards import get_standard
+        from gwlib.quality.assess import assess
+        from gwlib.quality.standards import get_standard
 
         std = get_standard()
         n = store.write_assessment(assess(import_lab_table(data, std).frame, std), "again.csv")

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gwlib.assess import assess
-from gwlib.grading import NonDetectPolicy, exceedance, grade_one, grade_values, single_class
-from gwlib.standards import get_standard
-from gwlib.values import ValueToken, parse_values
+from gwlib.quality.assess import assess
+from gwlib.quality.grading import NonDetectPolicy, exceedance, grade_one, grade_values, single_class
+from gwlib.quality.standards import get_standard
+from gwlib.quality.values import ValueToken, parse_values
 
 STD = get_standard()
 

@@ -18,7 +18,7 @@ from gwlib.geo.io import read_zones
 from gwlib.io.lab import read_lab_file
 from gwlib.io.wells import read_ledger
 from gwlib.plans.parse import parse_plan_file
-from gwlib.standards import get_standard
+from gwlib.quality.standards import get_standard
 
 STD = get_standard()
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "60"))

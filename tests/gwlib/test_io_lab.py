@@ -8,8 +8,8 @@ import pytest
 from openpyxl import Workbook
 
 from gwlib.io.lab import read_lab_file, split_header_unit
-from gwlib.standards import get_standard
-from gwlib.values import ValueToken, parse_values
+from gwlib.quality.standards import get_standard
+from gwlib.quality.values import ValueToken, parse_values
 
 STD = get_standard()
 HEADER = "点位编码,采样日期,指标,监测值,单位\n"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gwlib.grading import single_class
-from gwlib.standards import STANDARDS_DIR, available_standards, get_standard
+from gwlib.quality.grading import single_class
+from gwlib.quality.standards import STANDARDS_DIR, available_standards, get_standard
 
 # Rows of GB/T 14848-93 as printed (standards-notes §1.7): 总硬度 Ⅳ was 550, not 650.
 OLD_CSV = """group,code,name_zh,name_en,unit,I,II,III,IV,V,notes

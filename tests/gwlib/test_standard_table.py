@@ -1,7 +1,7 @@
 """Every indicator × every distinct limit of GB/T 14848-2017, at the limit and just above.
 
 The oracle reads the standard's table (the CSV as printed) with plain Python, independently of
-gwlib.standards: a value takes the first (best) class whose cell admits it.
+gwlib.quality.standards: a value takes the first (best) class whose cell admits it.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gwlib.grading import single_class
-from gwlib.standards import STANDARDS_DIR, get_standard
+from gwlib.quality.grading import single_class
+from gwlib.quality.standards import STANDARDS_DIR, get_standard
 
 CSV = STANDARDS_DIR / "gb14848_2017.csv"
 STD = get_standard("GB/T 14848-2017")

@@ -15,7 +15,6 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from gwlib.assess import assess
 from gwlib.io.lab import read_lab_file
 from gwlib.model import (
     AbandonedWell,
@@ -26,7 +25,8 @@ from gwlib.model import (
     PollutionSource,
     Zone,
 )
-from gwlib.standards import get_standard
+from gwlib.quality.assess import assess
+from gwlib.quality.standards import get_standard
 from gwlib.store import MIGRATIONS, Store
 from gwlib.store.schema import metadata
 

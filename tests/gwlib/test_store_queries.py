@@ -51,7 +51,7 @@ def test_trends_read_in_groups_of_points_equal_one_read(
 ) -> None:
     """refresh_trends reads a few points at a time; the stored results are the same, and
     refreshing some points leaves the others' results alone."""
-    from gwlib.trends import mann_kendall
+    from gwlib.quality.trends import mann_kendall
 
     m = store.trend_input()
     keys = ["point", "indicator_code"]

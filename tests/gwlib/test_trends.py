@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gwlib.cli import main
-from gwlib.trends import TrendCategory, categorise, mann_kendall
+from gwlib.quality.trends import TrendCategory, categorise, mann_kendall
 
 REL = 1e-9
 

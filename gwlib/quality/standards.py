@@ -4,7 +4,7 @@ A standard set is a TOML description plus a CSV table of limits in ``data/standa
 table has one row per indicator with the cells as the standard prints them (``0.001``,
 ``不得检出``, ``无``, ``6.5~8.5``, ``5.5~6.5 | 8.5~9.0``, ``>0.5``). Loading turns every row into
 nested class intervals ``lo[k] <= value <= hi[k]`` for k = Ⅰ..Ⅳ, so grading is the same
-vectorised rule for every indicator (see :mod:`gwlib.grading`):
+vectorised rule for every indicator (see :mod:`gwlib.quality.grading`):
 
 * numeric cell ``x`` → ``(-inf, x]``;
 * ``不得检出`` (class Ⅰ of 阴离子表面活性剂) → ``(-inf, 0]``: any detected value is at least Ⅱ;
@@ -29,11 +29,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from gwlib.config import REFERENCE_DIR
 from gwlib.errors import StandardDataError
 from gwlib.text import name_key, nfkc, strip_basis
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-STANDARDS_DIR = DATA_DIR / "standards"
+STANDARDS_DIR = REFERENCE_DIR / "standards"
 
 CLASS_COLUMNS = ("I", "II", "III", "IV")
 NOT_DETECTABLE = "不得检出"

@@ -41,7 +41,7 @@ import pandas as pd
 from numba import njit, prange
 from scipy.stats import norm
 
-from gwlib.compiled import KERNEL_LOCK
+from gwlib.quality.compiled import KERNEL_LOCK
 
 FloatArray = npt.NDArray[np.float64]
 MIN_VALUES = 4

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gwlib.classes import QualityClass
-from gwlib.grading import NonDetectPolicy, comprehensive, exceedance, grade_values
-from gwlib.standards import StandardSet
-from gwlib.values import ValueToken
+from gwlib.quality.classes import QualityClass
+from gwlib.quality.grading import NonDetectPolicy, comprehensive, exceedance, grade_values
+from gwlib.quality.standards import StandardSet
+from gwlib.quality.values import ValueToken
 
 SAMPLE_KEYS = ["point", "date"]
 

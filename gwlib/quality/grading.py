@@ -4,7 +4,8 @@ Rules (GB/T 14848-2017 地下水质量评价):
 
 * 单指标评价 — “按指标值所在的限值范围确定地下水质量类别，指标限值相同时，从优不从劣”.
   With each class an interval ``lo[k] <= v <= hi[k]`` nested inside the next (see
-  :mod:`gwlib.standards`), the class is ``1 + number of classes Ⅰ..Ⅳ whose interval misses v``.
+  :mod:`gwlib.quality.standards`), the class is
+  ``1 + number of classes Ⅰ..Ⅳ whose interval misses v``.
   The better class wins ties because its interval is tested first. One expression for every
   indicator, evaluated on whole arrays.
 * 综合评价 — “按单指标评价结果最差的类别确定，并指出最差类别的指标”: the sample's class is the
@@ -33,10 +34,10 @@ import numpy.typing as npt
 import pandas as pd
 from numba import njit, prange
 
-from gwlib.classes import QualityClass
-from gwlib.compiled import KERNEL_LOCK
-from gwlib.standards import StandardSet
-from gwlib.values import ValueToken
+from gwlib.quality.classes import QualityClass
+from gwlib.quality.compiled import KERNEL_LOCK
+from gwlib.quality.standards import StandardSet
+from gwlib.quality.values import ValueToken
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -118,7 +119,7 @@ def grade_values(
     """Class and censored flag for parsed measurements.
 
     ``value`` is in the standard's unit (for a non-detect, its detection limit or NaN);
-    ``token`` is :class:`~gwlib.values.ValueToken`. Qualitative 无/有 are read as 0/1; a
+    ``token`` is :class:`~gwlib.quality.values.ValueToken`. Qualitative 无/有 are read as 0/1; a
     non-detect of a qualitative indicator is 无. Rows whose token cannot be graded (blank,
     error, indicator index < 0) get class 0.
     """

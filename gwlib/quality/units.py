@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from gwlib.config import REFERENCE_DIR
 from gwlib.errors import StandardDataError
 from gwlib.text import unit_key
 
-UNITS_FILE = Path(__file__).resolve().parent.parent / "data" / "units.csv"
+UNITS_FILE = REFERENCE_DIR / "units.csv"
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gwlib.classes import QualityClass
-from gwlib.grading import exceedance
 from gwlib.model import FrequencyRule, PointCategory
-from gwlib.standards import StandardSet
+from gwlib.quality.classes import QualityClass
+from gwlib.quality.grading import exceedance
+from gwlib.quality.standards import StandardSet
 
 CHANGE_BETTER, CHANGE_SAME, CHANGE_WORSE, CHANGE_NEW = "变好", "稳定", "变差", "无上年数据"
 GROUPS = {"Ⅰ–Ⅲ类": (1, 2, 3), "Ⅳ类": (4,), "Ⅴ类": (5,)}
