@@ -31,9 +31,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from gwlib.io.wells import COLUMNS, import_ledger_file, read_ledger
-from gwlib.model import WELL_SUBTYPES, WellCategory
 from gwlib.store import Store
 from gwlib.store.ledger import Actor
+from gwlib.wells.model import WELL_SUBTYPES, WellCategory
 
 ADMIN = Actor("bench", "admin")
 AUTHORITY = "运城市水务局"

@@ -16,22 +16,19 @@ import numpy as np
 import pandas as pd
 
 from gwlib.geo import buffer_m
-from gwlib.model import (
-    WELL_SUBTYPES,
-    AbandonedWell,
+from gwlib.quality.model import MonitoringPoint
+from gwlib.quality.standards import get_standard
+from gwlib.sources.model import (
     DrinkingSource,
     LegalStatus,
-    MonitoringPoint,
     PollutionCategory,
     PollutionSource,
     SourceScale,
     SourceType,
-    WellCategory,
-    WellStatus,
     Zone,
     ZoneKind,
 )
-from gwlib.quality.standards import get_standard
+from gwlib.wells.model import WELL_SUBTYPES, AbandonedWell, WellCategory, WellStatus
 
 BOX = (110.3, 34.6, 114.5, 40.7)  # lon/lat box the province's objects are scattered in
 TOWNSHIPS = 1_200

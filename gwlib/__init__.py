@@ -18,38 +18,36 @@ from gwlib.errors import (
 )
 from gwlib.io.lab import MeasurementBatch, parse_lab_table, read_lab_file
 from gwlib.io.tables import Issue, RawTable, read_table
-from gwlib.model import (
-    AbandonedWell,
-    ActionPlan,
+from gwlib.plans.model import ActionPlan, PlanTask
+from gwlib.quality.assess import Assessment, assess
+from gwlib.quality.classes import QualityClass
+from gwlib.quality.grading import NonDetectPolicy, exceedance, grade_values, single_class
+from gwlib.quality.model import (
     AquiferMedium,
     Burial,
-    DrinkingSource,
     FrequencyRule,
-    LegalStatus,
     Measurement,
     MonitoringPoint,
     Period,
-    PlanTask,
-    PlanType,
     PointCategory,
     PointStatus,
+    Sample,
+)
+from gwlib.quality.standards import Indicator, StandardSet, available_standards, get_standard
+from gwlib.quality.values import ValueToken, parse_values
+from gwlib.sources.model import (
+    DrinkingSource,
+    LegalStatus,
     PollutionCategory,
     PollutionSource,
-    Sample,
     SourceScale,
     SourceType,
-    WellCategory,
-    WellStatus,
     WorkStatus,
     Zone,
     ZoneKind,
 )
-from gwlib.quality.assess import Assessment, assess
-from gwlib.quality.classes import QualityClass
-from gwlib.quality.grading import NonDetectPolicy, exceedance, grade_values, single_class
-from gwlib.quality.standards import Indicator, StandardSet, available_standards, get_standard
-from gwlib.quality.values import ValueToken, parse_values
 from gwlib.store import Store
+from gwlib.wells.model import AbandonedWell, PlanType, WellCategory, WellStatus
 
 __all__ = [
     "AbandonedWell",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gwlib.model import WellStatus
+from gwlib.wells.model import WellStatus
 
 
 def well_status_counts(wells: pd.DataFrame) -> pd.DataFrame:

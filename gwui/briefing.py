@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.brief import BriefData, brief_data, render
-from gwlib.checklist import Checklist, build_checklist
-from gwlib.metrics import MetricData
+from gwlib.plans.checklist import Checklist, build_checklist
+from gwlib.plans.metrics import MetricData
 from gwlib.store.tasks import task_log, task_statuses
 from gwui.loaders import TTL_S, get_store, load_meta, load_samples
 

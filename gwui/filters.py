@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from gwlib.model import AquiferMedium, Period, PointCategory
 from gwlib.quality.annual import QualityFilter
+from gwlib.quality.model import AquiferMedium, Period, PointCategory
 from gwui import keys
 
 ALL_PERIODS = "全部水期"

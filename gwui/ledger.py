@@ -11,7 +11,7 @@ import streamlit as st
 
 from gwlib.store import ledger
 from gwlib.store.ledger import Actor
-from gwlib.well_risk import latest_point_classes, risk_scores
+from gwlib.wells.risk import latest_point_classes, risk_scores
 from gwui import labels
 from gwui.loaders import get_store, load_wells
 from gwui.mapdata import cached_map_data

@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from gwlib.findings import Finding, Layers, find_all
 from gwlib.geo import basemaps
+from gwlib.sources.findings import Finding, Layers, find_all
 from gwui.loaders import TTL_S, get_store, load_points, load_samples, load_wells
 from gwui.mapview import MapData, map_data
 

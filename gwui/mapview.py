@@ -25,9 +25,10 @@ from folium.template import Template
 
 from gwlib.geo.basemaps import Basemap
 from gwlib.geo.overlay import geometry_of
-from gwlib.maplayers import WELL_DETAIL_LIMIT, display_geometry, grid_cells, latest_classes
-from gwlib.model import PollutionCategory, WellStatus, ZoneKind
 from gwlib.quality.classes import QualityClass
+from gwlib.sources.maplayers import WELL_DETAIL_LIMIT, display_geometry, grid_cells, latest_classes
+from gwlib.sources.model import PollutionCategory, ZoneKind
+from gwlib.wells.model import WellStatus
 from gwui import webassets
 from gwui.pages import PAGES
 from gwui.render import CLASS_COLOURS
@@ -302,7 +303,7 @@ class WellClusterLayer(DataScript, JSCSSMixin, Layer):
 
 class WellGridLayer(DataScript, JSCSSMixin, Layer):
     """Abandoned wells counted per grid cell: one bubble per cell, for layers too large to draw
-    well by well (see :data:`gwlib.maplayers.WELL_DETAIL_LIMIT`)."""
+    well by well (see :data:`gwlib.sources.maplayers.WELL_DETAIL_LIMIT`)."""
 
     _template = Template(
         """

@@ -14,10 +14,10 @@ import streamlit as st
 
 from gwlib.config import attachments_dir
 from gwlib.errors import ConflictError, GwlibError
-from gwlib.lifecycle import REQUIRED, missing_fields, next_stage, next_statuses
-from gwlib.model import PlanType, WellStatus
 from gwlib.store import ledger
 from gwlib.store.ledger import DocumentKind, IntervalRole, ReviewStatus, SealingRecord, SealInterval
+from gwlib.wells.lifecycle import REQUIRED, missing_fields, next_stage, next_statuses
+from gwlib.wells.model import PlanType, WellStatus
 from gwui import keys
 from gwui.ledger import actor, after_write, column_config, today
 from gwui.loaders import get_store

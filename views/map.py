@@ -6,9 +6,9 @@ import datetime as dt
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gwlib.findings import RULES, filter_frame, findings_frame
 from gwlib.geo import basemaps
-from gwlib.maplayers import fit_view
+from gwlib.sources.findings import RULES, filter_frame, findings_frame
+from gwlib.sources.maplayers import fit_view
 from gwui import keys, labels, webassets
 from gwui.loaders import load_meta
 from gwui.mapdata import cached_findings, cached_map_data, map_settings

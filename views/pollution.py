@@ -3,8 +3,8 @@ survey and risk control; the prevention zones with their management requirements
 
 import streamlit as st
 
-from gwlib.model import PREVENTION_ZONE_KINDS
-from gwlib.registers import pollution_register, pollution_summary, zone_table
+from gwlib.sources.model import PREVENTION_ZONE_KINDS
+from gwlib.sources.registers import pollution_register, pollution_summary, zone_table
 from gwui import keys, labels
 from gwui.loaders import load_meta, load_points, load_samples
 from gwui.mapdata import load_pollution_sources, load_zones

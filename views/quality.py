@@ -3,7 +3,7 @@ point's report with trend statistics, the class-change ledger and the exceedance
 
 import streamlit as st
 
-from gwlib.export import excel_bytes
+from gwlib.io.export import excel_bytes
 from gwlib.quality import annual as quality
 from gwui import charts, filters, keys, labels
 from gwui.loaders import get_standard_set, load_meta, load_point_measurements, load_trends

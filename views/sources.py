@@ -7,8 +7,8 @@ import plotly.express as px
 import streamlit as st
 
 from gwlib.geo.io import zones_to_geojson, zones_to_kml
-from gwlib.model import SOURCE_ZONE_KINDS
-from gwlib.registers import (
+from gwlib.sources.model import SOURCE_ZONE_KINDS
+from gwlib.sources.registers import (
     RECHARGE_DEADLINE,
     source_point_classes,
     source_register,

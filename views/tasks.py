@@ -4,11 +4,11 @@ import datetime as dt
 
 import streamlit as st
 
-from gwlib.checklist import filter_tasks, to_excel
 from gwlib.errors import GwlibError
-from gwlib.metrics import OUTLOOKS
-from gwlib.model import ActionPlan, PlanTask
 from gwlib.plans import parse_plans, plan_text_from_bytes
+from gwlib.plans.checklist import filter_tasks, to_excel
+from gwlib.plans.metrics import OUTLOOKS
+from gwlib.plans.model import ActionPlan, PlanTask
 from gwlib.store.tasks import ManualStatus, TaskKey, set_task_status
 from gwui import briefing, keys
 from gwui.loaders import get_store, load_meta

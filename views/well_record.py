@@ -5,9 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.errors import StoreError
-from gwlib.lifecycle import SEALED_STAGES
 from gwlib.store import ledger
-from gwlib.well_risk import before_after
+from gwlib.wells.lifecycle import SEALED_STAGES
+from gwlib.wells.risk import before_after
 from gwui import keys, labels, well_forms
 from gwui.ledger import column_config, load_ledger
 from gwui.loaders import get_store, load_meta

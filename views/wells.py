@@ -4,10 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from gwlib.io.wells import export_name, ledger_bytes
-from gwlib.lifecycle import STAGES
-from gwlib.model import PlanType, WellCategory, WellStatus
-from gwlib.well_risk import LEVELS
-from gwlib.wells import (
+from gwlib.wells.ledger import (
     WellFilter,
     filter_wells,
     overdue_list,
@@ -15,6 +12,9 @@ from gwlib.wells import (
     timeline,
     township_progress,
 )
+from gwlib.wells.lifecycle import STAGES
+from gwlib.wells.model import PlanType, WellCategory, WellStatus
+from gwlib.wells.risk import LEVELS
 from gwui import keys, labels
 from gwui.ledger import column_config, load_ledger, today
 from gwui.loaders import load_meta
@@ -143,7 +143,7 @@ with t2:
         overdue, hide_index=True, column_config=column_config(overdue), key="wells.overdue_table"
     )
 with t3:
-    st.caption("未封井的井按风险分排序；每一分都写明依据（评分规则见 gwlib/well_risk.py）。")
+    st.caption("未封井的井按风险分排序；每一分都写明依据（评分规则见 gwlib/wells/risk.py）。")
     risk = capped(data.risk[data.risk["code"].isin(view["code"])], "用筛选缩小范围可看其余")
     st.dataframe(risk, hide_index=True, column_config=column_config(risk), key="wells.risk_table")
 with t4:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from gwlib.errors import GwlibError
 from gwlib.io.wells import export_name, import_ledger_file, ledger_bytes, template_bytes
-from gwlib.wells import water_authority
+from gwlib.wells.ledger import water_authority
 from gwui import keys, labels
 from gwui.ledger import actor, after_write, column_config, load_ledger, today
 from gwui.loaders import get_store, load_meta

@@ -14,14 +14,15 @@ from typing import Any
 
 import pandas as pd
 
-from gwlib.checklist import Checklist, build_checklist
-from gwlib.metrics import LAGGING, MetricData
-from gwlib.model import PollutionCategory, WellStatus, WorkStatus
+from gwlib.plans.checklist import Checklist, build_checklist
+from gwlib.plans.metrics import LAGGING, MetricData
 from gwlib.quality.annual import annual_classes
 from gwlib.quality.classes import QualityClass
 from gwlib.quality.standards import get_standard
+from gwlib.sources.model import PollutionCategory, WorkStatus
 from gwlib.store import Store
 from gwlib.store.tasks import task_statuses
+from gwlib.wells.model import WellStatus
 
 STANDARD_NOTE = (
     "注：水质类别按《地下水质量标准》（GB/T 14848-2017）单指标评价、从优不从劣，"

@@ -34,10 +34,12 @@ from gwlib.demo.sites import SourceLayer, drinking_sources, pollution_sources, p
 from gwlib.demo.wells import make_wells
 from gwlib.errors import InputError, Location
 from gwlib.io.lab import MeasurementBatch, parse_lab_table
-from gwlib.model import AbandonedWell, ActionPlan, PollutionSource, Zone
+from gwlib.plans.model import ActionPlan
 from gwlib.quality.assess import assess
 from gwlib.quality.standards import StandardSet, get_standard
+from gwlib.sources.model import PollutionSource, Zone
 from gwlib.store import Store
+from gwlib.wells.model import AbandonedWell
 
 __all__ = ["AS_OF", "DEFAULT_SEED", "DemoData", "build_demo", "generate", "import_lab_table"]
 

@@ -10,11 +10,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from gwlib.demo.base import AS_OF
-from gwlib.lifecycle import STAGES
-from gwlib.model import AbandonedWell, PlanType, WellStatus
 from gwlib.store import Store
 from gwlib.store.ledger import record_events
 from gwlib.store.schema_ledger import well_sealing
+from gwlib.wells.lifecycle import STAGES
+from gwlib.wells.model import AbandonedWell, PlanType, WellStatus
 
 DEMO_USER = "模拟数据"
 METHOD = {

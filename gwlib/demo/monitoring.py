@@ -26,21 +26,18 @@ from gwlib.demo.places import County, offset_m, random_points
 from gwlib.demo.sites import SourceLayer
 from gwlib.geo import to_metric
 from gwlib.io.tables import RawTable
-from gwlib.model import (
+from gwlib.quality.classes import QualityClass
+from gwlib.quality.model import (
     AquiferMedium,
     Burial,
-    DrinkingSource,
     FrequencyRule,
     MonitoringPoint,
     Period,
     PointCategory,
     PointStatus,
-    PollutionCategory,
-    PollutionSource,
-    SourceType,
 )
-from gwlib.quality.classes import QualityClass
 from gwlib.quality.standards import StandardSet
+from gwlib.sources.model import DrinkingSource, PollutionCategory, PollutionSource, SourceType
 
 FIRST_YEAR, LAST_YEAR = 2016, 2025
 OLD_LAB_UNTIL = 2019  # the older lab's writing style (synonyms, μg/L, "L" non-detects)

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from gwlib.config import REFERENCE_DIR
-from gwlib.model import ActionPlan, PlanTask
+from gwlib.plans.model import ActionPlan, PlanTask
 
 PLAN_FILE = REFERENCE_DIR / "demo" / "plan_2023_groundwater.json"
 

@@ -17,7 +17,7 @@ import shapely
 
 from gwlib.demo.places import County, offset_m, polygons_only, random_points, to_geojson
 from gwlib.geo import buffer_m, geometry_from_metric, geometry_to_metric, to_metric
-from gwlib.model import (
+from gwlib.sources.model import (
     DrinkingSource,
     LegalStatus,
     PollutionCategory,

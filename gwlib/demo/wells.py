@@ -19,7 +19,7 @@ import shapely
 from gwlib.demo.base import AS_OF
 from gwlib.demo.places import County, random_points, village_names
 from gwlib.demo.sites import SourceLayer
-from gwlib.model import AbandonedWell, PlanType, WellCategory, WellStatus
+from gwlib.wells.model import AbandonedWell, PlanType, WellCategory, WellStatus
 
 N_WELLS = 300
 WATER_AUTHORITY = "绛县水务局"

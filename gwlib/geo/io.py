@@ -34,8 +34,8 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry import mapping, shape
 
+from gwlib.fields import LAT_RANGE, LON_RANGE
 from gwlib.io.tables import Issue
-from gwlib.model import LAT_RANGE, LON_RANGE
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 GEOGRAPHIC = ("EPSG:4326", "EPSG:4490", "OGC:CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84")

@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from gwlib.errors import InputError, Location
+from gwlib.fields import LAT_RANGE, LON_RANGE
 from gwlib.io.cells import date_problems, parse_dates, parse_partial_dates
 from gwlib.io.tables import Issue, find_column, read_table
-from gwlib.model import LAT_RANGE, LON_RANGE, WELL_SUBTYPES, PlanType, WellCategory, WellStatus
 from gwlib.text import name_key, nfkc
+from gwlib.wells.model import WELL_SUBTYPES, PlanType, WellCategory, WellStatus
 
 if TYPE_CHECKING:
     from gwlib.store import Store

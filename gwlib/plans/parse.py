@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gwlib.errors import InputError, Location
-from gwlib.model import ActionPlan, PlanTask
 from gwlib.plans.duties import is_duty, parse_duties, trailing_paren
+from gwlib.plans.model import ActionPlan, PlanTask
 from gwlib.plans.terms import Target, deadlines, targets
 
 CN_DIGITS = {

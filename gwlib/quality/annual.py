@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gwlib.model import FrequencyRule, PointCategory
 from gwlib.quality.classes import QualityClass
 from gwlib.quality.grading import exceedance
+from gwlib.quality.model import FrequencyRule, PointCategory
 from gwlib.quality.standards import StandardSet
 
 CHANGE_BETTER, CHANGE_SAME, CHANGE_WORSE, CHANGE_NEW = "变好", "稳定", "变差", "无上年数据"

@@ -26,16 +26,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection, Engine
 
 from gwlib.errors import DatabaseUnavailable, StoreError
-from gwlib.model import (
-    AbandonedWell,
-    ActionPlan,
-    DrinkingSource,
-    MonitoringPoint,
-    PollutionSource,
-    Zone,
-)
+from gwlib.plans.model import ActionPlan
 from gwlib.quality.assess import Assessment
+from gwlib.quality.model import MonitoringPoint
+from gwlib.sources.model import DrinkingSource, PollutionSource, Zone
 from gwlib.store import schema
+from gwlib.wells.model import AbandonedWell
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 WRITE_OPTION = "gwlib_write"

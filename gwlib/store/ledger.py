@@ -1,7 +1,7 @@
 """Writing the 封井回填 ledger safely: every change checked, versioned and audited.
 
-* **Validation in gwlib**: a changed well is rebuilt as an :class:`~gwlib.model.AbandonedWell`
-  (field rules) and status changes go through :func:`gwlib.lifecycle.check_transition`.
+* **Validation in gwlib**: a changed well is rebuilt as an :class:`~gwlib.wells.model.AbandonedWell`
+  (field rules) and status changes go through :func:`gwlib.wells.lifecycle.check_transition`.
 * **Optimistic concurrency**: each write names the ``version`` it was based on; the UPDATE only
   matches that version, so a second editor gets :class:`~gwlib.errors.ConflictError` and nothing
   of theirs is written.
@@ -38,8 +38,6 @@ from gwlib.errors import (
     StoreError,
     ValidationError,
 )
-from gwlib.lifecycle import check_transition
-from gwlib.model import AbandonedWell, WellStatus
 from gwlib.store import Store, schema
 from gwlib.store.schema_ledger import (
     audit_log,
@@ -48,6 +46,8 @@ from gwlib.store.schema_ledger import (
     well_seal_interval,
     well_sealing,
 )
+from gwlib.wells.lifecycle import check_transition
+from gwlib.wells.model import AbandonedWell, WellStatus
 
 W = schema.abandoned_well
 WRITE_ROLES = ("editor", "admin")

@@ -2,8 +2,8 @@
 by code, all in one transaction, in bulk (a province's 100,000 wells in one go, issue 7).
 
 The rules are those of a form edit (:mod:`gwlib.store.ledger`): each row is rebuilt as an
-:class:`~gwlib.model.AbandonedWell`, a status change must pass
-:func:`gwlib.lifecycle.check_transition`, a deleted well is not brought back, and one
+:class:`~gwlib.wells.model.AbandonedWell`, a status change must pass
+:func:`gwlib.wells.lifecycle.check_transition`, a deleted well is not brought back, and one
 ``audit_log`` row is written per changed field. An unchanged row writes nothing.
 
 Rows are applied :data:`CHUNK` at a time: one multi-row INSERT of the new wells, one
@@ -28,12 +28,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gwlib.errors import ConflictError, ValidationError
-from gwlib.lifecycle import check_transition
-from gwlib.model import AbandonedWell
 from gwlib.store import Store
 from gwlib.store.ledger import EDITABLE, Actor, W, _now, _same, _text, _well_row
 from gwlib.store.schema_ledger import audit_log, well_document, well_sealing
-from gwlib.wells import merge_row
+from gwlib.wells.ledger import merge_row
+from gwlib.wells.lifecycle import check_transition
+from gwlib.wells.model import AbandonedWell
 
 #: Rows validated and written per step (and between two progress calls).
 CHUNK = 1_000
@@ -157,8 +157,8 @@ def import_wells(
     """Insert new wells and update changed ones by code, in one transaction.
 
     ``rows`` pairs each row's fields (only the columns the file has; see
-    :func:`gwlib.wells.merge_row`) with its spreadsheet row number. Domain rules that fail put
-    the row in ``rejected``; so does a status change of an existing well that the lifecycle does
+    :func:`gwlib.wells.ledger.merge_row`) with its spreadsheet row number. Domain rules that fail
+    put the row in ``rejected``; so does a status change of an existing well that the lifecycle does
     not allow, a deleted well, and a code already seen on an earlier row. Unchanged rows write
     nothing, so importing the same file again changes nothing. ``dry_run`` checks everything and
     rolls back. ``progress(done, total)`` is called after each :data:`CHUNK` rows.

@@ -72,7 +72,7 @@ PRELUDE = textwrap.dedent("""
 
 SETUP_STORE = textwrap.dedent("""
     from gwlib.errors import StoreError
-    from gwlib.model import AbandonedWell, WellCategory, WellStatus
+    from gwlib.wells.model import AbandonedWell, WellCategory, WellStatus
     from gwlib.store import Store
     from gwlib.store import ledger as L
 

@@ -52,7 +52,7 @@ def test_postgres_to_postgres_and_ids_continue(
     # After a restore the id sequences continue past the restored rows.
     with Store.open(fresh_pg_url) as store:
         store.set_meta("after_restore", "ok")
-        from gwlib.model import PollutionCategory, PollutionSource
+        from gwlib.sources.model import PollutionCategory, PollutionSource
 
         store.upsert_pollution_sources(
             [PollutionSource("NEW-1", "新源", PollutionCategory.OTHER, "古绛镇", 111.6, 35.5)]

@@ -13,11 +13,11 @@ import pytest
 import sqlalchemy as sa
 
 from gwlib.brief import brief_data, build_pack, render
-from gwlib.checklist import build_checklist, by_department
 from gwlib.cli import main
 from gwlib.demo import build_demo
 from gwlib.errors import ConflictError, PermissionDenied
-from gwlib.metrics import AT_RISK, LAGGING, ON_TRACK, MetricData, bind, evaluate, outlook
+from gwlib.plans.checklist import build_checklist, by_department
+from gwlib.plans.metrics import AT_RISK, LAGGING, ON_TRACK, MetricData, bind, evaluate, outlook
 from gwlib.store import Store
 from gwlib.store.tasks import TaskKey, set_task_status, task_log, task_statuses
 

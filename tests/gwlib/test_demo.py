@@ -13,9 +13,11 @@ import shapely
 from shapely.geometry import shape
 
 from gwlib.demo import AS_OF, DEFAULT_SEED, build_demo, generate, import_lab_table
-from gwlib.model import PlanType, PointCategory, WellStatus, ZoneKind
+from gwlib.quality.model import PointCategory
 from gwlib.quality.standards import get_standard
+from gwlib.sources.model import ZoneKind
 from gwlib.store import Store
+from gwlib.wells.model import PlanType, WellStatus
 
 TABLES_COMPARED = ("abandoned_well", "boundary", "drinking_source", "monitoring_point",
                    "pollution_source", "zone", "sample", "measurement", "plan_task", "meta")

@@ -13,8 +13,8 @@ import shapely
 from shapely.geometry import mapping
 
 from gwlib.demo import build_demo
-from gwlib.findings import RULES, EntityKind, Layers, Severity, find_all, findings_frame
 from gwlib.geo.overlay import geometries, points_in_areas
+from gwlib.sources.findings import RULES, EntityKind, Layers, Severity, find_all, findings_frame
 from gwlib.store import Store
 
 X0, Y0, U = 111.5, 35.5, 0.01  # a corner in 绛县 and a unit of 0.01°
@@ -353,7 +353,7 @@ def test_rules_on_empty_layers_find_nothing(tmp_path) -> None:  # type: ignore[n
     """A new county with points but no wells, zones or sources yet: no finding, no error."""
     import datetime as dt
 
-    from gwlib.findings import RULES, Layers
+    from gwlib.sources.findings import RULES, Layers
     from gwlib.store import Store
 
     with Store.open(f"sqlite:///{tmp_path / 'empty.sqlite'}") as store:

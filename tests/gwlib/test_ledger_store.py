@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from gwlib.errors import ConflictError, PermissionDenied, TransitionError, ValidationError
-from gwlib.model import AbandonedWell, PlanType, WellCategory, WellStatus
 from gwlib.store import Store
 from gwlib.store import ledger as L
 from gwlib.store import users as U
 from gwlib.store.schema_ledger import audit_log
+from gwlib.wells.model import AbandonedWell, PlanType, WellCategory, WellStatus
 
 EDITOR = L.Actor("zhang", "editor")
 OTHER = L.Actor("li", "editor")

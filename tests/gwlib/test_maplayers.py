@@ -6,7 +6,7 @@ from __future__ import annotations
 def test_grid_cells_count_every_point_and_respect_the_cell_budget() -> None:
     import numpy as np
 
-    from gwlib.maplayers import grid_cells
+    from gwlib.sources.maplayers import grid_cells
 
     rng = np.random.default_rng(0)
     lon = rng.uniform(111.3, 111.9, 100_000)

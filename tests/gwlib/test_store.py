@@ -16,19 +16,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from gwlib.io.lab import read_lab_file
-from gwlib.model import (
-    AbandonedWell,
-    ActionPlan,
-    DrinkingSource,
-    MonitoringPoint,
-    PlanTask,
-    PollutionSource,
-    Zone,
-)
+from gwlib.plans.model import ActionPlan, PlanTask
 from gwlib.quality.assess import assess
+from gwlib.quality.model import MonitoringPoint
 from gwlib.quality.standards import get_standard
+from gwlib.sources.model import DrinkingSource, PollutionSource, Zone
 from gwlib.store import MIGRATIONS, Store
 from gwlib.store.schema import metadata
+from gwlib.wells.model import AbandonedWell
 
 STD = get_standard()
 LAB = """点位编码,采样日期,水期,指标,监测值,单位

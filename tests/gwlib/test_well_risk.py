@@ -11,7 +11,7 @@ import shapely
 from gwlib.demo import build_demo
 from gwlib.geo import geometry_to_metric, to_metric
 from gwlib.store import Store
-from gwlib.well_risk import latest_point_classes, risk_scores
+from gwlib.wells.risk import latest_point_classes, risk_scores
 
 
 def test_empty_ledger_scores_nothing_without_error(

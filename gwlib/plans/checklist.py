@@ -1,6 +1,6 @@
 """年度目标任务清单: every task of a plan with its progress, outlook and evidence.
 
-A task measured by metrics (:mod:`gwlib.metrics`) takes its progress from them (the mean % of
+A task measured by metrics (:mod:`gwlib.plans.metrics`) takes its progress from them (the mean % of
 goal) and its outlook from the worst of them. Any other task takes the manual status an editor
 set (:mod:`gwlib.store.tasks`): 已完成 → 100 %, 正常; otherwise 滞后 once the deadline has
 passed, 有风险 when 未开展 past half the time, else 正常. A task's deadline is its first dated
@@ -19,7 +19,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from gwlib.metrics import (
+from gwlib.plans.metrics import (
     AT_RISK,
     LAGGING,
     METRIC_BY_KEY,

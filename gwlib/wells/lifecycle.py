@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gwlib.errors import TransitionError
-from gwlib.model import WellStatus
+from gwlib.wells.model import WellStatus
 
 S = WellStatus
 

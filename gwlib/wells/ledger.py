@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from gwlib.lifecycle import SEALED_STAGES, STAGES
-from gwlib.model import WellStatus
 from gwlib.text import nfkc
+from gwlib.wells.lifecycle import SEALED_STAGES, STAGES
+from gwlib.wells.model import WellStatus
 
 UNKNOWN_OWNER = "不详"
 #: What county staff write when there is no known owner.

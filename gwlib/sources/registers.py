@@ -17,9 +17,9 @@ import pandas as pd
 
 from gwlib.geo.crs import area_km2
 from gwlib.geo.overlay import geometry_of
-from gwlib.maplayers import latest_classes
-from gwlib.model import PollutionCategory, ZoneKind
 from gwlib.quality.classes import QualityClass
+from gwlib.sources.maplayers import latest_classes
+from gwlib.sources.model import PollutionCategory, ZoneKind
 
 RECHARGE_DEADLINE = dt.date(2023, 12, 31)
 LARGE_SCALES = ("城镇级", "千吨万人")

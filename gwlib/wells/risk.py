@@ -31,8 +31,8 @@ import pandas as pd
 import shapely
 
 from gwlib.geo.crs import geometry_to_metric, to_metric
-from gwlib.model import ZoneKind
-from gwlib.wells import DONE
+from gwlib.sources.model import ZoneKind
+from gwlib.wells.ledger import DONE
 
 DEEP_M = 150.0
 CROSS_LAYER_WORDS = ("串层", "串通", "混层")

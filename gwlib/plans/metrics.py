@@ -19,9 +19,11 @@ from typing import cast
 
 import pandas as pd
 
-from gwlib.model import LegalStatus, PointCategory, PollutionCategory, WellStatus, WorkStatus
 from gwlib.quality.annual import annual_classes
+from gwlib.quality.model import PointCategory
+from gwlib.sources.model import LegalStatus, PollutionCategory, WorkStatus
 from gwlib.store import Store
+from gwlib.wells.model import WellStatus
 
 ON_TRACK, AT_RISK, LAGGING = "正常", "有风险", "滞后"
 OUTLOOKS = (ON_TRACK, AT_RISK, LAGGING)

@@ -33,14 +33,10 @@ import pandas as pd
 import shapely
 
 from gwlib.geo.overlay import bbox_of, geometries, points_in_areas
-from gwlib.maplayers import latest_classes
-from gwlib.model import (
-    PollutionCategory,
-    SourceScale,
-    WellStatus,
-    ZoneKind,
-)
 from gwlib.quality.classes import QualityClass
+from gwlib.sources.maplayers import latest_classes
+from gwlib.sources.model import PollutionCategory, SourceScale, ZoneKind
+from gwlib.wells.model import WellStatus
 
 
 class Severity(StrEnum):

@@ -38,7 +38,7 @@ def _progress(done: int, total: int) -> None:
 def _cmd_import(args: argparse.Namespace) -> int:
     from gwlib.io.wells import import_ledger_file
     from gwlib.store.ledger import Actor
-    from gwlib.wells import water_authority
+    from gwlib.wells.ledger import water_authority
 
     store = _store(args)
     authority = args.authority or water_authority(store.get_meta("region") or "")

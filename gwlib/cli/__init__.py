@@ -282,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--db", default=None)
     m.set_defaults(func=_cmd_migrate)
 
-    from gwlib.cli_wells import add_parsers as add_ledger_parsers
+    from gwlib.cli.wells import add_parsers as add_ledger_parsers
 
     add_ledger_parsers(sub)  # wells import/export/template, users add/set/list
     return parser

@@ -1,0 +1,156 @@
+"""Monitoring points (监测点位), samples (采样) and measurements (监测值).
+
+Frozen dataclasses validated on construction; enumerations whose values are the official Chinese
+terms (the identifier is an English gloss). Build them with ``from_row`` at the boundary, never
+``Model(**row)``: storage columns and Chinese headers stay out of the domain. Field lists follow
+``shared/domain/standards-notes.md`` §7 and ``shared/reference/peers.md`` §12.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Self
+
+from gwlib.errors import ValidationError
+from gwlib.fields import COORD_CRS, check_lonlat, enum_field, opt_float, text_field
+from gwlib.quality.classes import QualityClass
+
+
+class PointCategory(StrEnum):
+    NATIONAL = "国考"
+    PROVINCIAL = "省控"
+    COUNTY = "县控"
+    DRINKING_SOURCE = "水源地监测井"
+    POLLUTION_SOURCE = "污染源监测井"
+    SURVEY_NEW = "调查评估新建井"
+
+
+class AquiferMedium(StrEnum):
+    POROUS = "孔隙"
+    FRACTURED = "裂隙"
+    KARST = "岩溶"
+
+
+class Burial(StrEnum):
+    UNCONFINED = "潜水"
+    CONFINED = "承压"
+
+
+class PointStatus(StrEnum):
+    ACTIVE = "在用"
+    SUSPENDED = "停用"
+    ABANDONED = "已废弃"
+
+
+class Period(StrEnum):
+    """水期 of a sample."""
+
+    WET = "丰水期"
+    NORMAL = "平水期"
+    DRY = "枯水期"
+
+
+class FrequencyRule(StrEnum):
+    """Sampling-frequency rule of a point; ``per_year`` is the number of samples expected."""
+
+    WET_AND_DRY = "丰枯各1次"
+    ANNUAL_DRY = "每年1次"
+    QUARTERLY = "每季度1次"
+    ODD_MONTHS = "逢单月1次"
+    MONTHLY = "每月1次"
+
+    @property
+    def per_year(self) -> int:
+        return {"丰枯各1次": 2, "每年1次": 1, "每季度1次": 4, "逢单月1次": 6, "每月1次": 12}[
+            self.value
+        ]
+
+
+@dataclass(frozen=True)
+class MonitoringPoint:
+    """监测点位."""
+
+    code: str
+    name: str
+    category: PointCategory
+    township: str
+    lon: float
+    lat: float
+    aquifer: AquiferMedium
+    burial: Burial
+    target_class: QualityClass
+    frequency: FrequencyRule
+    depth_m: float | None = None
+    screen_top_m: float | None = None
+    screen_bottom_m: float | None = None
+    owner: str = ""
+    status: PointStatus = PointStatus.ACTIVE
+    source_code: str = ""  # drinking source it watches, if any
+    pollution_source_code: str = ""  # pollution source it watches, if any
+    crs: str = COORD_CRS
+
+    def __post_init__(self) -> None:
+        text_field("点位编码", self.code, required=True)
+        check_lonlat(self.lon, self.lat)
+        if (
+            self.screen_top_m is not None
+            and self.screen_bottom_m is not None
+            and self.screen_top_m > self.screen_bottom_m
+        ):
+            raise ValidationError("筛管上端埋深(m)", self.screen_top_m, "不大于筛管下端埋深")
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        lon = opt_float("经度", row.get("lon"))
+        lat = opt_float("纬度", row.get("lat"))
+        if lon is None or lat is None:
+            raise ValidationError("经度/纬度", (row.get("lon"), row.get("lat")), "十进制度坐标")
+        return cls(
+            code=text_field("点位编码", row.get("code"), required=True),
+            name=text_field("点位名称", row.get("name")),
+            category=enum_field(PointCategory, "点位类别", row.get("category")),
+            township=text_field("乡镇", row.get("township")),
+            lon=lon,
+            lat=lat,
+            aquifer=enum_field(AquiferMedium, "含水介质", row.get("aquifer")),
+            burial=enum_field(Burial, "埋藏条件", row.get("burial")),
+            target_class=QualityClass.parse(row.get("target_class", 3)),
+            frequency=enum_field(FrequencyRule, "监测频次", row.get("frequency", "丰枯各1次")),
+            depth_m=opt_float("井深(m)", row.get("depth_m"), 0, 5000),
+            screen_top_m=opt_float("筛管上端埋深(m)", row.get("screen_top_m"), 0, 5000),
+            screen_bottom_m=opt_float("筛管下端埋深(m)", row.get("screen_bottom_m"), 0, 5000),
+            owner=text_field("权属单位", row.get("owner")),
+            status=enum_field(PointStatus, "状态", row.get("status") or "在用"),
+            source_code=text_field("水源地编码", row.get("source_code")),
+            pollution_source_code=text_field("污染源编码", row.get("pollution_source_code")),
+        )
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One indicator's result in a sample, in the standard's unit."""
+
+    indicator_code: str
+    value: float | None
+    unit: str
+    qualifier: str = ""  # "<" non-detect (value = detection limit), ">" above range
+    detection_limit: float | None = None
+    quality_class: QualityClass | None = None
+    censored: bool = False
+
+
+@dataclass(frozen=True)
+class Sample:
+    """采样: a point on a date, with its comprehensive class once graded."""
+
+    point_code: str
+    date: dt.date
+    period: Period | None = None
+    lab: str = ""
+    water_level_m: float | None = None
+    quality_class: QualityClass | None = None
+    limiting: tuple[str, ...] = ()
+    measurements: tuple[Measurement, ...] = field(default=(), repr=False)
