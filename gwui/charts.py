@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from gwlib.quality.annual import TREND_ARROWS
 from gwlib.quality.classes import QualityClass
+from gwlib.quality.report import TREND_ARROWS
 from gwui.render import CLASS_COLOURS
 
 ROMAN = {c.value: c.roman for c in QualityClass}

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from gwlib.quality import annual as quality
+from gwlib.quality.annual import annual_classes, class_change_ledger, exceedance_table
+from gwlib.quality.overview import OverviewFigures, overview_figures
+from gwlib.quality.report import indicator_matrix
 from gwui.filters import Selection
 from gwui.loaders import (
     TTL_S,
@@ -26,7 +28,7 @@ class QualityViews:
     points: pd.DataFrame
     samples: pd.DataFrame
     annual: pd.DataFrame
-    matrix: pd.DataFrame  # every indicator; quality.notable_indicators narrows it
+    matrix: pd.DataFrame  # every indicator; gwlib.quality.report.notable_indicators narrows it
     ledger: pd.DataFrame
     exceedances: pd.DataFrame
 
@@ -36,8 +38,8 @@ def quality_views(sel: Selection) -> QualityViews:
     std = get_standard_set()
     points = sel.flt.points(load_points())
     samples = sel.flt.samples(load_samples())
-    annual = quality.annual_classes(samples)
-    matrix = quality.indicator_matrix(
+    annual = annual_classes(samples)
+    matrix = indicator_matrix(
         samples, load_latest_measurements(sel.flt.period), load_trends(), std
     )
     return QualityViews(
@@ -45,15 +47,15 @@ def quality_views(sel: Selection) -> QualityViews:
         samples,
         annual,
         matrix,
-        quality.class_change_ledger(annual, std),
-        quality.exceedance_table(load_exceedances(sel.year), points, std),
+        class_change_ledger(annual, std),
+        exceedance_table(load_exceedances(sel.year), points, std),
     )
 
 
 @st.cache_data(ttl=TTL_S, max_entries=16, show_spinner=False)
-def overview(sel: Selection, year: int, v_goal: float) -> quality.OverviewFigures:
+def overview(sel: Selection, year: int, v_goal: float) -> OverviewFigures:
     """The 总览 figures for one selection, year and Ⅴ-class goal."""
-    return quality.overview_figures(
+    return overview_figures(
         load_points(),
         load_samples(),
         load_exceedances(year),

@@ -4,7 +4,8 @@ point's report with trend statistics, the class-change ledger and the exceedance
 import streamlit as st
 
 from gwlib.io.export import excel_bytes
-from gwlib.quality import annual as quality
+from gwlib.quality.annual import class_share_by_year
+from gwlib.quality.report import class_limits, notable_indicators, point_report
 from gwui import charts, filters, keys, labels
 from gwui.loaders import get_standard_set, load_meta, load_point_measurements, load_trends
 from gwui.quality_data import quality_views
@@ -29,7 +30,7 @@ tab_share, tab_matrix, tab_point, tab_ledger, tab_exceed = st.tabs(
 with tab_share:
     st.subheader("各年度各类别点位占比")
     st.plotly_chart(
-        charts.class_share_by_year(quality.class_share_by_year(annual)), key="quality.share_chart"
+        charts.class_share_by_year(class_share_by_year(annual)), key="quality.share_chart"
     )
     st.subheader("点位 × 年度 水质类别")
     drawn, note = charts.worst_points(annual)
@@ -44,7 +45,7 @@ with tab_matrix:
     if not st.toggle(
         "显示全部指标", key=keys.QUALITY_MATRIX_ALL, help="默认只显示至少一个点位劣于Ⅱ类的指标"
     ):
-        matrix = quality.notable_indicators(matrix)
+        matrix = notable_indicators(matrix)
     drawn, note = charts.worst_points(matrix)
     if note:
         st.caption(note)
@@ -96,7 +97,7 @@ with tab_point:
         key=keys.QUALITY_POINT,
         format_func=lambda c: f"{c}　{names.get(c, '')}",
     )
-    report = quality.point_report(
+    report = point_report(
         load_point_measurements(point), samples, load_trends(), std, point
     )
     picked = st.multiselect(
@@ -111,7 +112,7 @@ with tab_point:
         series, stats = report.series_of(code)
         chart_col, stat_col = st.columns([3, 1])
         chart_col.plotly_chart(
-            charts.series_chart(series, quality.class_limits(std, code), report.name_of(code)),
+            charts.series_chart(series, class_limits(std, code), report.name_of(code)),
             key=f"quality.series.{code}",
         )
         stat_col.markdown(trend_summary(stats, report.unit_of(code)))

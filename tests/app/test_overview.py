@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from gwlib.quality.annual import QualityFilter, overview_figures
+from gwlib.quality.annual import QualityFilter
+from gwlib.quality.overview import overview_figures
 from gwlib.quality.standards import get_standard
 from gwlib.store import Store
 from gwui import keys

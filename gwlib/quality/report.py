@@ -1,0 +1,190 @@
+"""The single-point report (单点报告) and the indicator matrix: each point's latest class per
+indicator with its trend, the class bands of an indicator for a series chart, and one point's
+samples, series, limiting indicators and exceedances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from gwlib.quality.classes import QualityClass
+from gwlib.quality.standards import StandardSet
+
+
+def indicator_matrix(
+    samples: pd.DataFrame, measurements: pd.DataFrame, trends: pd.DataFrame, standard: StandardSet
+) -> pd.DataFrame:
+    """Point × indicator at each point's latest sampling: class, value and trend category.
+
+    One row per (point, indicator) with ``quality_class``, ``value``, ``unit``, ``censored``,
+    ``date`` and the stored trend statistics (``category``, ``s``, ``p``, ``tau``, ``slope``,
+    ``n``); GWSDAT's traffic-light matrix with trend arrows.
+    """
+    s = samples[samples["quality_class"] > 0]
+    if s.empty:
+        return pd.DataFrame()
+    latest = s.sort_values("date").groupby("point").tail(1)[["point", "date"]]
+    m = measurements[measurements["indicator_code"] != ""].merge(latest, on=["point", "date"])
+    names = {i.code: i.name for i in standard.indicators}
+    m = m.assign(indicator=m["indicator_code"].map(names))
+    t = trends[["point", "indicator_code", "category", "n", "s", "p", "tau", "slope"]]
+    return m.merge(t, on=["point", "indicator_code"], how="left")[
+        [
+            "point",
+            "indicator_code",
+            "indicator",
+            "date",
+            "value",
+            "unit",
+            "qualifier",
+            "censored",
+            "quality_class",
+            "category",
+            "n",
+            "s",
+            "p",
+            "tau",
+            "slope",
+        ]
+    ]
+
+
+def notable_indicators(matrix: pd.DataFrame, worse_than: int = QualityClass.II) -> pd.DataFrame:
+    """Rows of indicators that are worse than ``worse_than`` at one point at least."""
+    keep = matrix.groupby("indicator_code")["quality_class"].transform("max") > worse_than
+    return matrix[keep]
+
+
+TREND_ARROWS = {
+    "上升": "↑",
+    "可能上升": "↗",
+    "稳定": "→",
+    "无趋势": "·",
+    "可能下降": "↘",
+    "下降": "↓",
+    "数据不足": "?",
+}
+
+
+def class_limits(standard: StandardSet, code: str) -> list[tuple[int, float, float]]:
+    """(class, lower, upper) value bands of an upper-bound indicator, for chart backgrounds.
+
+    Empty for pH and qualitative indicators; bands of tied classes are merged into the better one.
+    """
+    ind = next(i for i in standard.indicators if i.code == code)
+    if ind.kind != "upper":
+        return []
+    bands, lower = [], 0.0
+    for k, hi in enumerate(ind.hi, start=1):
+        if hi > lower:
+            bands.append((k, lower, hi))
+            lower = hi
+    if np.isfinite(lower):
+        bands.append((5, lower, np.inf))
+    return bands
+
+
+@dataclass(frozen=True)
+class PointReport:
+    """One point's report: its series, stored trend statistics, samples and water levels."""
+
+    point: str
+    standard: StandardSet
+    measurements: pd.DataFrame
+    samples: pd.DataFrame
+    trends: pd.DataFrame
+
+    @property
+    def indicators(self) -> list[str]:
+        """Indicator codes with data, in the standard's order."""
+        present = set(self.measurements["indicator_code"])
+        return [i.code for i in self.standard.indicators if i.code in present]
+
+    @property
+    def limiting(self) -> list[str]:
+        """Codes limiting the latest graded sample."""
+        s = self.samples[self.samples["quality_class"] > 0]
+        if s.empty:
+            return []
+        return [c for c in str(s.sort_values("date")["limiting"].iloc[-1]).split(";") if c]
+
+    @property
+    def has_water_level(self) -> bool:
+        return bool(self.samples["water_level_m"].notna().any())
+
+    def name_of(self, code: str) -> str:
+        return next((i.name for i in self.standard.indicators if i.code == code), code)
+
+    def unit_of(self, code: str) -> str:
+        return next((i.unit for i in self.standard.indicators if i.code == code), "")
+
+    def series_of(self, code: str) -> tuple[pd.DataFrame, pd.Series | None]:
+        series = self.measurements[self.measurements["indicator_code"] == code]
+        t = self.trends[self.trends["indicator_code"] == code]
+        return series.sort_values("date"), (t.iloc[0] if len(t) else None)
+
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        """Tables for export, with Chinese headers and units."""
+        names = {i.code: i.name for i in self.standard.indicators}
+        m = self.measurements
+        data = pd.DataFrame(
+            {
+                "采样日期": m["date"].astype(str),
+                "水期": m["period"],
+                "指标": m["indicator_code"].map(names),
+                "监测值": m["value"],
+                "限定符": m["qualifier"],
+                "单位": m["unit"],
+                "水质类别（Ⅰ–Ⅴ）": m["quality_class"],
+                "超Ⅲ类倍数（倍）": m["exceedance"],
+                "原始记录值": m["raw_value"],
+            }
+        )
+        t = self.trends
+        trend = pd.DataFrame(
+            {
+                "指标": t["indicator_code"].map(names),
+                "样本数（个）": t["n"],
+                "未检出数（个）": t["n_nd"],
+                "S": t["s"],
+                "Var(S)": t["var_s"],
+                "Z": t["z"],
+                "p": t["p"],
+                "Kendall τ": t["tau"],
+                "Sen 斜率（单位/年）": t["slope"],
+                "变异系数": t["cov"],
+                "趋势": t["category"],
+            }
+        )
+        s = self.samples
+        samples = pd.DataFrame(
+            {
+                "采样日期": s["date"].astype(str),
+                "水期": s["period"],
+                "水质类别（Ⅰ–Ⅴ）": s["quality_class"],
+                "定类指标": s["limiting"].map(
+                    lambda x: "、".join(names.get(c, c) for c in str(x).split(";") if c)
+                ),
+                "水位埋深（m）": s["water_level_m"],
+            }
+        )
+        return {"样品": samples, "监测值": data, "趋势统计": trend}
+
+
+def point_report(
+    measurements: pd.DataFrame,
+    samples: pd.DataFrame,
+    trends: pd.DataFrame,
+    standard: StandardSet,
+    point: str,
+) -> PointReport:
+    m = measurements[(measurements["point"] == point) & (measurements["indicator_code"] != "")]
+    return PointReport(
+        point=point,
+        standard=standard,
+        measurements=m.sort_values(["indicator_code", "date"]),
+        samples=samples[samples["point"] == point].sort_values("date"),
+        trends=trends[trends["point"] == point],
+    )
