@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
 from gwlib.brief import BriefData, brief_data, render
 from gwlib.plans.checklist import Checklist, build_checklist
 from gwlib.plans.metrics import MetricData
+from gwlib.quality.classes import graded
 from gwlib.store.tasks import task_log, task_statuses
-from gwui.loaders import TTL_S, get_store, load_meta, load_samples
-
-
-def as_of() -> dt.date:
-    """The data's as-of date (the demo's fixed "today"), else today."""
-    meta = load_meta().get("as_of")
-    return dt.date.fromisoformat(meta) if meta else dt.date.today()
+from gwui.loaders import TTL_S, as_of_date, get_store, load_samples
 
 
 def sample_years() -> list[int]:
     """Years with graded samples, newest first."""
     s = load_samples()
-    s = s[s["quality_class"] > 0]
+    s = s[graded(s["quality_class"])]
     return sorted({int(y) for y in pd.to_datetime(s["date"]).dt.year}, reverse=True)
 
 
@@ -40,7 +33,7 @@ def load_checklist(year: int, eval_year: int | None = None) -> Checklist:
     if len(plan):
         plan = plan[plan["plan_title"] == plan["plan_title"].iloc[0]]
     return build_checklist(
-        plan, task_statuses(store, year), MetricData.from_store(store), as_of(), eval_year
+        plan, task_statuses(store, year), MetricData.from_store(store), as_of_date(), eval_year
     )
 
 
@@ -51,7 +44,7 @@ def load_task_log(year: int) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL_S, max_entries=4, show_spinner="正在汇总简报数据…")
 def load_brief(year: int, period: str) -> BriefData:
-    return brief_data(get_store(), year, period, as_of())
+    return brief_data(get_store(), year, period, as_of_date())
 
 
 @st.cache_data(ttl=TTL_S, max_entries=16, show_spinner=False)

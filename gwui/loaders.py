@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -9,8 +10,10 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
+from gwlib.asof import as_of
 from gwlib.config import resolve_db_url
 from gwlib.errors import DatabaseUnavailable
+from gwlib.quality.classes import graded
 from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.store import Store
 from gwui import labels
@@ -55,7 +58,7 @@ def load_samples() -> pd.DataFrame:
 def load_years() -> list[int]:
     """Years with a graded sample, latest first (the sidebar's year choices)."""
     s = load_samples()
-    years = pd.to_datetime(s.loc[s["quality_class"] > 0, "date"]).dt.year.unique()
+    years = pd.to_datetime(s.loc[graded(s["quality_class"]), "date"]).dt.year.unique()
     return sorted((int(y) for y in years), reverse=True)
 
 
@@ -68,6 +71,12 @@ def load_wells() -> pd.DataFrame:
 def load_meta() -> dict[str, str]:
     store = get_store()
     return {k: store.get_meta(k) or "" for k in ("dataset", "dataset_note", "region", "as_of")}
+
+
+def as_of_date() -> dt.date:
+    """The date every page computes its figures at (:mod:`gwlib.asof`); the app's one reading of
+    the clock for figures."""
+    return as_of(load_meta(), dt.date.today())
 
 
 @st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)

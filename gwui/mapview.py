@@ -28,6 +28,7 @@ from gwlib.geo.overlay import geometry_of
 from gwlib.quality.classes import QualityClass
 from gwlib.sources.maplayers import WELL_DETAIL_LIMIT, display_geometry, grid_cells, latest_classes
 from gwlib.sources.model import PollutionCategory, ZoneKind
+from gwlib.wells.lifecycle import SEALED_STAGES, UNSEALED_STAGES
 from gwlib.wells.model import WellStatus
 from gwui import webassets
 from gwui.pages import PAGES
@@ -44,7 +45,6 @@ WELL_STATUS_COLOURS = {
     WellStatus.ACCEPTED: "#3fa34d",
     WellStatus.DEFERRED: "#6d6d6d",
 }
-SEALED = (WellStatus.SEALED, WellStatus.ACCEPTED)
 ZONE_STYLES: dict[ZoneKind, tuple[str, float]] = {
     ZoneKind.FIRST: ("#c0392b", 0.35),
     ZoneKind.SECOND: ("#e67e22", 0.25),
@@ -635,9 +635,11 @@ def map_data(
         ("县界", boundary_features(boundaries, "县", basemap), True),
     ]
     out: MapData = [("geo", name, compact_features(f), show) for name, f, show in geo]
-    unsealed = [s for s in WellStatus if s not in SEALED]
-    for statuses, name, show in ((unsealed, "报废井（未封井）", True),
-                                 (list(SEALED), "报废井（已封井/已销号）", False)):  # fmt: skip
+    well_layers = (
+        (list(UNSEALED_STAGES), "报废井（未封井）", True),
+        (list(SEALED_STAGES), "报废井（已封井/已销号）", False),
+    )
+    for statuses, name, show in well_layers:
         kind, data = well_layer_data(wells, statuses, name, basemap, base_path)
         out.append((kind, name, data, show))
     for name, features in (

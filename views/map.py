@@ -1,7 +1,6 @@
 """一张图: boundaries, zones, monitoring points, abandoned wells and sources on one offline map,
 with the cross-layer findings beside it."""
 
-import datetime as dt
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -10,7 +9,7 @@ from gwlib.geo import basemaps
 from gwlib.sources.findings import RULES, filter_frame, findings_frame
 from gwlib.sources.maplayers import fit_view
 from gwui import keys, labels, webassets
-from gwui.loaders import load_meta
+from gwui.loaders import as_of_date, load_meta
 from gwui.mapdata import cached_findings, cached_map_data, map_settings
 from gwui.mapview import assemble_map, highlight
 from gwui.render import demo_notice, md
@@ -35,7 +34,7 @@ basemap_key = st.selectbox(
     help=labels.MAP_BASEMAP_HELP,
 )
 basemap = choices[basemap_key]
-as_of = dt.date.fromisoformat(meta["as_of"]) if meta.get("as_of") else dt.date.today()
+as_of = as_of_date()
 found = findings_frame(cached_findings(as_of))
 base_path = str(st.get_option("server.baseUrlPath") or "")
 

@@ -2,12 +2,9 @@
 
 import streamlit as st
 
-from gwlib.summaries import well_status_counts
+from gwlib.wells.ledger import ledger_figures, stage_counts
 from gwui import charts, filters, keys, labels
-from gwui.loaders import (
-    load_meta,
-    load_wells,
-)
+from gwui.loaders import as_of_date, load_meta, load_wells
 from gwui.quality_data import overview
 from gwui.render import class_legend, demo_notice, roman
 
@@ -114,9 +111,12 @@ with left:
     )
 with right:
     st.subheader("报废矿井、钻井、取水井封井回填")
-    wells = well_status_counts(load_wells())
+    ledger = ledger_figures(load_wells(), as_of_date())
+    w1, w2 = st.columns(2)
+    w1.metric("封井完成率", f"{ledger.completion_rate:.1f}%", help=labels.COMPLETION_RATE_HELP)
+    w2.metric("逾期未封井", f"{ledger.overdue} 眼")
     st.dataframe(
-        wells,
+        stage_counts(load_wells())[["status", "wells"]],
         hide_index=True,
         key="overview.wells",
         column_config={"status": "状态", "wells": "井数（眼）"},

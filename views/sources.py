@@ -1,7 +1,6 @@
 """饮用水源与补给区: the source register, zones and 补给区 against the plan's deadline, source
 points' class over time against Ⅲ, and the cause and remediation of sources worse than Ⅲ."""
 
-import datetime as dt
 
 import plotly.express as px
 import streamlit as st
@@ -16,7 +15,7 @@ from gwlib.sources.registers import (
     zone_table,
 )
 from gwui import keys, labels
-from gwui.loaders import load_meta, load_points, load_samples
+from gwui.loaders import as_of_date, load_meta, load_points, load_samples
 from gwui.mapdata import load_drinking_sources, load_zones
 from gwui.render import CLASS_COLOUR_BY_LABEL, demo_notice, plot_text
 
@@ -25,7 +24,7 @@ st.caption(labels.SOURCES_CAPTION)
 meta = load_meta()
 demo_notice(meta)
 
-as_of = dt.date.fromisoformat(meta["as_of"]) if meta.get("as_of") else dt.date.today()
+as_of = as_of_date()
 zones = load_zones()
 register = source_register(load_drinking_sources(), zones, as_of)
 yearly = source_point_classes(load_points(), load_samples())

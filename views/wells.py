@@ -7,17 +7,17 @@ from gwlib.io.wells import export_name, ledger_bytes
 from gwlib.wells.ledger import (
     WellFilter,
     filter_wells,
+    ledger_figures,
     overdue_list,
     stage_counts,
     timeline,
     township_progress,
 )
-from gwlib.wells.lifecycle import STAGES
 from gwlib.wells.model import PlanType, WellCategory, WellStatus
 from gwlib.wells.risk import LEVELS
 from gwui import keys, labels
-from gwui.ledger import column_config, load_ledger, today
-from gwui.loaders import load_meta
+from gwui.ledger import column_config, load_ledger
+from gwui.loaders import as_of_date, load_meta
 from gwui.render import capped, demo_notice, plot_text
 
 st.title(labels.WELLS_TITLE)
@@ -25,7 +25,7 @@ st.caption(labels.WELLS_CAPTION)
 demo_notice(load_meta())
 
 data = load_ledger()
-wells, as_of = data.wells, today()
+wells, as_of = data.wells, as_of_date()
 CHART_TOWNSHIPS = 40
 OWNER = {"全部": None, "所有权人明确": True, "所有权人不明": False}
 with st.form(keys.WELLS_FILTERS):
@@ -63,13 +63,14 @@ view = filter_wells(wells, f, as_of, data.risk)
 overdue = overdue_list(view, as_of)
 counts = stage_counts(view)
 
-m1, m2, m3, m4, m5 = st.columns(5)
-done = int(counts.loc[counts["status"].isin([s.value for s in STAGES[4:]]), "wells"].sum())
-m1.metric("清单内井数", f"{len(view)} 眼")
-m2.metric("已封井（含待验收）", f"{done} 眼")
-m3.metric("已验收销号", f"{int((view['status'] == WellStatus.ACCEPTED.value).sum())} 眼")
-m4.metric("逾期未封井", f"{len(overdue)} 眼")
-m5.metric("所有权人不明", f"{int((~view['owner_known'].astype(bool)).sum())} 眼")
+figs = ledger_figures(view, as_of)
+m1, m2, m3, m4, m5, m6 = st.columns(6)
+m1.metric("清单内井数", f"{figs.total} 眼")
+m2.metric("已封井（含待验收）", f"{figs.sealed} 眼")
+m3.metric("封井完成率", f"{figs.completion_rate:.1f}%", help=labels.COMPLETION_RATE_HELP)
+m4.metric("已验收销号", f"{figs.accepted} 眼")
+m5.metric("逾期未封井", f"{figs.overdue} 眼")
+m6.metric("所有权人不明", f"{figs.owner_unknown} 眼")
 
 left, right = st.columns(2)
 with left:

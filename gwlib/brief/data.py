@@ -14,15 +14,24 @@ from typing import Any
 
 import pandas as pd
 
+from gwlib.asof import as_of_for_year, store_as_of
 from gwlib.plans.checklist import Checklist, build_checklist
 from gwlib.plans.metrics import LAGGING, MetricData
-from gwlib.quality.annual import annual_classes
+from gwlib.quality.annual import (
+    CHANGE_WORSE,
+    CHANGES,
+    GROUPS,
+    annual_classes,
+    share_of,
+    v_share,
+    year_over_year,
+)
 from gwlib.quality.classes import QualityClass
-from gwlib.quality.standards import get_standard
+from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.sources.model import PollutionCategory, WorkStatus
 from gwlib.store import Store
 from gwlib.store.tasks import task_statuses
-from gwlib.wells.model import WellStatus
+from gwlib.wells.ledger import ledger_figures, overdue_list, township_progress
 
 STANDARD_NOTE = (
     "注：水质类别按《地下水质量标准》（GB/T 14848-2017）单指标评价、从优不从劣，"
@@ -71,7 +80,7 @@ def _frame(rows: Sequence[Mapping[str, Any]], columns: list[str]) -> pd.DataFram
 
 
 def _quality(
-    samples: pd.DataFrame, year: int, period: str, names: dict[str, str]
+    samples: pd.DataFrame, year: int, period: str, standard: StandardSet
 ) -> tuple[list[Table], pd.DataFrame, dict[str, float]]:
     s = samples[samples["period"] == period] if period else samples
     a = annual_classes(s)
@@ -93,13 +102,8 @@ def _quality(
             }
         )
     dist = _frame(dist_rows, list(dist_rows[0]))
-    m = cur.merge(prev[["point", "quality_class"]], on="point", how="left", suffixes=("", "_p"))
-    change = {
-        "变好": int((m["quality_class"] < m["quality_class_p"]).sum()),
-        "稳定": int((m["quality_class"] == m["quality_class_p"]).sum()),
-        "变差": int((m["quality_class"] > m["quality_class_p"]).sum()),
-        "无上年数据": int(m["quality_class_p"].isna().sum()),
-    }
+    yoy = year_over_year(a, year)["change"].value_counts()
+    change = {c: int(yoy.get(c, 0)) for c in CHANGES}
     change_t = _frame(
         [{"变化": k, "点位数（个）": v} for k, v in change.items()], ["变化", "点位数（个）"]
     )
@@ -112,7 +116,7 @@ def _quality(
             "乡镇": r["township"],
             "年度类别": QualityClass(int(r["quality_class"])).label,
             "目标类别": QualityClass(int(r["target_class"])).label,
-            "定类指标": "、".join(names.get(c, c) for c in str(r["limiting"]).split(";") if c),
+            "定类指标": standard.limiting_names(r["limiting"]),
         }
         for r in fail.to_dict("records")
     ]
@@ -121,8 +125,8 @@ def _quality(
     )
     figures = {
         "points": float(n),
-        "good": float(cur["quality_class"].isin((1, 2, 3)).sum() / n * 100) if n else 0.0,
-        "v": float((cur["quality_class"] == 5).sum() / n * 100) if n else 0.0,
+        "good": share_of(cur, GROUPS["Ⅰ–Ⅲ类"]),
+        "v": v_share(cur),
         "fail": float(len(fail)),
     }
     where = f"（{period}）" if period else ""
@@ -131,7 +135,7 @@ def _quality(
         Table(
             f"表2 {year} 年点位水质类别与上年比较{where}",
             change_t,
-            highlight=(2,) if change["变差"] else (),
+            highlight=(CHANGES.index(CHANGE_WORSE),) if change[CHANGE_WORSE] else (),
         ),
         Table(
             f"表3 {year} 年未达到目标类别的点位{where}",
@@ -153,42 +157,24 @@ def _quality(
 def _wells(
     wells: pd.DataFrame, as_of: dt.date
 ) -> tuple[list[Table], pd.DataFrame, dict[str, float]]:
-    sealed = (WellStatus.SEALED.value, WellStatus.ACCEPTED.value)
-    w = wells.assign(
-        sealed=wells["status"].isin(sealed),
-        accepted=wells["status"] == WellStatus.ACCEPTED.value,
-        deferred=wells["status"] == WellStatus.DEFERRED.value,
-    )
-    planned = pd.to_datetime(w["planned_completion"])  # NaT compares False
-    w["overdue"] = (planned < pd.Timestamp(as_of)) & ~w["sealed"] & ~w["deferred"]
-    g = w.groupby("township").agg(
-        total=("code", "size"),
-        sealed=("sealed", "sum"),
-        accepted=("accepted", "sum"),
-        deferred=("deferred", "sum"),
-        overdue=("overdue", "sum"),
-        unknown=("owner_known", lambda v: int((~v.astype(bool)).sum())),
-    )
-    g = g.reset_index().sort_values("township")
-    rows = []
-    for r in g.to_dict("records"):
-        due = int(r["total"]) - int(r["deferred"])
-        rows.append(
-            {
-                "乡镇": r["township"],
-                "清单井数（眼）": int(r["total"]),
-                "已封井（眼）": int(r["sealed"]),
-                "已验收销号（眼）": int(r["accepted"]),
-                "暂缓（眼）": int(r["deferred"]),
-                "逾期未封（眼）": int(r["overdue"]),
-                "所有权人不明（眼）": int(r["unknown"]),
-                "封井完成率（%）": pct(int(r["sealed"]) / due * 100 if due else 0.0),
-            }
-        )
+    fig = ledger_figures(wells, as_of)
+    g = township_progress(wells, as_of).sort_values("township")
+    rows = [
+        {
+            "乡镇": r["township"],
+            "清单井数（眼）": int(r["wells"]),
+            "已封井（眼）": int(r["sealed"]),
+            "已验收销号（眼）": int(r["accepted"]),
+            "暂缓（眼）": int(r["deferred"]),
+            "逾期未封（眼）": int(r["overdue"]),
+            "所有权人不明（眼）": int(r["owner_unknown"]),
+            "封井完成率（%）": pct(float(r["sealed_share"])),
+        }
+        for r in g.to_dict("records")
+    ]
     cols = list(rows[0]) if rows else ["乡镇"]
     by_town = _frame(rows, cols)
     hi = tuple(i for i, r in enumerate(rows) if int(str(r["逾期未封（眼）"])) > 0)
-    od = w[w["overdue"]].sort_values(["planned_completion", "code"])
     od_rows = [
         {
             "井编码": r["code"],
@@ -198,16 +184,15 @@ def _wells(
             "计划完成日期": str(r["planned_completion"]),
             "责任主体": r["responsible_party"] or "（不明）",
         }
-        for r in od.head(20).to_dict("records")
+        for r in overdue_list(wells, as_of).head(20).to_dict("records")
     ]
     od_t = _frame(od_rows, ["井编码", "乡镇", "类别", "状态", "计划完成日期", "责任主体"])
-    base = len(w) - int(w["deferred"].sum())
     figures = {
-        "total": float(len(w)),
-        "sealed": float(w["sealed"].sum()),
-        "sealed_pct": float(w["sealed"].sum() / base * 100) if base else 0.0,
-        "overdue": float(w["overdue"].sum()),
-        "unknown": float((~w["owner_known"].astype(bool)).sum()),
+        "total": float(fig.total),
+        "sealed": float(fig.sealed),
+        "sealed_pct": fig.completion_rate,
+        "overdue": float(fig.overdue),
+        "unknown": float(fig.owner_unknown),
     }
     tables = [
         Table(
@@ -223,9 +208,15 @@ def _wells(
             highlight=tuple(range(len(od_t))),
         ),
     ]
-    chart = g.assign(open=g["total"] - g["sealed"] - g["deferred"])[
-        ["township", "accepted", "sealed", "open", "deferred"]
-    ].assign(sealed=lambda f: f["sealed"] - f["accepted"])
+    chart = pd.DataFrame(
+        {
+            "township": g["township"],
+            "accepted": g["accepted"],
+            "sealed": g["sealed"] - g["accepted"],
+            "open": g["wells"] - g["sealed"] - g["deferred"],
+            "deferred": g["deferred"],
+        }
+    )
     return tables, chart.reset_index(drop=True), figures
 
 
@@ -362,11 +353,13 @@ def plan_for(store: Store, year: int) -> pd.DataFrame:
 def brief_data(
     store: Store, year: int, period: str = "", as_of: dt.date | None = None
 ) -> BriefData:
-    """Everything the brief shows, for ``year`` and 水期 ``period`` ("" = the whole year)."""
-    as_of = as_of or dt.date.fromisoformat(store.get_meta("as_of") or f"{year}-12-31")
+    """Everything the brief shows, for ``year`` and 水期 ``period`` ("" = the whole year), at
+    ``as_of`` (:mod:`gwlib.asof`; None: the database's declared as-of date, else the year's end),
+    never later than the year's end."""
+    year_end = dt.date(year, 12, 31)
+    as_of = as_of_for_year(as_of or store_as_of(store, year_end), year)
     data = MetricData.from_store(store)
-    names = {i.code: i.name for i in get_standard().indicators}
-    q_tables, q_chart, q = _quality(data.samples, year, period, names)
+    q_tables, q_chart, q = _quality(data.samples, year, period, get_standard())
     w_tables, w_chart, w = _wells(data.wells, as_of)
     s_tables = _sources(data.sources, data.zones, data.pollution)
     plan = plan_for(store, year)

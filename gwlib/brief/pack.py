@@ -11,6 +11,7 @@ Rows the brief marks (exceedances, lagging tasks, overdue wells) are printed in 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import shutil
@@ -326,9 +327,15 @@ def pack_bytes(data: BriefData, images: dict[str, bytes], kind: str) -> bytes:
 
 
 def build_pack(
-    store: object, year: int, output: Path, period: str = "", progress: Progress = _noop
+    store: object,
+    year: int,
+    output: Path,
+    period: str = "",
+    progress: Progress = _noop,
+    as_of: dt.date | None = None,
 ) -> Path:
-    """Compute the brief for ``year``/``period`` and write ``output`` (.docx, .pptx or .pdf)."""
+    """Compute the brief for ``year``/``period`` at ``as_of`` (see :func:`brief_data`) and write
+    ``output`` (.docx, .pptx or .pdf)."""
     from gwlib.brief.data import brief_data
     from gwlib.store import Store
 
@@ -339,7 +346,7 @@ def build_pack(
         raise GwlibError(f"输出文件应为 .docx、.pptx 或 .pdf：{output.name}")
     steps = 4 if kind == ".pdf" else 3
     progress(0, steps, "汇总数据")
-    data = brief_data(store, year, period)
+    data = brief_data(store, year, period, as_of)
     progress(1, steps, "绘制图表")
     images = {k: render(k, v) for k, v in data.charts.items()}
     progress(2, steps, "写入文件")

@@ -7,6 +7,7 @@ Exit codes: 0 success; 2 input problems (each reported on stderr and in the repo
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -202,12 +203,16 @@ def _cmd_plan_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
+    from gwlib.asof import store_as_of
     from gwlib.brief import build_pack
     from gwlib.config import resolve_db_url
     from gwlib.store import Store
 
     store = Store.open(resolve_db_url(args.db))
-    build_pack(store, args.year, args.output, period=args.period, progress=_progress)
+    as_of = store_as_of(store, dt.date.today())  # the CLI, like the app, supplies "today"
+    build_pack(
+        store, args.year, args.output, period=args.period, progress=_progress, as_of=as_of
+    )
     print(f"简报已生成：{args.output}", file=sys.stderr)
     return EXIT_OK
 

@@ -13,7 +13,7 @@ from gwlib.demo.base import AS_OF
 from gwlib.store import Store
 from gwlib.store.ledger import record_events
 from gwlib.store.schema_ledger import well_sealing
-from gwlib.wells.lifecycle import STAGES
+from gwlib.wells.lifecycle import SEALED_STAGES, STAGES
 from gwlib.wells.model import AbandonedWell, PlanType, WellStatus
 
 DEMO_USER = "模拟数据"
@@ -79,7 +79,7 @@ def seed_ledger_history(store: Store, wells: Sequence[AbandonedWell]) -> int:
             "acceptance_conclusion": "合格" if w.status is WellStatus.ACCEPTED else "",
         }
         for w in wells
-        if w.actual_completion and w.status in (WellStatus.SEALED, WellStatus.ACCEPTED)
+        if w.actual_completion and w.status in SEALED_STAGES
     ]
     if records:
         with store.transaction() as conn:

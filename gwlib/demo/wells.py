@@ -19,6 +19,7 @@ import shapely
 from gwlib.demo.base import AS_OF
 from gwlib.demo.places import County, random_points, village_names
 from gwlib.demo.sites import SourceLayer
+from gwlib.wells.lifecycle import SEALED_STAGES
 from gwlib.wells.model import AbandonedWell, PlanType, WellCategory, WellStatus
 
 N_WELLS = 300
@@ -95,7 +96,7 @@ def _plan(rng: np.random.Generator, status: WellStatus) -> PlanType | None:
         return None
     if status is WellStatus.DEFERRED:
         return PlanType.KEEP_RESERVE if rng.random() < 0.5 else None
-    if status in (WellStatus.SEALED, WellStatus.ACCEPTED):
+    if status in SEALED_STAGES:
         return PlanType.SEAL_BACKFILL if rng.random() < 0.85 else PlanType.PLUG_REPAIR
     return _pick(rng, {PlanType.SEAL_BACKFILL: 0.7, PlanType.PLUG_REPAIR: 0.15,
                        PlanType.TO_MONITORING: 0.08, PlanType.KEEP_RESERVE: 0.07})
@@ -114,7 +115,7 @@ def _well(rng: np.random.Generator, n: int, county: County, villages: dict[str, 
     if status not in (WellStatus.REGISTERED, WellStatus.DEFERRED):
         start = {WellStatus.ASSESSED: dt.date(2024, 6, 1), WellStatus.PLANNED: dt.date(2024, 3, 1),
                  WellStatus.IN_WORKS: dt.date(2025, 3, 1)}.get(status, dt.date(2023, 9, 1))
-        end = dt.date(2025, 12, 31) if status in (WellStatus.SEALED, WellStatus.ACCEPTED) \
+        end = dt.date(2025, 12, 31) if status in SEALED_STAGES \
             else dt.date(2026, 12, 31)
         planned = _day(rng, start, end)
     actual = None

@@ -19,10 +19,11 @@ from typing import cast
 
 import pandas as pd
 
-from gwlib.quality.annual import annual_classes
+from gwlib.quality.annual import annual_classes, v_share
 from gwlib.quality.model import PointCategory
-from gwlib.sources.model import LegalStatus, PollutionCategory, WorkStatus
+from gwlib.sources.model import LARGE_SCALES, LegalStatus, PollutionCategory, WorkStatus
 from gwlib.store import Store
+from gwlib.wells.lifecycle import SEALED_VALUES
 from gwlib.wells.model import WellStatus
 
 ON_TRACK, AT_RISK, LAGGING = "正常", "有风险", "滞后"
@@ -125,8 +126,6 @@ def _wells_done(statuses: tuple[str, ...]) -> Callable[[MetricData, int, dt.date
     return compute
 
 
-SEALED_OR_ACCEPTED = (WellStatus.SEALED.value, WellStatus.ACCEPTED.value)
-LARGE_SCALES = ("城镇级", "千吨万人")
 
 
 def _delineated(column: str) -> Callable[[MetricData, int, dt.date], Figures]:
@@ -164,7 +163,7 @@ def _quality_share(
 def _national_v(d: MetricData, year: int, deadline: dt.date) -> Figures:
     a = _annual(d, PointCategory.NATIONAL.value, year)
     share = {
-        int(cast(int, y)): _share((g["quality_class"] == 5).sum(), len(g))
+        int(cast(int, y)): v_share(g)
         for y, g in a.groupby("year")
     }
     base = share.get(year - 1)
@@ -205,7 +204,7 @@ METRICS: tuple[Metric, ...] = (
         "wells_sealed",
         "封井回填完成（已封井、已验收）",
         "眼",
-        _wells_done(SEALED_OR_ACCEPTED),
+        _wells_done(SEALED_VALUES),
         ("封井回填",),
     ),
     Metric(

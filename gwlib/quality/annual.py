@@ -14,12 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gwlib.quality.classes import QualityClass
+from gwlib.quality.classes import QualityClass, graded
 from gwlib.quality.grading import exceedance
 from gwlib.quality.model import FrequencyRule, PointCategory
 from gwlib.quality.standards import StandardSet
 
 CHANGE_BETTER, CHANGE_SAME, CHANGE_WORSE, CHANGE_NEW = "变好", "稳定", "变差", "无上年数据"
+#: Year-over-year change categories in display order.
+CHANGES = (CHANGE_BETTER, CHANGE_SAME, CHANGE_WORSE, CHANGE_NEW)
 GROUPS = {"Ⅰ–Ⅲ类": (1, 2, 3), "Ⅳ类": (4,), "Ⅴ类": (5,)}
 
 
@@ -52,7 +54,7 @@ class QualityFilter:
 def annual_classes(samples: pd.DataFrame) -> pd.DataFrame:
     """One row per point × year: ``quality_class`` (worst of the year), ``limiting`` (codes at
     that class, from the samples at it), ``n_samples``, plus the point's attributes."""
-    s = samples[samples["quality_class"] > 0].copy()
+    s = samples[graded(samples["quality_class"])].copy()
     cols = [
         "point",
         "year",
@@ -94,6 +96,18 @@ def class_share_by_year(annual: pd.DataFrame) -> pd.DataFrame:
     return out[["year", "quality_class", "label", "points", "share"]]
 
 
+def share_of(annual_year: pd.DataFrame, classes: tuple[int, ...]) -> float:
+    """Share (%) of the points with an annual class whose class is one of ``classes``; 0 when
+    no point has one (points not monitored count in no share)."""
+    n = len(annual_year)
+    return float(annual_year["quality_class"].isin(classes).sum() * 100 / n) if n else 0.0
+
+
+def v_share(annual_year: pd.DataFrame) -> float:
+    """Ⅴ类点位占比 (%): the one definition every page, metric, brief and CLI quotes."""
+    return share_of(annual_year, GROUPS["Ⅴ类"])
+
+
 def group_shares(annual_year: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """Shares (%) of Ⅰ–Ⅲ / Ⅳ / Ⅴ, overall or per ``by`` (e.g. ``category``)."""
     a = annual_year.assign(_all="全部") if by is None else annual_year
@@ -103,7 +117,7 @@ def group_shares(annual_year: pd.DataFrame, by: str | None = None) -> pd.DataFra
         n = len(g)
         row: dict[str, object] = {"group": name, "points": n}
         for label, classes in GROUPS.items():
-            row[label] = float(g["quality_class"].isin(classes).mean() * 100) if n else 0.0
+            row[label] = share_of(g, classes)
         rows.append(row)
     return pd.DataFrame(rows, columns=["group", "points", *GROUPS])
 
@@ -120,10 +134,7 @@ def target_status(
     a["meets_target"] = a["quality_class"] <= a["target_class"]
     is_drinking = a["category"] == PointCategory.DRINKING_SOURCE.value
     a["meets_iii"] = a["quality_class"] <= QualityClass.III
-    names = {i.code: i.name for i in standard.indicators}
-    a["limiting_names"] = a["limiting"].map(
-        lambda s: "、".join(names.get(c, c) for c in s.split(";") if c)
-    )
+    a["limiting_names"] = a["limiting"].map(standard.limiting_names)
     ex = limiting_exceedances(a, measurements, standard)
     a = a.merge(ex, on=["point", "year"], how="left")
     a["detail"] = a["detail"].fillna("")
@@ -214,11 +225,10 @@ def class_change_ledger(annual: pd.DataFrame, standard: StandardSet) -> pd.DataF
     a["prev_limiting"] = g["limiting"].shift().fillna("")
     a = a[a["prev_class"].notna() & (a["prev_year"] == a["year"] - 1)]
     a = a[a["quality_class"] != a["prev_class"]]
-    names = {i.code: i.name for i in standard.indicators}
     worse = a["quality_class"] > a["prev_class"]
     codes = np.where(worse, a["limiting"], a["prev_limiting"])
     a["change"] = np.where(worse, CHANGE_WORSE, CHANGE_BETTER)
-    a["driver"] = ["、".join(names.get(c, c) for c in str(x).split(";") if c) for x in codes]
+    a["driver"] = [standard.limiting_names(x) for x in codes]
     a["prev_class"] = a["prev_class"].astype(int)
     return a[
         [

@@ -8,6 +8,8 @@ from __future__ import annotations
 import unicodedata
 from enum import IntEnum
 
+import pandas as pd
+
 
 class QualityClass(IntEnum):
     """地下水质量类别. The value is the class number; worse water has a larger number."""
@@ -58,3 +60,10 @@ CLASS_MEANING: dict[QualityClass, str] = {
     QualityClass.IV: "地下水化学组分含量较高，适用于农业和部分工业用水，适当处理后可作生活饮用水",
     QualityClass.V: "地下水化学组分含量高，不宜作为生活饮用水水源",
 }
+
+
+def graded(classes: pd.Series) -> pd.Series:
+    """Where a class Ⅰ–Ⅴ was assigned. Stored classes are 1–5; 0 (or empty) means not graded
+    (every value unreadable, not graded by the standard, or excluded as a non-detect), and such
+    a sample or measurement counts in no class and no share."""
+    return pd.to_numeric(classes, errors="coerce").fillna(0) > 0

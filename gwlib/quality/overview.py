@@ -11,15 +11,13 @@ import numpy as np
 import pandas as pd
 
 from gwlib.quality.annual import (
-    CHANGE_BETTER,
-    CHANGE_NEW,
-    CHANGE_SAME,
-    CHANGE_WORSE,
+    CHANGES,
     QualityFilter,
     annual_classes,
     completeness,
     group_shares,
     target_status,
+    v_share,
     year_over_year,
 )
 from gwlib.quality.classes import QualityClass
@@ -82,7 +80,7 @@ def overview_figures(
     changes = (
         yoy["change"]
         .value_counts()
-        .reindex([CHANGE_BETTER, CHANGE_SAME, CHANGE_WORSE, CHANGE_NEW], fill_value=0)
+        .reindex(CHANGES, fill_value=0)
         .rename_axis("change")
         .reset_index(name="points")
     )
@@ -95,7 +93,7 @@ def overview_figures(
         shares=group_shares(a_year),
         shares_by_category=group_shares(a_year, "category"),
         distribution=distribution,
-        v_share=float((a_year["quality_class"] == 5).mean() * 100) if n else 0.0,
+        v_share=v_share(a_year),
         v_goal=v_goal,
         target=target,
         meets_target_share=float(target["meets_target"].mean() * 100) if n else 0.0,

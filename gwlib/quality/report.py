@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gwlib.quality.classes import QualityClass
+from gwlib.quality.classes import QualityClass, graded
 from gwlib.quality.standards import StandardSet
 
 
@@ -22,13 +22,12 @@ def indicator_matrix(
     ``date`` and the stored trend statistics (``category``, ``s``, ``p``, ``tau``, ``slope``,
     ``n``); GWSDAT's traffic-light matrix with trend arrows.
     """
-    s = samples[samples["quality_class"] > 0]
+    s = samples[graded(samples["quality_class"])]
     if s.empty:
         return pd.DataFrame()
     latest = s.sort_values("date").groupby("point").tail(1)[["point", "date"]]
     m = measurements[measurements["indicator_code"] != ""].merge(latest, on=["point", "date"])
-    names = {i.code: i.name for i in standard.indicators}
-    m = m.assign(indicator=m["indicator_code"].map(names))
+    m = m.assign(indicator=m["indicator_code"].map(standard.names))
     t = trends[["point", "indicator_code", "category", "n", "s", "p", "tau", "slope"]]
     return m.merge(t, on=["point", "indicator_code"], how="left")[
         [
@@ -105,7 +104,7 @@ class PointReport:
     @property
     def limiting(self) -> list[str]:
         """Codes limiting the latest graded sample."""
-        s = self.samples[self.samples["quality_class"] > 0]
+        s = self.samples[graded(self.samples["quality_class"])]
         if s.empty:
             return []
         return [c for c in str(s.sort_values("date")["limiting"].iloc[-1]).split(";") if c]
@@ -115,7 +114,7 @@ class PointReport:
         return bool(self.samples["water_level_m"].notna().any())
 
     def name_of(self, code: str) -> str:
-        return next((i.name for i in self.standard.indicators if i.code == code), code)
+        return self.standard.names.get(code, code)
 
     def unit_of(self, code: str) -> str:
         return next((i.unit for i in self.standard.indicators if i.code == code), "")
@@ -127,7 +126,7 @@ class PointReport:
 
     def sheets(self) -> dict[str, pd.DataFrame]:
         """Tables for export, with Chinese headers and units."""
-        names = {i.code: i.name for i in self.standard.indicators}
+        names = self.standard.names
         m = self.measurements
         data = pd.DataFrame(
             {
@@ -164,9 +163,7 @@ class PointReport:
                 "采样日期": s["date"].astype(str),
                 "水期": s["period"],
                 "水质类别（Ⅰ–Ⅴ）": s["quality_class"],
-                "定类指标": s["limiting"].map(
-                    lambda x: "、".join(names.get(c, c) for c in str(x).split(";") if c)
-                ),
+                "定类指标": s["limiting"].map(self.standard.limiting_names),
                 "水位埋深（m）": s["water_level_m"],
             }
         )

@@ -97,6 +97,8 @@ class StandardSet:
     _by_key: dict[str, int] = field(init=False, repr=False, compare=False)
     _factor_by_key: dict[str, float] = field(init=False, repr=False, compare=False)
     _not_graded: dict[str, str] = field(init=False, repr=False, compare=False)
+    #: Indicator code (``T1-06``) → name as the standard prints it (``氟化物``).
+    names: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         lo = np.array([i.lo for i in self.indicators], dtype=np.float64).reshape(-1, 4)
@@ -139,6 +141,13 @@ class StandardSet:
         object.__setattr__(self, "_by_key", by_key)
         object.__setattr__(self, "_factor_by_key", factor)
         object.__setattr__(self, "_not_graded", {name_key(n): note for n, note in self.not_graded})
+        object.__setattr__(self, "names", {i.code: i.name for i in self.indicators})
+
+    def limiting_names(self, limiting: object, sep: str = "、") -> str:
+        """Names of the limiting indicators stored as codes joined by ``;`` (``T1-06;T1-07`` →
+        ``氟化物、硝酸盐（以N计）``); a code this set does not have is shown as it is."""
+        codes = "" if limiting is None or limiting != limiting else str(limiting)
+        return sep.join(self.names.get(c, c) for c in codes.split(";") if c)
 
     def __len__(self) -> int:
         return len(self.indicators)

@@ -35,8 +35,8 @@ import shapely
 from gwlib.geo.overlay import bbox_of, geometries, points_in_areas
 from gwlib.quality.classes import QualityClass
 from gwlib.sources.maplayers import latest_classes
-from gwlib.sources.model import PollutionCategory, SourceScale, ZoneKind
-from gwlib.wells.model import WellStatus
+from gwlib.sources.model import LARGE_SCALES, PollutionCategory, ZoneKind
+from gwlib.wells.ledger import sealed_mask
 
 
 class Severity(StrEnum):
@@ -113,10 +113,8 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 SOURCE_ZONES = (ZoneKind.FIRST, ZoneKind.SECOND, ZoneKind.QUASI)
-UNSEALED = tuple(s.value for s in WellStatus if s not in (WellStatus.SEALED, WellStatus.ACCEPTED))
 #: Categories taken as 排放污染物的建设项目 for the 二级保护区 rule; 其他 is not classified.
 DISCHARGING = tuple(c.value for c in PollutionCategory if c is not PollutionCategory.OTHER)
-LARGE_SCALES = (SourceScale.TOWN.value, SourceScale.THOUSAND_TONNE.value)
 
 
 def rule(
@@ -161,7 +159,7 @@ def _zone_entity(z: pd.Series) -> Entity:
 )
 def unsealed_wells_in_zones(layers: Layers, as_of: dt.date) -> list[Finding]:
     zones, geoms = _zone_subset(layers, (*SOURCE_ZONES, ZoneKind.RECHARGE))
-    wells = layers.wells[layers.wells["status"].isin(UNSEALED)].reset_index(drop=True)
+    wells = layers.wells[~sealed_mask(layers.wells)].reset_index(drop=True)
     wi, zi = points_in_areas(wells["lon"], wells["lat"], geoms)
     # Plain lists, not DataFrame rows: a county can have thousands of such wells.
     zone_entities = [_zone_entity(z) for _, z in zones.iterrows()]

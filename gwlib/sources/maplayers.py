@@ -17,6 +17,7 @@ import shapely
 from shapely.geometry import mapping
 
 from gwlib.geo.overlay import geometry_of
+from gwlib.quality.classes import graded
 
 #: Outline simplification for display (degrees; about 10 m at 35°N). Findings use full geometry.
 DISPLAY_TOLERANCE_DEG = 1e-4
@@ -29,12 +30,12 @@ def latest_classes(
 ) -> pd.DataFrame:
     """``points`` with ``latest_class`` (0 = no graded sample), ``latest_date`` and
     ``misses_target`` (latest class worse than ``target_class``), from samples up to ``as_of``."""
-    graded = samples[samples["quality_class"] > 0] if len(samples) else samples
-    if as_of is not None and len(graded):
-        graded = graded[pd.to_datetime(graded["date"]) <= pd.Timestamp(as_of)]
+    done = samples[graded(samples["quality_class"])] if len(samples) else samples
+    if as_of is not None and len(done):
+        done = done[pd.to_datetime(done["date"]) <= pd.Timestamp(as_of)]
     latest = (
-        graded.sort_values(["point", "date"]).groupby("point").tail(1)
-        if len(graded)
+        done.sort_values(["point", "date"]).groupby("point").tail(1)
+        if len(done)
         else pd.DataFrame(
             {"point": pd.Series(dtype=object), "date": [], "quality_class": pd.Series(dtype=int)}
         )

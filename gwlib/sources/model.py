@@ -18,6 +18,10 @@ class SourceScale(StrEnum):
     TOWNSHIP = "乡镇级"
 
 
+#: Sources large enough that the plan asks for their 补给区 to be delineated (城镇级 and 千吨万人).
+LARGE_SCALES: tuple[str, ...] = (SourceScale.TOWN.value, SourceScale.THOUSAND_TONNE.value)
+
+
 class SourceType(StrEnum):
     POROUS = "孔隙"
     FRACTURED = "裂隙"

@@ -17,12 +17,11 @@ import pandas as pd
 
 from gwlib.geo.crs import area_km2
 from gwlib.geo.overlay import geometry_of
-from gwlib.quality.classes import QualityClass
+from gwlib.quality.classes import QualityClass, graded
 from gwlib.sources.maplayers import latest_classes
-from gwlib.sources.model import PollutionCategory, ZoneKind
+from gwlib.sources.model import LARGE_SCALES, PollutionCategory, ZoneKind
 
 RECHARGE_DEADLINE = dt.date(2023, 12, 31)
-LARGE_SCALES = ("城镇级", "千吨万人")
 DONE_STATUSES = ("初步划定", "已批复")
 ZONE_AREA_COLUMNS = {
     ZoneKind.FIRST: "first_km2",
@@ -73,7 +72,7 @@ def source_point_classes(points: pd.DataFrame, samples: pd.DataFrame) -> pd.Data
     worse than Ⅲ (columns source_code, point, point_name, year, quality_class, label,
     above_iii)."""
     src_points = points[points["source_code"].fillna("") != ""][["code", "name", "source_code"]]
-    s = samples[(samples["quality_class"] > 0) & samples["point"].isin(src_points["code"])]
+    s = samples[(graded(samples["quality_class"])) & samples["point"].isin(src_points["code"])]
     if s.empty:
         return pd.DataFrame(columns=["source_code", "point", "point_name", "year",
                                      "quality_class", "label", "above_iii"])  # fmt: skip

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from gwlib.text import nfkc
-from gwlib.wells.lifecycle import SEALED_STAGES, STAGES
+from gwlib.wells.lifecycle import SEALED_VALUES, STAGES
 from gwlib.wells.model import WellStatus
 
 UNKNOWN_OWNER = "不详"
@@ -26,7 +26,6 @@ UNKNOWN_OWNER_WORDS = frozenset(
     {"不详", "无", "不明", "未知", "无主", "无主井", "所有权人不明", "-", "—", "/", "无人"}
 )
 ART_58 = "《地下水管理条例》第五十八条：责令封井或者回填，处10万元以上50万元以下罚款"
-DONE = tuple(s.value for s in SEALED_STAGES)
 
 
 def water_authority(region: str) -> str:
@@ -83,10 +82,53 @@ class WellFilter:
     text: str = ""
 
 
+def sealed_mask(wells: pd.DataFrame) -> pd.Series:
+    """Wells that count as sealed (:data:`gwlib.wells.lifecycle.SEALED_STAGES`)."""
+    return wells["status"].isin(SEALED_VALUES)
+
+
 def overdue_mask(wells: pd.DataFrame, as_of: dt.date) -> pd.Series:
-    """Planned completion passed and the well not sealed yet."""
+    """逾期未封井: planned completion passed, the well not sealed, and not 暂缓 (a deferral is
+    decided with its reason; it is counted apart, not as overdue)."""
     planned = pd.to_datetime(wells["planned_completion"], errors="coerce")
-    return (planned < pd.Timestamp(as_of)) & ~wells["status"].isin(DONE)
+    deferred = wells["status"] == WellStatus.DEFERRED.value
+    return (planned < pd.Timestamp(as_of)) & ~sealed_mask(wells) & ~deferred
+
+
+@dataclass(frozen=True)
+class LedgerFigures:
+    """The ledger's headline numbers, as every page, the brief and the checklist quote them.
+
+    封井完成率 = (已封井待验收 + 已验收销号) / (清单井数 − 暂缓), in %.
+    """
+
+    total: int
+    sealed: int
+    accepted: int
+    deferred: int
+    overdue: int
+    owner_unknown: int
+
+    @property
+    def due(self) -> int:
+        """Wells that should be sealed: the list less the deferred ones."""
+        return self.total - self.deferred
+
+    @property
+    def completion_rate(self) -> float:
+        return self.sealed * 100.0 / self.due if self.due else 0.0
+
+
+def ledger_figures(wells: pd.DataFrame, as_of: dt.date) -> LedgerFigures:
+    """:class:`LedgerFigures` of ``wells`` (any selection of the ledger) on ``as_of``."""
+    return LedgerFigures(
+        total=len(wells),
+        sealed=int(sealed_mask(wells).sum()),
+        accepted=int((wells["status"] == WellStatus.ACCEPTED.value).sum()),
+        deferred=int((wells["status"] == WellStatus.DEFERRED.value).sum()),
+        overdue=int(overdue_mask(wells, as_of).sum()),
+        owner_unknown=int((~wells["owner_known"].astype(bool)).sum()),
+    )
 
 
 def filter_wells(
@@ -132,19 +174,25 @@ def stage_counts(wells: pd.DataFrame) -> pd.DataFrame:
 
 
 def township_progress(wells: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Per township: wells, sealed (已封井 or 已验收), accepted, overdue, and share sealed (%)."""
+    """Per township: wells, sealed, accepted, deferred, overdue, owner unknown, and the
+    封井完成率 (%) of :class:`LedgerFigures`."""
     w = wells.assign(
-        sealed=wells["status"].isin(DONE),
+        sealed=sealed_mask(wells),
         accepted=wells["status"] == WellStatus.ACCEPTED.value,
+        deferred=wells["status"] == WellStatus.DEFERRED.value,
         overdue=overdue_mask(wells, as_of),
+        unknown=~wells["owner_known"].astype(bool),
     )
     g = w.groupby("township", sort=True).agg(
         wells=("code", "size"),
         sealed=("sealed", "sum"),
         accepted=("accepted", "sum"),
+        deferred=("deferred", "sum"),
         overdue=("overdue", "sum"),
+        owner_unknown=("unknown", "sum"),
     )
-    g["sealed_share"] = g["sealed"] * 100.0 / g["wells"]
+    due = g["wells"] - g["deferred"]
+    g["sealed_share"] = (g["sealed"] * 100.0 / due.where(due > 0)).fillna(0.0)
     return g.reset_index().sort_values(["sealed_share", "township"], ascending=[False, True])
 
 
@@ -173,7 +221,7 @@ def timeline(
     step to 已验收销号 (else the acceptance date on the sealing record, else 实际完成日期)."""
     reg = pd.to_datetime(wells["survey_date"], errors="coerce")
     sealed = pd.to_datetime(wells["actual_completion"], errors="coerce").where(
-        wells["status"].isin(DONE)
+        sealed_mask(wells)
     )
     acc_on = pd.Series(pd.NaT, index=wells.index, dtype="datetime64[ns]")
     is_acc = wells["status"] == WellStatus.ACCEPTED.value

@@ -76,8 +76,12 @@ REQUIRED: dict[WellStatus, tuple[tuple[str, str, str], ...]] = {
     S.DEFERRED: (),
 }
 
-#: Stages at which the work counts as finished (sealed, whether accepted yet or not).
-SEALED_STAGES = (S.SEALED, S.ACCEPTED)
+#: "Sealed" (已封井): the stages at which the work counts as finished, whether accepted yet or
+#: not. The one definition every figure, page, map layer, export and brief uses.
+SEALED_STAGES: tuple[WellStatus, ...] = (S.SEALED, S.ACCEPTED)
+SEALED_VALUES: tuple[str, ...] = tuple(s.value for s in SEALED_STAGES)
+#: The statuses that are not sealed, in lifecycle order (暂缓 last).
+UNSEALED_STAGES: tuple[WellStatus, ...] = tuple(s for s in WellStatus if s not in SEALED_STAGES)
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,9 @@ import pandas as pd
 import shapely
 
 from gwlib.geo.crs import geometry_to_metric, to_metric
+from gwlib.quality.classes import QualityClass, graded
 from gwlib.sources.model import ZoneKind
-from gwlib.wells.ledger import DONE
+from gwlib.wells.ledger import sealed_mask
 
 DEEP_M = 150.0
 CROSS_LAYER_WORDS = ("串层", "串通", "混层")
@@ -51,7 +52,7 @@ class RiskRules:
 def latest_point_classes(samples: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
     """Each monitoring point's latest graded class with its location (point, lon, lat,
     quality_class, date)."""
-    s = samples[samples["quality_class"] > 0].sort_values(["point", "date"])
+    s = samples[graded(samples["quality_class"])].sort_values(["point", "date"])
     last = s.groupby("point", sort=True).tail(1)[["point", "date", "quality_class"]]
     loc = points[["code", "lon", "lat"]].rename(columns={"code": "point"})
     return last.merge(loc, on="point", how="inner").reset_index(drop=True)
@@ -80,7 +81,7 @@ def risk_scores(
 
     ``latest_classes`` has each monitoring point's lon, lat and latest ``quality_class``.
     """
-    w = wells[~wells["status"].isin(DONE)].reset_index(drop=True)
+    w = wells[~sealed_mask(wells)].reset_index(drop=True)
     n = len(w)
     located = w["lon"].notna() & w["lat"].notna()
     x, y = to_metric(w["lon"].fillna(0).to_numpy(float), w["lat"].fillna(0).to_numpy(float))
@@ -139,7 +140,7 @@ def risk_scores(
             add(
                 near,
                 pts_,
-                f"{rules.quality_radius_m:.0f} m 内监测点位现为{'Ⅴ' if cls == 5 else 'Ⅳ'}类",
+                f"{rules.quality_radius_m:.0f} m 内监测点位现为{QualityClass(cls).label}",
             )
     level = np.where(score >= rules.high, "高", np.where(score >= rules.medium, "中", "低"))
     out = pd.DataFrame(
@@ -179,7 +180,7 @@ def before_after(
     px, py = to_metric(points["lon"].to_numpy(float), points["lat"].to_numpy(float))
     dist = np.hypot(np.asarray(px) - wx, np.asarray(py) - wy)
     near = points.assign(distance_m=dist)[dist <= radius_m]
-    s = samples[samples["point"].isin(near["code"]) & (samples["quality_class"] > 0)]
+    s = samples[samples["point"].isin(near["code"]) & (graded(samples["quality_class"]))]
     s = s.assign(date=pd.to_datetime(s["date"]))
     cut = pd.Timestamp(sealed_on)
     rows = []
