@@ -13,6 +13,7 @@ spreadsheet row, the column, the value and what was expected. Nothing is dropped
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,139 +24,40 @@ import pandas as pd
 
 from gwlib.io.cells import date_problems, parse_dates
 from gwlib.io.tables import Issue, RawTable, find_column, read_table
-from gwlib.quality.standards import StandardSet
+from gwlib.quality.standards import STANDARDS_DIR, StandardSet
 from gwlib.quality.units import conversion_factor, lookup
 from gwlib.quality.values import ValueToken, parse_values
 from gwlib.text import name_key, nfkc
 
+#: Column headers of lab sheets as labs write them, per field (``field,header``), and what people
+#: write for the 水期 (``written,period``): data files beside ``synonyms.csv``, described in
+#: ``data/standards/README.md``. Matching ignores case, spaces, full/half-width forms and brackets.
+LAB_HEADERS_FILE = STANDARDS_DIR / "lab_headers.csv"
+PERIODS_FILE = STANDARDS_DIR / "periods.csv"
 
-def _keys(*aliases: str) -> tuple[str, ...]:
-    return tuple(name_key(a) for a in aliases)
+
+def _load_headers() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    headers: dict[str, tuple[str, ...]] = {}
+    with LAB_HEADERS_FILE.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            headers[row["field"]] = (*headers.get(row["field"], ()), name_key(row["header"]))
+    with PERIODS_FILE.open(encoding="utf-8", newline="") as f:
+        periods = {row["written"]: row["period"] for row in csv.DictReader(f)}
+    return headers, periods
 
 
-POINT = _keys(
-    "点位编码",
-    "点位代码",
-    "点位编号",
-    "监测点编码",
-    "监测点位编码",
-    "监测点编号",
-    "监测井编码",
-    "监测井编号",
-    "井编码",
-    "井号",
-    "站点编码",
-    "point",
-    "point_code",
-    "site",
-    "site_code",
-    "well_id",
-)
-DATE = _keys(
-    "采样日期",
-    "采样时间",
-    "监测日期",
-    "取样日期",
-    "采样日期(年月日)",
-    "date",
-    "sample_date",
-    "sampling_date",
-)
-INDICATOR = _keys(
-    "指标",
-    "指标名称",
-    "监测指标",
-    "监测项目",
-    "检测项目",
-    "分析项目",
-    "项目",
-    "项目名称",
-    "检测指标",
-    "indicator",
-    "parameter",
-)
-VALUE = _keys(
-    "监测值",
-    "检测值",
-    "测定值",
-    "监测结果",
-    "检测结果",
-    "分析结果",
-    "结果",
-    "浓度",
-    "数值",
-    "value",
-    "result",
-    "concentration",
-)
-UNIT = _keys("单位", "计量单位", "unit", "units")
-DL = _keys("检出限", "方法检出限", "detection_limit", "dl", "mdl")
-PERIOD = _keys("水期", "时期", "采样水期", "period", "season")
-LAB = _keys("检测单位", "检测机构", "实验室", "lab", "laboratory")
-LEVEL = _keys(
-    "水位埋深(m)",
-    "水位埋深",
-    "地下水位埋深(m)",
-    "地下水位埋深",
-    "水位(m)",
-    "水位",
-    "water_level",
-    "water_level_m",
-)
+_HEADERS, PERIODS = _load_headers()
+POINT = _HEADERS["point"]
+DATE = _HEADERS["date"]
+INDICATOR = _HEADERS["indicator"]
+VALUE = _HEADERS["value"]
+UNIT = _HEADERS["unit"]
+DL = _HEADERS["detection_limit"]
+PERIOD = _HEADERS["period"]
+LAB = _HEADERS["lab"]
+LEVEL = _HEADERS["water_level"]
 #: Columns of a wide sheet that describe the sample, not an indicator.
-WIDE_META = frozenset(
-    POINT
-    + DATE
-    + PERIOD
-    + LAB
-    + LEVEL
-    + _keys(
-        "序号",
-        "编号",
-        "样品编号",
-        "样品编码",
-        "点位名称",
-        "监测点名称",
-        "监测点位名称",
-        "井名",
-        "名称",
-        "point_name",
-        "name",
-        "备注",
-        "说明",
-        "经度",
-        "纬度",
-        "lon",
-        "lat",
-        "乡镇",
-        "村",
-        "township",
-        "采样人",
-        "天气",
-        "采样深度",
-        "井深",
-        "井深(m)",
-        "行政区",
-        "县区",
-        "市",
-        "省",
-        "类别",
-        "点位类别",
-        "category",
-    )
-)
-
-PERIODS = {
-    "丰": "丰水期",
-    "丰水期": "丰水期",
-    "平": "平水期",
-    "平水期": "平水期",
-    "枯": "枯水期",
-    "枯水期": "枯水期",
-    "wet": "丰水期",
-    "normal": "平水期",
-    "dry": "枯水期",
-}
+WIDE_META = frozenset(POINT + DATE + PERIOD + LAB + LEVEL + _HEADERS["sample_meta"])
 
 _HEADER_UNIT = re.compile(r"^(?P<name>.+?)\s*(?:\((?P<paren>[^()]*)\)|\s(?P<space>\S+))$")
 
