@@ -18,6 +18,9 @@ a monitoring point within 1 000 m now Ⅳ类 (Ⅴ类)         15 (20)
 =====================================================  ======
 
 Level: 高 ≥ 40, 中 ≥ 20, else 低. Sealed and accepted wells are not scored.
+
+Every distance, weight and cut-off above is a field of :class:`RiskRules` (data, not code): a
+county that weighs factors differently passes its own rules, and each reason names the points.
 """
 
 from __future__ import annotations
@@ -35,16 +38,28 @@ from gwlib.quality.classes import QualityClass, graded
 from gwlib.sources.model import ZoneKind
 from gwlib.wells.ledger import sealed_mask
 
-DEEP_M = 150.0
-CROSS_LAYER_WORDS = ("串层", "串通", "混层")
 LEVELS = ("高", "中", "低")
 
 
 @dataclass(frozen=True)
 class RiskRules:
+    """Distances (m), weights (points) and level cut-offs of the score (the table above)."""
+
+    core_zone: int = 30  # inside a 一级/二级保护区
+    quasi_zone: int = 20  # inside a 准保护区 (and not a core zone)
+    recharge_zone: int = 20  # inside a 补给区
     source_near_m: float = 500.0
+    source_near: int = 20  # a pollution source within source_near_m
     source_far_m: float = 1000.0
+    source_far: int = 10  # … else within source_far_m
+    deep_m: float = 150.0
+    deep: int = 10  # depth ≥ deep_m: likely crosses several aquifers
+    cross_layer_words: tuple[str, ...] = ("串层", "串通", "混层")
+    cross_layer: int = 20  # 串层污染 written in 废弃原因 or 备注
+    owner_unknown: int = 10
     quality_radius_m: float = 1000.0
+    class_v_near: int = 20  # a monitoring point within quality_radius_m now Ⅴ类
+    class_iv_near: int = 15  # … now Ⅳ类 (when none is Ⅴ类)
     high: int = 40
     medium: int = 20
 
@@ -110,28 +125,31 @@ def risk_scores(
 
     if not zones.empty and n:
         core = inside((ZoneKind.FIRST.value, ZoneKind.SECOND.value))
-        add(core, 30, "位于饮用水水源一级/二级保护区")
-        add(inside((ZoneKind.QUASI.value,)) & ~core, 20, "位于水源准保护区")
-        add(inside((ZoneKind.RECHARGE.value,)), 20, "位于水源补给区")
+        add(core, rules.core_zone, "位于饮用水水源一级/二级保护区")
+        add(inside((ZoneKind.QUASI.value,)) & ~core, rules.quasi_zone, "位于水源准保护区")
+        add(inside((ZoneKind.RECHARGE.value,)), rules.recharge_zone, "位于水源补给区")
     d_src = _nearest_m(np.asarray(x), np.asarray(y), pollution.get("lon", pd.Series(dtype=float)),
                        pollution.get("lat", pd.Series(dtype=float)))  # fmt: skip
-    add(d_src <= rules.source_near_m, 20, f"{rules.source_near_m:.0f} m 内有污染源")
-    add((d_src > rules.source_near_m) & (d_src <= rules.source_far_m), 10,
+    add(d_src <= rules.source_near_m, rules.source_near,
+        f"{rules.source_near_m:.0f} m 内有污染源")  # fmt: skip
+    add((d_src > rules.source_near_m) & (d_src <= rules.source_far_m), rules.source_far,
         f"{rules.source_far_m:.0f} m 内有污染源")  # fmt: skip
-    deep = (w["depth_m"].fillna(0) >= DEEP_M).to_numpy()
+    deep = (w["depth_m"].fillna(0) >= rules.deep_m).to_numpy()
     for i in np.flatnonzero(deep):
-        score[i] += 10
-        reasons[i].append(f"井深 {w['depth_m'][i]:.0f} m，可能穿越多个含水层（+10）")
+        score[i] += rules.deep
+        reasons[i].append(
+            f"井深 {w['depth_m'][i]:.0f} m，可能穿越多个含水层（+{rules.deep}）"
+        )
     text = (w["abandon_reason"].fillna("") + " " + w["note"].fillna("")).to_numpy(str)
     for k, t in enumerate(text):
-        if any(word in t for word in CROSS_LAYER_WORDS):
-            score[k] += 20
-            reasons[k].append("记录中疑似串层污染（+20）")
+        if any(word in t for word in rules.cross_layer_words):
+            score[k] += rules.cross_layer
+            reasons[k].append(f"记录中疑似串层污染（+{rules.cross_layer}）")
     for i in np.flatnonzero(~w["owner_known"].astype(bool).to_numpy()):
-        score[i] += 10
-        reasons[i].append("所有权人不明，须由政府组织封井（+10）")
+        score[i] += rules.owner_unknown
+        reasons[i].append(f"所有权人不明，须由政府组织封井（+{rules.owner_unknown}）")
     if not latest_classes.empty:
-        for cls, pts_ in ((5, 20), (4, 15)):
+        for cls, pts_ in ((5, rules.class_v_near), (4, rules.class_iv_near)):
             poor = latest_classes[latest_classes["quality_class"] == cls]
             d = _nearest_m(np.asarray(x), np.asarray(y), poor["lon"], poor["lat"])
             near = d <= rules.quality_radius_m
