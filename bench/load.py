@@ -63,13 +63,14 @@ import sqlalchemy as sa
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from devtools.appserver import serve_app
+from devtools.chromium import CHROMIUM, CHROMIUM_ARGS
+from devtools.pgserver import pg_server
 from gwlib.demo import build_demo
 from gwlib.store import Store
 from gwlib.store.schema_ledger import audit_log
 from gwlib.store.users import create_user
 from gwui.pages import PAGES
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, serve_app
-from tests.pgserver import pg_server
 
 ROOT = Path(__file__).resolve().parents[1]
 REPLICAS = ("A", "B")

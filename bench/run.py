@@ -37,6 +37,7 @@ import pymannkendall as mk  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from bench import browser, province  # noqa: E402
+from devtools.pgserver import pg_server  # noqa: E402
 from gwlib.io.lab import parse_lab_table  # noqa: E402
 from gwlib.io.tables import RawTable  # noqa: E402
 from gwlib.quality.assess import assess  # noqa: E402
@@ -45,7 +46,6 @@ from gwlib.quality.standards import get_standard  # noqa: E402
 from gwlib.quality.trends import mann_kendall  # noqa: E402
 from gwlib.quality.values import parse_values  # noqa: E402
 from gwlib.store import Store, schema  # noqa: E402
-from tests.pgserver import pg_server  # noqa: E402
 
 POINTS_PER_CHUNK = 100
 LOOP_SAMPLE = 300_000  # values graded by the per-value loop (time extrapolated)

@@ -16,7 +16,7 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from tests.pgserver import PgServerError, pg_server
+from devtools.pgserver import PgServerError, pg_server
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,8 +1,8 @@
 """Demo drinking-water sources with their zones, pollution sources, and prevention zoning.
 
 Sources follow HJ 338-2018's vocabulary (一级/二级/准保护区, 补给区) with radii in the ranges of
-its empirical table for 孔隙潜水 (standards-notes §3.3); zoning follows the 2023 重点区 guideline
-(保护类 / 管控类 / 一般区, standards-notes §5). All names, numbers and documents are fictional
+its empirical table for 孔隙潜水 ([HJ 338] in docs/sources.md); zoning follows the 重点区 guideline
+(保护类 / 管控类 / 一般区, [重点区指南]). All names, numbers and documents are fictional
 (模拟). Two cases are planted on purpose so cross-layer checks have something real to find:
 a 加油站 inside the county-town source's 二级保护区, and (in :mod:`gwlib.demo.wells`) unsealed
 abandoned wells inside its 补给区.

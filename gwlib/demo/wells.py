@@ -1,6 +1,6 @@
 """Demo ledger of 报废矿井、钻井、取水井 (封井回填), about 300 wells.
 
-Owners follow 《地下水管理条例》 as summarised in standards-notes §4.2: a known owner is the
+Owners follow 《地下水管理条例》 ([条例], docs/sources.md): a known owner is the
 责任主体; where the owner is unknown (所有权人“不详”) the county water authority (绛县水务局)
 organises the work. Statuses run 已排查登记 → … → 已验收销号, with 暂缓 always carrying a reason;
 no plan type before 方案编制; completion dates only for sealed wells. Owners and villages are

@@ -330,8 +330,3 @@ def evaluate(
         outlook=outlook(pct, dt.date(year, 1, 1), due, as_of),
         note=note,
     )
-
-
-def results_frame(results: list[MetricResult]) -> pd.DataFrame:
-    cols = [f for f in MetricResult.__dataclass_fields__]
-    return pd.DataFrame([[getattr(r, c) for c in cols] for r in results], columns=cols)

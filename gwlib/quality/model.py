@@ -2,8 +2,8 @@
 
 Frozen dataclasses validated on construction; enumerations whose values are the official Chinese
 terms (the identifier is an English gloss). Build them with ``from_row`` at the boundary, never
-``Model(**row)``: storage columns and Chinese headers stay out of the domain. Field lists follow
-``shared/domain/standards-notes.md`` §7 and ``shared/reference/peers.md`` §12.
+``Model(**row)``: storage columns and Chinese headers stay out of the domain. Field lists follow the
+agency forms listed in ``docs/sources.md`` (Field lists).
 """
 
 from __future__ import annotations

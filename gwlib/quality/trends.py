@@ -20,7 +20,7 @@ are Mann–Kendall's on that re-censored series.
 with t in years. With non-detects present it is computed from pairs of detected values only, and
 left empty when fewer than half of the values are detected.
 
-Categories (MAROS decision matrix, ``shared/reference/peers.md`` §1.2) with confidence
+Categories (MAROS decision matrix, [MAROS] in ``docs/sources.md``) with confidence
 CF = 1 − p (two-sided p, so CF > 95 % is significance at α = 0.05) and COV = sample standard
 deviation / mean of the values as reported (non-detects at their detection limit):
 上升 (CF > 95 %, S > 0), 可能上升 (90–95 %, S > 0), 无趋势 (< 90 %, S > 0, or S ≤ 0 and COV ≥ 1),

@@ -662,20 +662,6 @@ def documents(store: Store, code: str) -> pd.DataFrame:
     )
 
 
-def document_counts(store: Store) -> pd.Series:
-    """Number of (not deleted) documents per well code."""
-    t = well_document
-    f = store._frame(
-        sa.select(t.c.well_code, sa.func.count().label("n"))
-        .where(t.c.deleted == sa.false())
-        .group_by(t.c.well_code)
-    )
-    return f.set_index("well_code")["n"] if not f.empty else pd.Series(dtype="int64")
-
-
-# -- history ----------------------------------------------------------------------------------
-
-
 def history(store: Store, code: str) -> pd.DataFrame:
     """The well's audit trail, newest first."""
     a = audit_log

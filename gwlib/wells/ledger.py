@@ -1,7 +1,7 @@
 """The 封井回填 ledger as the section reads it: who is responsible, what is overdue, how far each
 township has got, and how the list grew and shrank over time.
 
-Responsibility (standards-notes §4.2, 《地下水管理条例》): a known owner (所有权人) is the
+Responsibility ([条例] in docs/sources.md, 《地下水管理条例》): a known owner (所有权人) is the
 责任主体; where the owner is unknown (``不详``) the county water authority organises the work.
 An owner who has not sealed by the planned date is flagged under Art. 58 (责令封井或者回填，
 处10万元以上50万元以下罚款). Every function takes ``as_of``; nothing here reads the clock.

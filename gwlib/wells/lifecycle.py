@@ -9,7 +9,7 @@ stage needs before a well may enter it.
 
 Stage requirements (entering the stage):
 
-* 已核查评估 — 排查日期, 责任主体, 牵头部门 (who must act, standards-notes §4.2).
+* 已核查评估 — 排查日期, 责任主体, 牵头部门 (who must act, [条例]).
 * 方案编制 — 一井一策 处置方式 and 计划完成日期.
 * 施工中 — 封井开始日期 (sealing record).
 * 已封井待验收 — 封井完成日期 and 封井方法 (sealing record).
@@ -22,9 +22,7 @@ store calls :func:`check_transition` inside the transaction that writes the chan
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from gwlib.errors import TransitionError
@@ -82,18 +80,6 @@ SEALED_STAGES: tuple[WellStatus, ...] = (S.SEALED, S.ACCEPTED)
 SEALED_VALUES: tuple[str, ...] = tuple(s.value for s in SEALED_STAGES)
 #: The statuses that are not sealed, in lifecycle order (暂缓 last).
 UNSEALED_STAGES: tuple[WellStatus, ...] = tuple(s for s in WellStatus if s not in SEALED_STAGES)
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One status change as recorded in the well's history."""
-
-    code: str
-    from_status: WellStatus
-    to_status: WellStatus
-    on: dt.date
-    user: str
-    note: str = ""
 
 
 def next_statuses(status: WellStatus | str) -> tuple[WellStatus, ...]:

@@ -20,7 +20,7 @@ class WellCategory(StrEnum):
     WATER_WELL = "取水井"
 
 
-#: 井别 of each 类别 (codes as in the Henan-style register; standards-notes §4.1, grade M).
+#: 井别 of each 类别 (as on the provincial registration forms; docs/sources.md, Field lists).
 WELL_SUBTYPES: dict[WellCategory, tuple[str, ...]] = {
     WellCategory.MINE: ("竖井", "斜井", "平硐", "其他"),
     WellCategory.BOREHOLE: (

@@ -2,7 +2,7 @@
 
 Each factor adds points and a reason in words; the score is their sum and the level follows
 fixed cut-offs. After Alberta OWA's low/medium/high grouping and Jilin DB22/T 3648-2024
-(signs of contamination, distance to pollution sources; standards-notes §4.1).
+(signs of contamination, distance to pollution sources; [OWA], [DB22/T 3648] in docs/sources.md).
 
 =====================================================  ======
 Factor                                                 Points

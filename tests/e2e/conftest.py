@@ -9,9 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,19 +16,9 @@ from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-STARTUP_TIMEOUT_S = 60.0
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # we run as root in CI containers
-    "--disable-gpu",
-    # Without these Chromium phones home, and a closed network refuses the connections.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from devtools import appserver
+from devtools.appserver import REPO_ROOT, AppServerError
+from devtools.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")
@@ -47,19 +34,6 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         "executable_path": CHROMIUM,
         "args": CHROMIUM_ARGS,
     }
-
-
-def _tail(path: Path, limit: int = 20_000) -> str:
-    return path.read_text(errors="replace")[-limit:] if path.exists() else ""
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            body: bytes = response.read()
-            return body.strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def run_gwlib(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
@@ -83,57 +57,12 @@ def run_gwlib(env: dict[str, str], *args: str, stdin: str | None = None) -> None
 
 @contextmanager
 def serve_app(env: dict[str, str], port: int, logs: Path) -> Iterator[str]:
-    """Start ``streamlit run app.py`` on ``port`` with ``env``; yield its base URL once healthy."""
-    base_url = f"http://127.0.0.1:{port}"
-    # Server output goes to files: an unread pipe fills up and stalls the server.
-    stdout_path, stderr_path = logs / "streamlit.stdout", logs / "streamlit.stderr"
-    with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--server.fileWatcherType",
-                "none",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=stdout,
-            stderr=stderr,
-        )
+    """:func:`devtools.appserver.serve_app`, failing the test with the server's output."""
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not _healthy(f"{base_url}/_stcore/health"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                reason = (
-                    f"exited with code {proc.returncode}"
-                    if proc.poll() is not None
-                    else f"not healthy after {STARTUP_TIMEOUT_S:.0f} s"
-                )
-                pytest.fail(
-                    f"streamlit server {reason}\n"
-                    f"--- stderr ---\n{_tail(stderr_path)}\n--- stdout ---\n{_tail(stdout_path)}",
-                    pytrace=False,
-                )
-            time.sleep(0.25)
-        yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        with appserver.serve_app(env, port, logs) as base_url:
+            yield base_url
+    except AppServerError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="session")

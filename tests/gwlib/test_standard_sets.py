@@ -10,7 +10,7 @@ import numpy as np
 from gwlib.quality.grading import single_class
 from gwlib.quality.standards import STANDARDS_DIR, available_standards, get_standard
 
-# Rows of GB/T 14848-93 as printed (standards-notes §1.7): 总硬度 Ⅳ was 550, not 650.
+# Rows of GB/T 14848-93 as printed ([GB/T 14848-93], docs/sources.md): 总硬度 Ⅳ was 550, not 650.
 OLD_CSV = """group,code,name_zh,name_en,unit,I,II,III,IV,V,notes
 表1,H93-01,总硬度（以CaCO3计）,Total hardness,mg/L,150,300,450,550,>550,
 表1,H93-02,铅,Lead,mg/L,0.005,0.01,0.05,0.1,>0.1,
