@@ -43,7 +43,7 @@ from gwlib.io.tables import RawTable  # noqa: E402
 from gwlib.quality.assess import assess  # noqa: E402
 from gwlib.quality.grading import grade_one, grade_values  # noqa: E402
 from gwlib.quality.standards import get_standard  # noqa: E402
-from gwlib.quality.trends import mann_kendall  # noqa: E402
+from gwlib.quality.trends import mann_kendall, refresh_trends  # noqa: E402
 from gwlib.quality.values import parse_values  # noqa: E402
 from gwlib.store import Store, schema  # noqa: E402
 
@@ -157,7 +157,7 @@ def grading(store: Store, figs: Figures) -> None:
 
 def trends(store: Store, figs: Figures) -> None:
     t0 = time.perf_counter()
-    n = store.refresh_trends()
+    n = refresh_trends(store)
     t_refresh = time.perf_counter() - t0
     t0 = time.perf_counter()
     m = store.trend_input()

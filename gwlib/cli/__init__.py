@@ -142,10 +142,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_trends(args: argparse.Namespace) -> int:
     from gwlib.config import resolve_db_url
+    from gwlib.quality.trends import refresh_trends
     from gwlib.store import Store
 
     with Store.open(resolve_db_url(args.db)) as store:
-        n = store.refresh_trends()
+        n = refresh_trends(store)
     print(f"stored {n} trend results", file=sys.stderr)
     return EXIT_OK
 

@@ -37,6 +37,7 @@ from gwlib.io.lab import MeasurementBatch, parse_lab_table
 from gwlib.plans.model import ActionPlan
 from gwlib.quality.assess import assess
 from gwlib.quality.standards import StandardSet, get_standard
+from gwlib.quality.trends import refresh_trends
 from gwlib.sources.model import PollutionSource, Zone
 from gwlib.store import Store
 from gwlib.wells.model import AbandonedWell
@@ -148,7 +149,7 @@ def build_demo(url: str, seed: int = DEFAULT_SEED, replace: bool = False,
     batch = import_lab_table(data, std)
     result = assess(batch.frame, std)
     n_samples = store.write_assessment(result, source_file=DATASET_NAME)
-    store.refresh_trends()
+    refresh_trends(store)
     report(8, total, STEPS[7])
     store.upsert_wells(data.wells)
     seed_ledger_history(store, data.wells)

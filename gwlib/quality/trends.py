@@ -33,7 +33,9 @@ median of within-season pairwise slopes per year.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from enum import StrEnum
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -251,3 +253,50 @@ def series_from_detail(detail: pd.DataFrame) -> pd.DataFrame:
         fallback = d.join(det_min.rename("det_min"), on=keys)["det_min"]
         d.loc[no_dl, "value"] = dl_max.reindex(d.index)[no_dl].fillna(fallback[no_dl]).fillna(0.0)
     return d.reset_index(drop=True)
+
+
+# -- the batch refresh -------------------------------------------------------------------------
+
+#: Points read and tested at a time by :func:`refresh_trends` (memory stays flat at any scale).
+TREND_POINTS_PER_READ = 200
+
+
+class TrendStore(Protocol):
+    """What :func:`refresh_trends` needs of the store: reads and one replacing write."""
+
+    def points(self) -> pd.DataFrame: ...
+
+    def trend_input(self, points: Sequence[str] | None = None) -> pd.DataFrame: ...
+
+    def replace_trends(
+        self, results: pd.DataFrame, points: Sequence[str] | None = None
+    ) -> int: ...
+
+
+def refresh_trends(
+    store: TrendStore,
+    points: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Recompute Mann–Kendall and seasonal Kendall results for every point × indicator series
+    (of ``points`` only, when given: the series an import touched) and store them, replacing the
+    old ones in one transaction. Returns the number of rows stored.
+
+    Reads and tests :data:`TREND_POINTS_PER_READ` points at a time; ``progress(done, total)`` is
+    called after each group of points.
+    """
+    codes = sorted(store.points()["code"]) if points is None else sorted(set(points))
+    keys = ["point", "indicator_code"]
+    frames = []
+    for i in range(0, len(codes), TREND_POINTS_PER_READ):
+        m = store.trend_input(codes[i : i + TREND_POINTS_PER_READ])
+        for method, season in (("mk", None), ("seasonal", "period")):
+            res = mann_kendall(m, keys, season=season)
+            span = m.groupby(keys)["date"].agg(["min", "max"]).astype("str")
+            res = res.join(span, on=keys)
+            frames.append(res.rename(columns={"min": "first_date", "max": "last_date"}))
+            frames[-1]["method"] = method
+        if progress:
+            progress(min(i + TREND_POINTS_PER_READ, len(codes)), len(codes))
+    res = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return store.replace_trends(res, None if points is None else codes)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 from enum import Enum
@@ -38,7 +38,6 @@ WRITE_OPTION = "gwlib_write"
 #: How long a writer waits for another writer to finish on SQLite before giving up.
 BUSY_TIMEOUT_S = 10.0
 CHUNK = 5_000
-TREND_POINTS_PER_READ = 200  # points read and tested at a time by refresh_trends
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -502,41 +501,18 @@ class Store:
             q = q.where(mp.c.code.in_(list(points)))
         return self._frame(q)
 
-    def refresh_trends(
-        self,
-        points: Sequence[str] | None = None,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> int:
-        """Recompute and store Mann-Kendall and seasonal Kendall results for every point ×
-        indicator series (of ``points`` only, when given). Returns the number of rows stored.
-
-        Reads and tests :data:`TREND_POINTS_PER_READ` points at a time, so memory stays flat
-        however large the network; the results replace the old ones in one transaction.
-        ``progress(done, total)`` is called after each group of points.
-        """
-        from gwlib.quality.trends import mann_kendall
+    def replace_trends(self, results: pd.DataFrame, points: Sequence[str] | None = None) -> int:
+        """Store trend results (columns of ``trend_result``), replacing those of ``points`` (all
+        when None) in one transaction. Returns the number of rows stored."""
         from gwlib.store.schema_trends import trend_result
 
-        codes = sorted(self.points()["code"]) if points is None else sorted(set(points))
-        keys = ["point", "indicator_code"]
-        frames = []
-        for i in range(0, len(codes), TREND_POINTS_PER_READ):
-            m = self.trend_input(codes[i : i + TREND_POINTS_PER_READ])
-            for method, season in (("mk", None), ("seasonal", "period")):
-                res = mann_kendall(m, keys, season=season)
-                span = m.groupby(keys)["date"].agg(["min", "max"]).astype("str")
-                res = res.join(span, on=keys)
-                frames.append(res.rename(columns={"min": "first_date", "max": "last_date"}))
-                frames[-1]["method"] = method
-            if progress:
-                progress(min(i + TREND_POINTS_PER_READ, len(codes)), len(codes))
         cols = [c.name for c in trend_result.columns if c.name != "id"]
-        res = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+        res = results.reindex(columns=cols)
         res["computed_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         with self.transaction() as conn:
             old = sa.delete(trend_result)
             if points is not None:
-                old = old.where(trend_result.c.point.in_(codes))
+                old = old.where(trend_result.c.point.in_(sorted(set(points))))
             conn.execute(old)
             _insert_frame(conn, trend_result, res[cols])
         return len(res)

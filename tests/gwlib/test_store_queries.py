@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from gwlib.demo import build_demo
+from gwlib.quality.trends import refresh_trends
 from gwlib.store import Store
 
 
@@ -56,9 +57,9 @@ def test_trends_read_in_groups_of_points_equal_one_read(
     m = store.trend_input()
     keys = ["point", "indicator_code"]
     one_read = pd.concat([mann_kendall(m, keys), mann_kendall(m, keys, season="period")])
-    monkeypatch.setattr("gwlib.store.TREND_POINTS_PER_READ", 3)
+    monkeypatch.setattr("gwlib.quality.trends.TREND_POINTS_PER_READ", 3)
     seen: list[tuple[int, int]] = []
-    n = store.refresh_trends(progress=lambda done, total: seen.append((done, total)))
+    n = refresh_trends(store, progress=lambda done, total: seen.append((done, total)))
     stored = pd.concat([store.trends("mk"), store.trends("seasonal")])
     assert n == len(one_read) == len(stored)
     cols = [*keys, "n", "n_nd", "s", "var_s", "p", "slope", "category"]
@@ -71,7 +72,7 @@ def test_trends_read_in_groups_of_points_equal_one_read(
     assert seen[-1] == (n_points, n_points) and len(seen) == -(-n_points // 3)
     some = sorted(m["point"].unique())[:2]
     before = store.trends("mk")
-    assert store.refresh_trends(some) == 2 * (m["point"].isin(some)).pipe(
+    assert refresh_trends(store, some) == 2 * (m["point"].isin(some)).pipe(
         lambda x: m[x].groupby(keys).ngroups
     )
     after = store.trends("mk")
