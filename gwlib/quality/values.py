@@ -5,7 +5,10 @@ written                 meaning                                     token
 =====================  =========================================  =========================
 ``0.35``, ``1,234.5``   a number (full-width digits accepted)       NUMBER
 ``0.004L``, ``<0.004``  below the detection limit 0.004             NON_DETECT (dl = 0.004)
-``ND``, ``未检出``       below an unstated detection limit           NON_DETECT (dl = NaN)
+``<0.004L``, ``ND(0.004)``, ``未检出(<0.004)``  the same, written both ways    NON_DETECT (dl = 0.004)
+``ND``, ``N.D.``, ``nd``  below an unstated detection limit (the      NON_DETECT (dl = NaN)
+``未检出``, ``检出限以下``  importer takes it from a 检出限 column)
+``<DL``, ``<LOD``
 ``>1600``               above the method's range, at least 1600     GREATER
 ``无``, ``有``           qualitative (嗅和味, 肉眼可见物)             ABSENT / PRESENT
 blank, ``—``, ``/``     not measured: ignored, not graded           BLANK
@@ -37,14 +40,17 @@ class ValueToken(IntEnum):
 _NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
 _BLANK = r"(?:|-+|—+|―+|/|\\|NA|N/A|nan|NaN|None|未测|未检测|未监测|未分析)"
-_ND_WORD = r"(?:ND|N\.D\.?|nd|未检出|未检|低于检出限|小于检出限|<DL|<检出限)"
+_ND_WORD = (
+    r"(?:(?i:n\.?\s?d\.?)|未检出|未检|检出限以下|低于检出限|小于检出限|检出限以内|<\s*检出限"
+    r"|(?i:<\s*(?:dl|lod|mdl|lor|rl)))"
+)
 _ND_PREFIX = "^" + _ND_WORD + r"\s*\(?\s*(?:<|≤|DL=|检出限)?\s*"
 #: (token, full-match pattern, patterns to strip before reading the number). Stripping with
 #: vectorised regex replacement is much faster than capturing groups with ``str.extract``.
 _PATTERNS: tuple[tuple[ValueToken, str, tuple[str, ...]], ...] = (
     (ValueToken.NUMBER, _NUM, ()),
     (ValueToken.NON_DETECT, rf"{_NUM}\s*[Ll]", (r"\s*[Ll]$",)),
-    (ValueToken.NON_DETECT, rf"(?:<|≤|<=)\s*{_NUM}", (r"^(?:<|≤|<=)\s*",)),
+    (ValueToken.NON_DETECT, rf"(?:<|≤|<=)\s*{_NUM}\s*[Ll]?", (r"^(?:<|≤|<=)\s*", r"\s*[Ll]$")),
     (
         ValueToken.NON_DETECT,
         rf"{_ND_WORD}\s*\(?\s*(?:<|≤|DL=|检出限)?\s*(?:{_NUM})?\s*[Ll]?\s*\)?",

@@ -36,6 +36,23 @@ def write(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "in.cs
         ("ND", ValueToken.NON_DETECT, None),
         ("未检出", ValueToken.NON_DETECT, None),
         ("未检出(0.004)", ValueToken.NON_DETECT, 0.004),
+        # Non-detect notations found in real sheets (issue 12): every one parses, none is
+        # read as "有" (检出限以下 contains 检出) or as an unreadable value.
+        ("N.D.", ValueToken.NON_DETECT, None),
+        ("n.d.", ValueToken.NON_DETECT, None),
+        ("nd", ValueToken.NON_DETECT, None),
+        ("Nd", ValueToken.NON_DETECT, None),
+        ("N.D", ValueToken.NON_DETECT, None),
+        ("检出限以下", ValueToken.NON_DETECT, None),
+        ("低于检出限", ValueToken.NON_DETECT, None),
+        ("<DL", ValueToken.NON_DETECT, None),
+        ("< DL", ValueToken.NON_DETECT, None),
+        ("<LOD", ValueToken.NON_DETECT, None),
+        ("＜检出限", ValueToken.NON_DETECT, None),
+        ("<0.004L", ValueToken.NON_DETECT, 0.004),
+        ("未检出(<0.02)", ValueToken.NON_DETECT, 0.02),
+        ("ND(0.004)", ValueToken.NON_DETECT, 0.004),
+        ("检出限以下(0.004)", ValueToken.NON_DETECT, 0.004),
         (">1600", ValueToken.GREATER, 1600.0),
         ("无", ValueToken.ABSENT, None),
         ("有", ValueToken.PRESENT, None),
@@ -210,3 +227,22 @@ def test_split_header_unit(header: str, name: str, unit: str) -> None:
 
 def test_total_chromium_is_not_hexavalent() -> None:
     assert STD.resolve("铬(Cr)") is None and STD.resolve("总铬") is None
+
+
+def test_dl_notation_takes_the_limit_from_its_own_column(tmp_path: Path) -> None:
+    """``<DL`` / ``ND`` / ``检出限以下`` with the limit in a 检出限 column: the limit is that value."""
+    p = tmp_path / "dl.csv"
+    p.write_text(
+        "点位编码,采样日期,指标,监测值,单位,检出限\n"
+        "P1,2024-05-01,砷,<DL,mg/L,0.0003\n"
+        "P1,2024-05-01,铅,检出限以下,mg/L,0.0025\n"
+        "P1,2024-05-01,汞,n.d.,μg/L,0.04\n",
+        encoding="utf-8",
+    )
+    batch = read_lab_file(p, get_standard())
+    assert not batch.errors
+    f = batch.frame.set_index("indicator_raw")
+    assert (f["token"] == ValueToken.NON_DETECT).all()
+    assert f.loc["砷", "value"] == pytest.approx(0.0003)
+    assert f.loc["铅", "value"] == pytest.approx(0.0025)
+    assert f.loc["汞", "value"] == pytest.approx(0.00004)
