@@ -1,19 +1,19 @@
 """Measurement values as Chinese lab reports write them, parsed column-wise.
 
-=====================  =========================================  =========================
-written                 meaning                                     token
-=====================  =========================================  =========================
-``0.35``, ``1,234.5``   a number (full-width digits accepted)       NUMBER
-``0.004L``, ``<0.004``  below the detection limit 0.004             NON_DETECT (dl = 0.004)
-``<0.004L``, ``ND(0.004)``, ``未检出(<0.004)``  the same, written both ways    NON_DETECT (dl = 0.004)
-``ND``, ``N.D.``, ``nd``  below an unstated detection limit (the      NON_DETECT (dl = NaN)
-``未检出``, ``检出限以下``  importer takes it from a 检出限 column)
+=============================  ==================================  ======================
+written                         meaning                             token
+=============================  ==================================  ======================
+``0.35``, ``1,234.5``           a number (full-width digits too)    NUMBER
+``0.004L``, ``<0.004``,         below the detection limit 0.004     NON_DETECT (dl = 0.004)
+``<0.004L``, ``ND(0.004)``
+``ND``, ``N.D.``, ``nd``,       below a limit not written here      NON_DETECT (dl = NaN, or
+``未检出``, ``检出限以下``,      (the 检出限 column may give it)     the 检出限 column's)
 ``<DL``, ``<LOD``
-``>1600``               above the method's range, at least 1600     GREATER
-``无``, ``有``           qualitative (嗅和味, 肉眼可见物)             ABSENT / PRESENT
-blank, ``—``, ``/``     not measured: ignored, not graded           BLANK
-anything else           unreadable: reported as an error            ERROR
-=====================  =========================================  =========================
+``>1600``                       above the method's range            GREATER
+``无``, ``有``                   qualitative (嗅和味, 肉眼可见物)     ABSENT / PRESENT
+blank, ``—``, ``/``             not measured: ignored, not graded   BLANK
+anything else                   unreadable: reported as an error    ERROR
+=============================  ==================================  ======================
 
 Parsing is done with vectorised pandas string operations over the whole column.
 """
