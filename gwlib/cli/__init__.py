@@ -14,17 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from gwlib.cli.common import EXIT_INPUT, EXIT_OK, report_issues, write_csv
 from gwlib.errors import GwlibError
-from gwlib.io.tables import Issue
-
-EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
-CSV_ENCODING = "utf-8-sig"  # UTF-8 with BOM: opens correctly in Excel on Chinese Windows
-FLOAT_FORMAT = "%.10g"
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, encoding=CSV_ENCODING, float_format=FLOAT_FORMAT)
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
@@ -45,7 +36,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
             "limiting": s["limiting"],
         }
     )
-    _write_csv(out, args.output)
+    write_csv(out, args.output)
     if args.detail is not None:
         d = result.detail
         names = pd.Series([i.name for i in standard.indicators] + [""])
@@ -69,10 +60,10 @@ def _cmd_grade(args: argparse.Namespace) -> int:
                 "note": d["note"],
             }
         ).sort_values(["point", "date", "row"], kind="stable")
-        _write_csv(detail, args.detail)
+        write_csv(detail, args.detail)
     issues = batch.issues
     report_path = args.report or args.output.with_name(args.output.stem + ".report.csv")
-    _report_issues(issues, report_path)
+    report_issues(issues, report_path)
     graded = int((s["class"] > 0).sum())
     print(
         f"graded {graded} samples ({len(result.detail)} measurements) with {standard.code}; "
@@ -96,11 +87,11 @@ def _cmd_trend(args: argparse.Namespace) -> int:
     res = mann_kendall(obs, ["point", "indicator"], season=season)
     names = [i.name for i in standard.indicators]
     out = res.assign(indicator=[names[int(i)] for i in res["indicator"]])
-    _write_csv(
+    write_csv(
         out[["point", "indicator", "n", "s", "var_s", "z", "p", "tau", "slope", "category"]],
         args.output,
     )
-    _report_issues(
+    report_issues(
         batch.issues, args.report or args.output.with_name(args.output.stem + ".report.csv")
     )
     print(
@@ -108,26 +99,6 @@ def _cmd_trend(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_INPUT if batch.errors else EXIT_OK
-
-
-def _report_issues(issues: Sequence[Issue], path: Path) -> None:
-    """Write issues to ``path`` and stderr (nothing when there are none)."""
-    if not issues:
-        return
-    rows = [
-        {
-            "file": i.file,
-            "row": i.row,
-            "column": i.column,
-            "value": i.value,
-            "reason": i.reason,
-            "severity": i.severity,
-        }
-        for i in issues
-    ]
-    _write_csv(pd.DataFrame(rows).sort_values("row", kind="stable"), path)
-    for i in issues:
-        print(("错误：" if i.severity == "error" else "提示：") + i.message(), file=sys.stderr)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -288,9 +259,11 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--db", default=None)
     m.set_defaults(func=_cmd_migrate)
 
+    from gwlib.cli.results import add_parsers as add_results_parsers
     from gwlib.cli.wells import add_parsers as add_ledger_parsers
 
     add_ledger_parsers(sub)  # wells import/export/template, users add/set/list
+    add_results_parsers(sub)  # results import/withdraw/batches, classes
     return parser
 
 

@@ -120,6 +120,92 @@ def _row_of(obj: Any) -> dict[str, Any]:
     return out
 
 
+def point_ids(conn: Connection, codes: Iterable[str]) -> dict[str, int]:
+    """Ids of the points with these codes; :class:`StoreError` naming the unregistered ones."""
+    mp = schema.monitoring_point
+    ids = {str(c): int(i) for c, i in conn.execute(sa.select(mp.c.code, mp.c.id)).all()}
+    missing = sorted(set(codes) - set(ids))
+    if missing:
+        raise StoreError("以下点位编码不在点位表中，请先登记点位：" + "、".join(missing[:20]))
+    return ids
+
+
+def insert_graded(
+    conn: Connection,
+    samples: pd.DataFrame,
+    detail: pd.DataFrame,
+    std: Any,
+    ids: Mapping[str, int],
+    source_file: str = "",
+    batch_id: int | None = None,
+) -> None:
+    """Insert graded samples (one row per point and date) and their measurements.
+
+    ``samples`` and ``detail`` have the columns :func:`gwlib.quality.assess.assess` gives;
+    ``std`` is the :class:`~gwlib.quality.standards.StandardSet` they were graded with.
+    """
+    st, ms = schema.sample, schema.measurement
+    codes = [i.code for i in std.indicators]
+    units = [i.unit for i in std.indicators]
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    s = samples.assign(
+        point_id=samples["point"].map(ids), sample_date=pd.to_datetime(samples["date"]).dt.date
+    )
+    rows = pd.DataFrame(
+        {
+            "point_id": s["point_id"],
+            "sample_date": s["sample_date"],
+            "period": s.get("period", pd.Series("", index=s.index)).fillna(""),
+            "lab": s.get("lab", pd.Series("", index=s.index)).fillna(""),
+            "water_level_m": s.get("water_level", pd.Series(float("nan"), index=s.index)),
+            "quality_class": s["class"],
+            "limiting": s["limiting_codes"],
+            "n_graded": s["n_graded"],
+            "standard": std.code,
+            "source_file": source_file,
+            "graded_at": now,
+            "batch_id": batch_id,
+        }
+    )
+    _insert_frame(conn, st, rows)
+    point_list = sorted({int(p) for p in s["point_id"]})
+    sid = pd.DataFrame(
+        [
+            tuple(r)
+            for i in range(0, len(point_list), CHUNK)
+            for r in conn.execute(
+                sa.select(st.c.id, st.c.point_id, st.c.sample_date).where(
+                    st.c.point_id.in_(point_list[i : i + CHUNK])
+                )
+            ).all()
+        ],
+        columns=["sample_id", "point_id", "sample_date"],
+    )
+    d = detail.assign(
+        point_id=detail["point"].map(ids), sample_date=pd.to_datetime(detail["date"]).dt.date
+    )
+    d = d.merge(sid, on=["point_id", "sample_date"], how="left")
+    known = d["indicator"] >= 0
+    code_arr = pd.Series([*codes, ""]).iloc[d["indicator"].where(known, len(codes))]
+    unit_arr = pd.Series([*units, ""]).iloc[d["indicator"].where(known, len(codes))]
+    mrows = pd.DataFrame(
+        {
+            "sample_id": d["sample_id"].to_numpy(),
+            "indicator_code": code_arr.to_numpy(),
+            "reported_name": d["indicator_raw"].to_numpy(),
+            "value": d["value"].to_numpy(),
+            "unit": unit_arr.to_numpy(),
+            "qualifier": d["qualifier"].to_numpy(),
+            "censored": d["censored"].to_numpy(),
+            "quality_class": d["class"].to_numpy(),
+            "exceedance": d["exceedance"].to_numpy(),
+            "raw_value": d["raw_value"].astype("str").str.slice(0, 64).to_numpy(),
+            "raw_unit": d["raw_unit"].astype("str").str.slice(0, 32).to_numpy(),
+        }
+    )
+    _insert_frame(conn, ms, mrows)
+
+
 class Store:
     """A migrated database and the operations on it."""
 
@@ -314,82 +400,25 @@ class Store:
         """Store graded samples and measurements in one transaction (materialised grading).
 
         A sample already stored for the same point and date is replaced, so re-importing a
-        file is idempotent. Every point must exist; otherwise nothing is written.
+        file is idempotent. Every point must exist; otherwise nothing is written. (Files a user
+        imports go through :mod:`gwlib.store.results`, which keeps a batch and a trail.)
         """
-        samples, detail, std = result.samples, result.detail, result.standard
-        if samples.empty:
+        if result.samples.empty:
             return 0
-        codes = [i.code for i in std.indicators]
-        units = [i.unit for i in std.indicators]
-        mp, st, ms = schema.monitoring_point, schema.sample, schema.measurement
-        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         with self.transaction() as conn:
-            ids = dict(conn.execute(sa.select(mp.c.code, mp.c.id)).all())
-            missing = sorted(set(samples["point"]) - set(ids))
-            if missing:
-                raise StoreError(
-                    "以下点位编码不在点位表中，请先登记点位：" + "、".join(missing[:20])
-                )
-            s = samples.assign(
-                point_id=samples["point"].map(ids),
-                sample_date=pd.to_datetime(samples["date"]).dt.date,
+            ids = point_ids(conn, result.samples["point"])
+            s = result.samples
+            pairs = list(
+                zip(s["point"].map(ids), pd.to_datetime(s["date"]).dt.date, strict=True)
             )
-            pairs = list(zip(s["point_id"], s["sample_date"], strict=True))
+            st = schema.sample
             for i in range(0, len(pairs), 500):
                 chunk = pairs[i : i + 500]
                 conn.execute(
                     sa.delete(st).where(sa.tuple_(st.c.point_id, st.c.sample_date).in_(chunk))
                 )
-            rows = pd.DataFrame(
-                {
-                    "point_id": s["point_id"],
-                    "sample_date": s["sample_date"],
-                    "period": s.get("period", pd.Series("", index=s.index)).fillna(""),
-                    "lab": s.get("lab", pd.Series("", index=s.index)).fillna(""),
-                    "water_level_m": s.get("water_level", pd.Series(float("nan"), index=s.index)),
-                    "quality_class": s["class"],
-                    "limiting": s["limiting_codes"],
-                    "n_graded": s["n_graded"],
-                    "standard": std.code,
-                    "source_file": source_file,
-                    "graded_at": now,
-                }
-            )
-            _insert_frame(conn, st, rows)
-            point_ids = sorted({int(p) for p in s["point_id"]})
-            sid = pd.DataFrame(
-                conn.execute(
-                    sa.select(st.c.id, st.c.point_id, st.c.sample_date).where(
-                        st.c.point_id.in_(point_ids)
-                    )
-                ).all(),
-                columns=["sample_id", "point_id", "sample_date"],
-            )
-            d = detail.assign(
-                point_id=detail["point"].map(ids),
-                sample_date=pd.to_datetime(detail["date"]).dt.date,
-            )
-            d = d.merge(sid, on=["point_id", "sample_date"], how="left")
-            known = d["indicator"] >= 0
-            code_arr = pd.Series([*codes, ""]).iloc[d["indicator"].where(known, len(codes))]
-            unit_arr = pd.Series([*units, ""]).iloc[d["indicator"].where(known, len(codes))]
-            mrows = pd.DataFrame(
-                {
-                    "sample_id": d["sample_id"].to_numpy(),
-                    "indicator_code": code_arr.to_numpy(),
-                    "reported_name": d["indicator_raw"].to_numpy(),
-                    "value": d["value"].to_numpy(),
-                    "unit": unit_arr.to_numpy(),
-                    "qualifier": d["qualifier"].to_numpy(),
-                    "censored": d["censored"].to_numpy(),
-                    "quality_class": d["class"].to_numpy(),
-                    "exceedance": d["exceedance"].to_numpy(),
-                    "raw_value": d["raw_value"].astype("str").str.slice(0, 64).to_numpy(),
-                    "raw_unit": d["raw_unit"].astype("str").str.slice(0, 32).to_numpy(),
-                }
-            )
-            _insert_frame(conn, ms, mrows)
-        return len(samples)
+            insert_graded(conn, result.samples, result.detail, result.standard, ids, source_file)
+        return len(result.samples)
 
     # -- reads --------------------------------------------------------------------------------
 

@@ -73,6 +73,29 @@ monitoring_point = Table(
     Column("pollution_source_code", String(64), nullable=False, server_default=""),
 )
 
+#: One imported file (导入批次): who loaded what, when, with what effect. An editor may withdraw
+#: it (撤回): its samples leave the live tables and the versions it replaced come back.
+import_batch = Table(
+    "import_batch",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # results / points / zones / sources / pollution
+    Column("file_name", String(256), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("user_name", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("rows_total", Integer, nullable=False),
+    Column("rows_rejected", Integer, nullable=False),
+    Column("n_new", Integer, nullable=False),
+    Column("n_updated", Integer, nullable=False),
+    Column("n_unchanged", Integer, nullable=False),
+    Column("status", String(8), nullable=False, server_default="有效"),  # 有效 / 已撤回
+    Column("withdrawn_by", String(64), nullable=False, server_default=""),
+    Column("withdrawn_at", DateTime),
+    Column("withdraw_reason", Text, nullable=False, server_default=""),
+)
+Index("ix_import_batch_sha256", import_batch.c.sha256)
+
 sample = Table(
     "sample",
     metadata,
@@ -90,9 +113,11 @@ sample = Table(
     Column("standard", String(32), nullable=False),
     Column("source_file", String(256), nullable=False, server_default=""),
     Column("graded_at", DateTime, nullable=False),
+    Column("batch_id", Integer),  # import_batch.id; NULL for samples stored before batches
     UniqueConstraint("point_id", "sample_date"),
 )
 Index("ix_sample_date", sample.c.sample_date)
+Index("ix_sample_batch_id", sample.c.batch_id)
 
 measurement = Table(
     "measurement",
@@ -224,6 +249,32 @@ plan_task = Table(
     Column("cooperating", Text, nullable=False, server_default="[]"),  # JSON list
     Column("deadlines", Text, nullable=False, server_default="[]"),  # JSON list
 )
+
+#: Versions of samples that an import replaced (a corrected value) — kept so that withdrawing
+#: that import restores them exactly. ``replaced_by`` is the batch that replaced the version.
+sample_version = Table(
+    "sample_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sample_id", Integer, nullable=False),  # the live row's id when it was replaced
+    Column("point_id", Integer, nullable=False),
+    Column("sample_date", Date, nullable=False),
+    Column("period", String(16), nullable=False, server_default=""),
+    Column("lab", String(128), nullable=False, server_default=""),
+    Column("water_level_m", Float),
+    Column("quality_class", Integer, nullable=False),
+    Column("limiting", Text, nullable=False, server_default=""),
+    Column("n_graded", Integer, nullable=False),
+    Column("standard", String(32), nullable=False),
+    Column("source_file", String(256), nullable=False, server_default=""),
+    Column("graded_at", DateTime, nullable=False),
+    Column("batch_id", Integer),
+    Column("replaced_by", Integer, nullable=False),
+    Column("replaced_at", DateTime, nullable=False),
+    Column("measurements", Text, nullable=False),  # JSON: the version's measurement rows
+)
+Index("ix_sample_version_replaced_by", sample_version.c.replaced_by)
+Index("ix_sample_version_batch_id", sample_version.c.batch_id)
 
 # Tables of feature modules register on the same metadata (imported last: they import it).
 from gwlib.store import schema_ledger, schema_tasks, schema_trends  # noqa: E402, F401

@@ -1,0 +1,65 @@
+"""What every ``python -m gwlib`` command shares: exit codes, opening the store, the actor that
+command-line writes are recorded as, CSV output and the problem report."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from gwlib.io.tables import Issue
+
+if TYPE_CHECKING:
+    from gwlib.store import Store
+    from gwlib.store.ledger import Actor
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+CSV_ENCODING = "utf-8-sig"  # UTF-8 with BOM: opens correctly in Excel on Chinese Windows
+FLOAT_FORMAT = "%.10g"
+CLI_PREFIX = "命令行"
+
+
+def open_store(url: str | None) -> Store:
+    from gwlib.config import resolve_db_url
+    from gwlib.store import Store
+
+    return Store.open(resolve_db_url(url))
+
+
+def cli_actor() -> Actor:
+    """Command-line writes are recorded as ``命令行:<OS user>``: whoever can run the command
+    has the database's credentials, so the operating-system account is what identifies them."""
+    from gwlib.store.ledger import Actor
+
+    return Actor(f"{CLI_PREFIX}:{getpass.getuser()}", "editor")
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, encoding=CSV_ENCODING, float_format=FLOAT_FORMAT)
+
+
+def report_issues(issues: Sequence[Issue], path: Path) -> None:
+    """Write issues to ``path`` (file, row, column, value, reason, severity) and to stderr;
+    nothing when there are none."""
+    if not issues:
+        return
+    rows = [
+        {
+            "file": i.file,
+            "row": i.row,
+            "column": i.column,
+            "value": i.value,
+            "reason": i.reason,
+            "severity": i.severity,
+        }
+        for i in issues
+    ]
+    write_csv(pd.DataFrame(rows).sort_values("row", kind="stable"), path)
+    for i in issues:
+        print(("错误：" if i.severity == "error" else "提示：") + i.message(), file=sys.stderr)
+    print(f"report: {path}", file=sys.stderr)

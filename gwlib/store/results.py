@@ -1,0 +1,263 @@
+"""Monitoring results in and out of the store by 导入批次 (import batch).
+
+* :func:`stored_results` — what is stored for the samples of a file (for the plan's diff).
+* :func:`commit_results` — writes a :class:`~gwlib.quality.results.ResultsPlan` in one
+  transaction: the batch row; new samples; for each changed sample, its stored version kept in
+  ``sample_version`` (so a withdrawal can restore it exactly), the new version written, and one
+  ``audit_log`` row per changed value, old → new. Unchanged samples are not touched.
+* :func:`withdraw_batch` — 撤回: the batch's samples leave the live tables, the versions it
+  replaced come back, the batch is marked 已撤回 with who, when and why. A batch whose samples a
+  later batch has changed again cannot be withdrawn before that later batch.
+* :func:`batches` — the batch history.
+
+Every write checks the actor's role first (:meth:`Actor.require_write`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from gwlib.errors import StoreError, ValidationError
+from gwlib.io.lab import read_lab_file
+from gwlib.quality.results import CHANGED, NEW, ResultsPlan, plan_results
+from gwlib.quality.standards import StandardSet, get_standard
+from gwlib.store import CHUNK, Store, _insert_frame, insert_graded, point_ids, schema
+from gwlib.store.ledger import Actor, _audit
+
+ACTIVE, WITHDRAWN = "有效", "已撤回"
+#: Columns of a sample row kept with each replaced version.
+_SAMPLE_COLS = (
+    "id", "point_id", "sample_date", "period", "lab", "water_level_m", "quality_class",
+    "limiting", "n_graded", "standard", "source_file", "graded_at", "batch_id",
+)  # fmt: skip
+_MEASUREMENT_COLS = (
+    "indicator_code", "reported_name", "value", "unit", "qualifier", "censored",
+    "quality_class", "exceedance", "raw_value", "raw_unit",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    """What a results import did: the batch, samples new / updated / unchanged, input rows
+    rejected, and the points whose data changed (for recomputing what derives from them)."""
+
+    batch_id: int
+    imported: int
+    updated: int
+    unchanged: int
+    rejected: int
+    points: tuple[str, ...]
+
+    def summary(self) -> str:
+        """The CLI's last line."""
+        return (
+            f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"rejected {self.rejected} (batch {self.batch_id})"
+        )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def stored_results(store: Store, keys: pd.DataFrame) -> pd.DataFrame:
+    """Stored measurements of the samples at ``keys`` (columns ``point``, ``date``), with the
+    sample's id, 水期, lab and water level."""
+    cols = [
+        "point", "date", "sample_id", "period", "lab", "water_level_m", "indicator_code",
+        "reported_name", "value", "unit", "qualifier", "censored", "quality_class",
+        "exceedance", "raw_value", "raw_unit",
+    ]  # fmt: skip
+    if keys.empty:
+        return pd.DataFrame(columns=cols)
+    st, mp, ms = schema.sample, schema.monitoring_point, schema.measurement
+    k = keys.assign(date=pd.to_datetime(keys["date"]).dt.date).drop_duplicates()
+    codes = sorted(set(k["point"]))
+    frames = []
+    for i in range(0, len(codes), CHUNK):
+        q = (
+            sa.select(mp.c.code.label("point"), st.c.sample_date.label("date"),
+                      st.c.id.label("sample_id"), st.c.period, st.c.lab, st.c.water_level_m,
+                      ms.c.indicator_code, ms.c.reported_name, ms.c.value, ms.c.unit,
+                      ms.c.qualifier, ms.c.censored, ms.c.quality_class, ms.c.exceedance,
+                      ms.c.raw_value, ms.c.raw_unit)
+            .join(st, st.c.point_id == mp.c.id)
+            .join(ms, ms.c.sample_id == st.c.id)
+            .where(mp.c.code.in_(codes[i : i + CHUNK]))
+            .where(st.c.sample_date.between(k["date"].min(), k["date"].max()))
+        )  # fmt: skip
+        frames.append(store._frame(q))
+    got = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    if got.empty:
+        return pd.DataFrame(columns=cols)
+    got["date"] = pd.to_datetime(got["date"]).dt.date
+    return got.merge(k[["point", "date"]], on=["point", "date"])[cols]
+
+
+def prepare_results(
+    store: Store,
+    path: str | Path,
+    today: dt.date,
+    display_name: str | None = None,
+    standard: StandardSet | None = None,
+) -> ResultsPlan:
+    """Read a results file and plan its import against what the store holds (nothing written).
+    ``today`` is the caller's date (sampling dates after it are listed as suspicious)."""
+    std = standard or get_standard()
+    p = Path(path)
+    digest = hashlib.sha256(p.read_bytes()).hexdigest()
+    batch = read_lab_file(p, std, display_name=display_name)
+    keys = batch.frame[["point", "date"]].drop_duplicates()
+    return plan_results(batch, digest, store.points(), stored_results(store, keys), today)
+
+
+def _archive(conn: Connection, sample_ids: Sequence[int], batch_id: int, now: dt.datetime) -> None:
+    """Keep the stored versions of these samples (row and measurements) before replacing them."""
+    st, ms, sv = schema.sample, schema.measurement, schema.sample_version
+    for i in range(0, len(sample_ids), CHUNK):
+        chunk = list(sample_ids[i : i + CHUNK])
+        rows = conn.execute(sa.select(*[st.c[c] for c in _SAMPLE_COLS]).where(st.c.id.in_(chunk)))
+        samples = {int(r.id): dict(r._mapping) for r in rows}
+        meas: dict[int, list[dict[str, Any]]] = {sid: [] for sid in samples}
+        for r in conn.execute(
+            sa.select(ms.c.sample_id, *[ms.c[c] for c in _MEASUREMENT_COLS])
+            .where(ms.c.sample_id.in_(chunk))
+            .order_by(ms.c.id)
+        ):
+            m = dict(r._mapping)
+            meas[int(m.pop("sample_id"))].append(m)
+        versions = []
+        for sid, s in samples.items():
+            v = {k: s[k] for k in _SAMPLE_COLS if k != "id"}
+            v.update(sample_id=sid, replaced_by=batch_id, replaced_at=now,
+                     measurements=json.dumps(meas[sid], ensure_ascii=False))  # fmt: skip
+            versions.append(v)
+        if versions:
+            conn.execute(sa.insert(sv), versions)
+        conn.execute(sa.delete(st).where(st.c.id.in_(chunk)))  # measurements cascade
+
+
+def commit_results(store: Store, plan: ResultsPlan, actor: Actor) -> CommitResult:
+    """Write ``plan`` in one transaction (see the module docstring). Unknown points must have
+    been registered (or their rows rejected) when the plan was made."""
+    actor.require_write()
+    counts = plan.counts
+    live = plan.samples[plan.samples["status"].isin([NEW, CHANGED])]
+    now = _now()
+    with store.transaction() as conn:
+        batch_id = int(
+            conn.execute(
+                sa.insert(schema.import_batch)
+                .values(kind="results", file_name=plan.file_name[:256], sha256=plan.sha256,
+                        user_name=actor.user, created_at=now, rows_total=plan.rows_total,
+                        rows_rejected=plan.rejected_rows, n_new=counts[NEW],
+                        n_updated=counts[CHANGED], n_unchanged=counts["未变"], status=ACTIVE)
+                .returning(schema.import_batch.c.id)
+            ).scalar_one()
+        )  # fmt: skip
+        if len(live):
+            ids = point_ids(conn, live["point"])
+            replaced = [
+                plan.stored_ids[(str(p), d)]
+                for p, d in zip(live["point"], live["date"], strict=True)
+                if (str(p), d) in plan.stored_ids
+            ]
+            _archive(conn, replaced, batch_id, now)
+            insert_graded(conn, live, plan.detail, plan.standard, ids, plan.file_name[:256],
+                          batch_id)  # fmt: skip
+        note = f"导入批次 {batch_id}（{plan.file_name}）"
+        for (point, day), g in plan.changes.groupby(["point", "date"], sort=True):
+            changes = [
+                (f"{r['indicator']} {r['field']}".strip(), r["old"], r["new"])
+                for r in g.to_dict("records")
+            ]
+            _audit(conn, actor, "update", "result", f"{point} {day}"[:64], changes, note, now)
+        _audit(conn, actor, "import", "batch", str(batch_id),
+               [("新增样品", "", counts[NEW]), ("修改样品", "", counts[CHANGED]),
+                ("未变样品", "", counts["未变"]), ("拒收行", "", plan.rejected_rows)],
+               f"{plan.file_name}（SHA-256 {plan.sha256[:12]}…）", now)  # fmt: skip
+    return CommitResult(
+        batch_id=batch_id,
+        imported=counts[NEW],
+        updated=counts[CHANGED],
+        unchanged=counts["未变"],
+        rejected=plan.rejected_rows,
+        points=tuple(sorted({str(p) for p in live["point"]})),
+    )
+
+
+def batches(store: Store, kind: str = "results") -> pd.DataFrame:
+    """The import batches of ``kind``, newest first."""
+    b = schema.import_batch
+    return store._frame(sa.select(b).where(b.c.kind == kind).order_by(b.c.id.desc()))
+
+
+def withdraw_batch(store: Store, batch_id: int, actor: Actor, reason: str) -> tuple[str, ...]:
+    """撤回 a results batch (see the module docstring). Returns the points whose data changed."""
+    actor.require_write()
+    if not reason.strip():
+        raise ValidationError("撤回原因", reason, "撤回时必须说明原因")
+    b, st, ms, sv = schema.import_batch, schema.sample, schema.measurement, schema.sample_version
+    mp = schema.monitoring_point
+    now = _now()
+    with store.transaction() as conn:
+        row = conn.execute(sa.select(b).where(b.c.id == batch_id)).mappings().one_or_none()
+        if row is None:
+            raise StoreError(f"没有编号为 {batch_id} 的导入批次")
+        if row["status"] == WITHDRAWN:
+            raise StoreError(f"导入批次 {batch_id} 已于 {row['withdrawn_at']:%Y-%m-%d %H:%M} 撤回")
+        later = conn.execute(
+            sa.select(sv.c.replaced_by, sa.func.count())
+            .join(b, b.c.id == sv.c.replaced_by)
+            .where((sv.c.batch_id == batch_id) & (b.c.status == ACTIVE))
+            .group_by(sv.c.replaced_by)
+        ).all()
+        if later:
+            which = "、".join(f"批次 {r[0]}（{r[1]} 个样品）" for r in later)
+            raise StoreError(
+                f"导入批次 {batch_id} 的样品已被后来的{which}修改：请先撤回后来的批次"
+            )
+        own = [int(i) for (i,) in conn.execute(sa.select(st.c.id).where(st.c.batch_id == batch_id))]
+        points = {
+            str(c)
+            for (c,) in conn.execute(
+                sa.select(mp.c.code).join(st, st.c.point_id == mp.c.id).where(
+                    st.c.batch_id == batch_id
+                ).distinct()
+            )
+        }
+        for i in range(0, len(own), CHUNK):
+            conn.execute(sa.delete(st).where(st.c.id.in_(own[i : i + CHUNK])))
+        restored = conn.execute(
+            sa.select(sv).where(sv.c.replaced_by == batch_id).order_by(sv.c.id)
+        ).mappings().all()
+        for v in restored:
+            sample_row = {k: v[k] for k in _SAMPLE_COLS if k != "id"}
+            new_id = conn.execute(
+                sa.insert(st).values(**sample_row).returning(st.c.id)
+            ).scalar_one()
+            meas = json.loads(v["measurements"])
+            if meas:
+                _insert_frame(conn, ms, pd.DataFrame(meas).assign(sample_id=new_id))
+            points.add(
+                str(conn.execute(sa.select(mp.c.code).where(mp.c.id == v["point_id"])).scalar())
+            )
+        conn.execute(
+            sa.update(b).where(b.c.id == batch_id)
+            .values(status=WITHDRAWN, withdrawn_by=actor.user, withdrawn_at=now,
+                    withdraw_reason=reason.strip())
+        )  # fmt: skip
+        _audit(conn, actor, "withdraw", "batch", str(batch_id),
+               [("状态", ACTIVE, WITHDRAWN), ("移出样品", "", len(own)),
+                ("恢复原样品", "", len(restored))], reason.strip(), now)  # fmt: skip
+    return tuple(sorted(points))
