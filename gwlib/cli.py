@@ -175,11 +175,29 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
+    import sqlalchemy as sa
+
     from gwlib.config import resolve_db_url
     from gwlib.store import Store
+    from gwlib.store.roles import app_role_grants, grant_app_role, require_postgresql
 
-    store = Store.open(resolve_db_url(args.db))
-    print(f"database at revision {store.revision()}", file=sys.stderr)
+    url = resolve_db_url(args.db)
+    if args.dry_run:
+        if not args.grant_app_role:
+            raise GwlibError("--dry-run 只用于 --grant-app-role：打印授权语句而不执行")
+        parsed = sa.engine.make_url(url)
+        require_postgresql(parsed.get_backend_name())
+        database = parsed.database or ""
+        for statement in app_role_grants(args.grant_app_role, database):
+            print(statement + ";")
+        return EXIT_OK
+    with Store.open(url) as store:
+        print(f"database at revision {store.revision()}", file=sys.stderr)
+        if args.grant_app_role:
+            for statement in grant_app_role(store, args.grant_app_role):
+                print(statement + ";")
+            print(f"已授权应用角色「{args.grant_app_role}」：历史表只读可追加，其他表可读写",
+                  file=sys.stderr)
     return EXIT_OK
 
 
@@ -278,8 +296,17 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("--replace", action="store_true", help="覆盖非空数据库")
     rs.set_defaults(func=_cmd_restore)
 
-    m = sub.add_parser("migrate", help="创建或升级数据库结构")
+    m = sub.add_parser("migrate", help="创建或升级数据库结构（用数据库所有者角色执行）")
     m.add_argument("--db", default=None)
+    m.add_argument(
+        "--grant-app-role",
+        metavar="ROLE",
+        help="PostgreSQL：迁移后给应用角色授权（历史表只能 SELECT/INSERT，其他表 SELECT/INSERT/"
+        "UPDATE/DELETE），并打印所执行的语句；每次迁移后都要执行",
+    )
+    m.add_argument(
+        "--dry-run", action="store_true", help="只打印 --grant-app-role 的授权语句，不连接数据库"
+    )
     m.set_defaults(func=_cmd_migrate)
 
     from gwlib.cli_wells import add_parsers as add_ledger_parsers
