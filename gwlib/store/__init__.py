@@ -166,7 +166,11 @@ class Store:
         try:
             store = cls(create_engine(url))
             if migrate:
-                store.migrate()
+                try:
+                    store.migrate()
+                except BaseException:
+                    store.close()  # a store that cannot be used keeps no connection open
+                    raise
         except sa.exc.SQLAlchemyError as exc:
             raise DatabaseUnavailable(
                 f"无法打开数据库 {sa.engine.make_url(url).render_as_string()}：{exc}"

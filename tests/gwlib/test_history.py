@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from gwlib.cli import main
@@ -30,6 +26,8 @@ KEY = T.TaskKey(2026, "绛县", "地下水行动计划", "（一）", 1)
 AT = dt.datetime(2026, 3, 1, 9, 30)
 MIGRATION = importlib.import_module("gwlib.store.migrations.versions.history_0001_append_only")
 
+pytestmark = pytest.mark.usefixtures("close_stores")
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
@@ -38,7 +36,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("fresh_pg_url"))
 
 
-def _write_history(store: Store) -> None:
+def write_history(store: Store) -> None:
     """One row in every history table, each through the code that writes it in the app."""
     store.upsert_wells(
         [AbandonedWell("W1", WellCategory.WATER_WELL, "农田灌溉井", "古绛镇", "东村", 111.57,
@@ -63,12 +61,12 @@ def test_every_log_table_is_a_history_table() -> None:
     list must be the living one (a later migration that adds a table extends both)."""
     looks_like_history = {t for t in metadata.tables if t.endswith(("_log", "_event", "_history"))}
     assert looks_like_history <= set(HISTORY_TABLES)
-    assert set(MIGRATION.HISTORY) == set(HISTORY_TABLES)
+    assert MIGRATION.HISTORY == HISTORY_TABLES
 
 
 def test_history_refuses_update_and_delete(url: str) -> None:
     store = Store.open(url)
-    _write_history(store)
+    write_history(store)
     before = _history_counts(store)
     assert all(before.values())
     for table in HISTORY_TABLES:
@@ -86,7 +84,7 @@ def test_history_refuses_update_and_delete(url: str) -> None:
 
 def test_postgres_history_refuses_truncate(fresh_pg_url: str) -> None:
     store = Store.open(fresh_pg_url)
-    _write_history(store)
+    write_history(store)
     for table in HISTORY_TABLES:
         with (
             pytest.raises(sa.exc.IntegrityError, match=f"（{table}）只能追加，不允许清空"),
@@ -101,11 +99,11 @@ def test_clear_recreates_the_database_and_keeps_the_triggers(url: str) -> None:
     """The demo's --replace empties history the one legitimate way: by dropping the tables
     (all migrations undone and redone in one transaction), not by deleting rows."""
     store = Store.open(url)
-    _write_history(store)
+    write_history(store)
     revision = store.revision()
     store.clear()
     assert not any(store.counts().values()) and store.revision() == revision
-    _write_history(store)
+    write_history(store)
     with pytest.raises(sa.exc.IntegrityError, match="只能追加"), store.engine.begin() as c:
         c.execute(sa.delete(metadata.tables["well_event"]))
     store.close()
@@ -132,38 +130,10 @@ def test_dry_run_prints_the_grants(capsys: pytest.CaptureFixture[str]) -> None:
 # -- PostgreSQL: an owner role runs migrations, a role that owns nothing runs the app ------------
 
 
-@pytest.fixture
-def roles(pg_url: str) -> Iterator[tuple[str, str, str]]:
-    """A database owned by a new (non-superuser) owner role, and a new login role for the app:
-    yields (owner URL, app URL, app role name)."""
-    base = make_url(pg_url)
-    tag = uuid.uuid4().hex[:8]
-    owner, app, db = f"gw_owner_{tag}", f"gw_app_{tag}", f"gw_roles_{tag}"
-    conninfo = f"host={base.host} port={base.port} user={base.username} dbname=postgres"
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(owner)))
-        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(app)))
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(db), sql.Identifier(owner))
-        )
-    try:
-        yield (
-            base.set(username=owner, database=db).render_as_string(hide_password=False),
-            base.set(username=app, database=db).render_as_string(hide_password=False),
-            app,
-        )
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(db)))  # fmt: skip
-            for role in (app, owner):
-                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
-
-
 def test_app_role_writes_but_cannot_erase_history(
-    roles: tuple[str, str, str], capsys: pytest.CaptureFixture[str]
+    pg_roles: tuple[str, str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    owner_url, app_url, app = roles
+    owner_url, app_url, app = pg_roles
     assert main(["migrate", "--db", owner_url, "--grant-app-role", app]) == 0
     assert f"GRANT SELECT, INSERT ON audit_log, well_event, task_status_log TO {app}" in (
         capsys.readouterr().out
@@ -171,7 +141,7 @@ def test_app_role_writes_but_cannot_erase_history(
 
     # The app's normal work, as the app role: opening (migrations already done), every writer.
     store = Store.open(app_url)
-    _write_history(store)
+    write_history(store)
     L.update_well(store, EDITOR, "W1", {"note": "井口已封闭"}, 2)
     T.set_task_status(store, KEY, T.ManualStatus.DONE, "已验收", user="zhang", at=AT,
                       expected_version=1)  # fmt: skip
@@ -222,9 +192,9 @@ def test_app_role_writes_but_cannot_erase_history(
             grant_app_role(owner_store, "gw")  # the test server's superuser
 
 
-def test_app_role_asks_the_owner_to_migrate(roles: tuple[str, str, str]) -> None:
+def test_app_role_asks_the_owner_to_migrate(pg_roles: tuple[str, str, str]) -> None:
     """A new program version on an old schema: the app role may not migrate, and says who may."""
-    owner_url, app_url, app = roles
+    owner_url, app_url, app = pg_roles
     with Store.open(owner_url) as owner_store:
         grant_app_role(owner_store, app)
         with owner_store.transaction() as conn:
