@@ -1,4 +1,5 @@
-"""Shared fixtures: free ports, SQLite URLs and a real PostgreSQL server for the session.
+"""Shared fixtures: free ports, SQLite URLs, a real PostgreSQL server for the session, and on it a
+database with an owner role and an application role (``pg_roles``).
 
 PostgreSQL is never mocked and never skipped: if the server binaries are missing the fixture
 fails, because CI (./dev.sh test) installs them.
@@ -22,7 +23,7 @@ from devtools.pgserver import PgServerError, pg_server
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that uses the PostgreSQL server, so `-m "not postgres"` works locally."""
     for item in items:
-        if {"pg_url", "fresh_pg_url"} & set(getattr(item, "fixturenames", ())):
+        if {"pg_url", "fresh_pg_url", "pg_roles"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
 
 
@@ -70,3 +71,32 @@ def fresh_pg_url(pg_url: str) -> Iterator[str]:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+@pytest.fixture
+def pg_roles(pg_url: str) -> Iterator[tuple[str, str, str]]:
+    """A database owned by a new (non-superuser) owner role, and a new login role for the app:
+    yields (owner URL, app URL, app role name)."""
+    base = make_url(pg_url)
+    tag = uuid.uuid4().hex[:8]
+    owner, app, db = f"gw_owner_{tag}", f"gw_app_{tag}", f"gw_roles_{tag}"
+    conninfo = f"host={base.host} port={base.port} user={base.username} dbname=postgres"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(owner)))
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(app)))
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(db), sql.Identifier(owner))
+        )
+    try:
+        yield (
+            base.set(username=owner, database=db).render_as_string(hide_password=False),
+            base.set(username=app, database=db).render_as_string(hide_password=False),
+            app,
+        )
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db))
+            )
+            for role in (app, owner):
+                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))

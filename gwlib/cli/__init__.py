@@ -130,29 +130,66 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     with Store.open(resolve_db_url(args.db)) as store:
         manifest = backup(store, args.output)
     rows = sum(t["rows"] for t in manifest["tables"].values())
-    print(f"backed up {len(manifest['tables'])} tables, {rows} rows to {args.output}",
-          file=sys.stderr)
+    print(f"backed up {len(manifest['tables'])} tables, {rows} rows to {args.output} (signed)",
+          file=sys.stderr)  # fmt: skip
     return EXIT_OK
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from gwlib.config import resolve_db_url
+    import datetime as dt
+
+    from gwlib.config import data_dir, resolve_db_url
     from gwlib.store import Store
-    from gwlib.store.backup import restore
+    from gwlib.store.backup import backup, inspect_backup, restore
 
     with Store.open(resolve_db_url(args.db)) as store:
-        manifest = restore(store, args.input, replace=args.replace)
+        plan = inspect_backup(store, args.input, args.replace, allow_unsigned=args.unsigned_ok)
+        for line in plan.describe():
+            print(line, file=sys.stderr)
+        if not args.yes:
+            print("确认恢复？输入 yes 继续，其他输入取消：", end="", file=sys.stderr, flush=True)
+            answer = sys.stdin.readline()
+            if answer.strip().lower() != "yes":
+                why = "" if answer else "（没有读到确认；脚本中请加 --yes）"
+                print(f"\n已取消，数据库未改动{why}", file=sys.stderr)
+                return EXIT_FAIL
+        if args.replace and any(plan.current_rows.values()):
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+            kept = data_dir() / "backups" / f"before-restore-{stamp}.gwbak"
+            backup(store, kept)
+            print(f"替换前已把当前数据库备份到 {kept}", file=sys.stderr)
+        manifest = restore(store, args.input, args.replace, allow_unsigned=args.unsigned_ok,
+                           expect_digest=plan.digest)  # fmt: skip
     rows = sum(t["rows"] for t in manifest["tables"].values())
-    print(f"restored {rows} rows; every table's checksum verified", file=sys.stderr)
+    print(f"已恢复 {rows} 行：" + ("签名有效，" if plan.signed else "未签名，")
+          + "每个表的内容与清单一致", file=sys.stderr)  # fmt: skip
     return EXIT_OK
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
+    import sqlalchemy as sa
+
     from gwlib.config import resolve_db_url
     from gwlib.store import Store
+    from gwlib.store.roles import app_role_grants, grant_app_role, require_postgresql
 
-    store = Store.open(resolve_db_url(args.db))
-    print(f"database at revision {store.revision()}", file=sys.stderr)
+    url = resolve_db_url(args.db)
+    if args.dry_run:
+        if not args.grant_app_role:
+            raise GwlibError("--dry-run 只用于 --grant-app-role：打印授权语句而不执行")
+        parsed = sa.engine.make_url(url)
+        require_postgresql(parsed.get_backend_name())
+        database = parsed.database or ""
+        for statement in app_role_grants(args.grant_app_role, database):
+            print(statement + ";")
+        return EXIT_OK
+    with Store.open(url) as store:
+        print(f"database at revision {store.revision()}", file=sys.stderr)
+        if args.grant_app_role:
+            for statement in grant_app_role(store, args.grant_app_role):
+                print(statement + ";")
+            print(f"已授权应用角色「{args.grant_app_role}」：历史表只读可追加，其他表可读写",
+                  file=sys.stderr)
     return EXIT_OK
 
 
@@ -244,19 +281,41 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", type=Path, required=True, help="输出 .docx / .pptx / .pdf")
     b.set_defaults(func=_cmd_brief)
 
-    b = sub.add_parser("backup", help="备份整个数据库到一个文件（含逐表校验和）")
+    b = sub.add_parser("backup", help="备份整个数据库到一个文件（逐表校验和，用本机密钥签名）")
     b.add_argument("--db", default=None)
     b.add_argument("-o", "--output", type=Path, required=True)
     b.set_defaults(func=_cmd_backup)
 
-    rs = sub.add_parser("restore", help="从备份文件恢复到空数据库（校验和不符则回滚）")
+    rs = sub.add_parser(
+        "restore",
+        help="从备份文件恢复：核对签名，列出备份中的用户和角色，确认后在一个事务内写入（不符则回滚）",
+    )
     rs.add_argument("input", type=Path)
     rs.add_argument("--db", default=None)
-    rs.add_argument("--replace", action="store_true", help="覆盖非空数据库")
+    rs.add_argument(
+        "--replace",
+        action="store_true",
+        help="替换非空数据库（删表重建，PostgreSQL 上须用所有者角色；替换前自动备份当前数据库）",
+    )
+    rs.add_argument("--yes", action="store_true", help="不询问，直接恢复（脚本用；摘要照样显示）")
+    rs.add_argument(
+        "--unsigned-ok",
+        action="store_true",
+        help="接受没有签名的备份（本系统早期版本所做）；签名不符的备份无论如何都拒绝",
+    )
     rs.set_defaults(func=_cmd_restore)
 
-    m = sub.add_parser("migrate", help="创建或升级数据库结构")
+    m = sub.add_parser("migrate", help="创建或升级数据库结构（用数据库所有者角色执行）")
     m.add_argument("--db", default=None)
+    m.add_argument(
+        "--grant-app-role",
+        metavar="ROLE",
+        help="PostgreSQL：迁移后给应用角色授权（历史表只能 SELECT/INSERT，其他表 SELECT/INSERT/"
+        "UPDATE/DELETE），并打印所执行的语句；每次迁移后都要执行",
+    )
+    m.add_argument(
+        "--dry-run", action="store_true", help="只打印 --grant-app-role 的授权语句，不连接数据库"
+    )
     m.set_defaults(func=_cmd_migrate)
 
     from gwlib.cli.results import add_parsers as add_results_parsers

@@ -85,6 +85,35 @@ def _alembic_config(conn: Connection) -> Config:
     return cfg
 
 
+#: PostgreSQL's SQLSTATE for "permission denied" / "must be owner of table".
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+@contextmanager
+def owner_only(what: str) -> Iterator[None]:
+    """Turn PostgreSQL's "permission denied" during ``what`` into a StoreError that says who may
+    do it: schema changes and emptying history belong to the role that owns the tables, and the
+    application's role does not (docs/deploy.md, 数据库角色)."""
+    try:
+        yield
+    except sa.exc.ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        raise StoreError(
+            f"{what}需要数据库所有者角色，当前连接的角色无权修改表结构或历史记录"
+            f"（数据库报告：{str(exc.orig).strip().splitlines()[0]}）。"
+            "请用所有者角色的连接执行，例如 python -m gwlib migrate --db 所有者的URL"
+        ) from exc
+
+
+def recreate_schema(conn: Connection) -> None:
+    """Undo every migration and redo them on ``conn``: an empty database of the newest schema,
+    history tables and their triggers included. Inside the caller's transaction."""
+    cfg = _alembic_config(conn)
+    command.downgrade(cfg, "base")
+    command.upgrade(cfg, "heads")
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame rows as dicts with NaN/NaT as None and numpy scalars as Python values
     (column by column: a value-by-value conversion took half the import time)."""
@@ -218,7 +247,11 @@ class Store:
         try:
             store = cls(create_engine(url))
             if migrate:
-                store.migrate()
+                try:
+                    store.migrate()
+                except BaseException:
+                    store.close()  # a store that cannot be used keeps no connection open
+                    raise
         except sa.exc.SQLAlchemyError as exc:
             raise DatabaseUnavailable(
                 f"无法打开数据库 {sa.engine.make_url(url).render_as_string()}：{exc}"
@@ -263,7 +296,7 @@ class Store:
             raise
 
     def migrate(self) -> None:
-        with self.transaction() as conn:
+        with owner_only("升级数据库结构"), self.transaction() as conn:
             command.upgrade(_alembic_config(conn), "heads")
 
     def revision(self) -> str | None:
@@ -292,10 +325,14 @@ class Store:
             return int(n.scalar_one()) == 0
 
     def clear(self) -> None:
-        """Delete every row of every table except the migration version (demo rebuilds)."""
-        with self.transaction() as conn:
-            for table in reversed(schema.metadata.sorted_tables):
-                conn.execute(sa.delete(table))
+        """Replace the whole database with an empty one of the newest schema (demo rebuilds).
+
+        History tables refuse DELETE (:data:`schema.HISTORY_TABLES`), so nothing is deleted row
+        by row: every migration is undone and redone in one transaction, which drops the tables.
+        On PostgreSQL only the role that owns the tables may do that, never the application's.
+        """
+        with owner_only("清空数据库"), self.transaction() as conn:
+            recreate_schema(conn)
 
     # -- writes -------------------------------------------------------------------------------
 

@@ -278,3 +278,13 @@ Index("ix_sample_version_batch_id", sample_version.c.batch_id)
 
 # Tables of feature modules register on the same metadata (imported last: they import it).
 from gwlib.store import schema_ledger, schema_tasks, schema_trends  # noqa: E402, F401
+
+#: Append-only history, table -> its name in messages: database triggers refuse UPDATE, DELETE
+#: and (PostgreSQL) TRUNCATE (migration ``history_0001``), and the application's role may only
+#: SELECT and INSERT them (:mod:`gwlib.store.roles`). A new history table goes here and into a
+#: migration's triggers.
+HISTORY_TABLES = {
+    "audit_log": "审计日志",
+    "well_event": "封井流程记录",
+    "task_status_log": "任务状态变更记录",
+}

@@ -32,7 +32,7 @@ from playwright.sync_api import Frame, Page, expect
 from gwlib.demo import build_demo
 from gwlib.store import Store
 from gwlib.store import ledger as L
-from gwlib.store.schema import metadata
+from gwlib.store.schema import HISTORY_TABLES, metadata
 from gwlib.store.users import create_user
 from gwui.pages import PAGES
 from tests.e2e.conftest import serve_app
@@ -161,7 +161,12 @@ def _plant(url: str) -> str:
                         if (table, col) in JSON_LISTS
                         else value
                     )
-                conn.execute(sa.update(t).where(pk == key).values(**values))
+                if table in HISTORY_TABLES:  # append-only: a copy of the row carries them
+                    row = conn.execute(sa.select(t).where(pk == key)).mappings().one()
+                    copy = {c: v for c, v in row.items() if c != pk.name}
+                    conn.execute(sa.insert(t).values(**(copy | values)))
+                else:
+                    conn.execute(sa.update(t).where(pk == key).values(**values))
         # One row only: give the plan title (shown in captions) the markdown link.
         title = _tagged(PAYLOADS[3], "action_plan", "title")
         conn.execute(sa.update(metadata.tables["action_plan"]).values(title=title))

@@ -1,5 +1,6 @@
 """Backup and restore round-trip a database exactly (row counts and checksums per table),
-on SQLite, on PostgreSQL, and between them."""
+on SQLite, on PostgreSQL, and between them. Signing and the crafted-backup attack are in
+test_backup_signing.py."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ from gwlib.demo import build_demo
 from gwlib.errors import StoreError
 from gwlib.store import Store
 from gwlib.store.backup import backup, read_manifest, restore, table_checksums
+
+
+@pytest.fixture(autouse=True)
+def _own_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test signs with a key in its own data directory, never the runner's."""
+    monkeypatch.setenv("GWLIB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("GWLIB_BACKUP_KEY", raising=False)
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +86,6 @@ def test_cli_backup_restore(demo_sqlite: str, tmp_path: Path) -> None:
     out = tmp_path / "cli.backup"
     assert main(["backup", "--db", demo_sqlite, "-o", str(out)]) == 0
     target = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    assert main(["restore", str(out), "--db", target]) == 0
+    assert main(["restore", str(out), "--db", target, "--yes"]) == 0
     with Store.open(demo_sqlite) as a, Store.open(target) as b:
         assert table_checksums(a) == table_checksums(b)

@@ -193,7 +193,7 @@ def test_audit_entry_per_changed_field(store: Store) -> None:
 def test_audit_log_is_append_only(store: Store) -> None:
     L.update_well(store, EDITOR, "W1", {"note": "a"}, 1)
     for stmt in (sa.update(audit_log).values(user_name="x"), sa.delete(audit_log)):
-        with pytest.raises(sa.exc.DBAPIError, match="append-only"), store.engine.begin() as c:
+        with pytest.raises(sa.exc.DBAPIError, match="只能追加"), store.engine.begin() as c:
             c.execute(stmt)
     assert len(L.history(store, "W1")) == 1
 

@@ -4,7 +4,6 @@ materialised grading, idempotent re-import."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -42,21 +41,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("fresh_pg_url"))
 
 
-@pytest.fixture(autouse=True)
-def _close_stores(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Dispose every engine a test opened, so no connection outlives its database."""
-    opened: list[Store] = []
-    real_open = Store.open.__func__  # type: ignore[attr-defined]
-
-    def tracking_open(cls: type[Store], *args: object, **kwargs: object) -> Store:
-        store = real_open(cls, *args, **kwargs)
-        opened.append(store)
-        return store
-
-    monkeypatch.setattr(Store, "open", classmethod(tracking_open))
-    yield
-    for store in opened:
-        store.close()
+pytestmark = pytest.mark.usefixtures("close_stores")
 
 
 def _alembic_config_for_scripts() -> Config:
