@@ -35,7 +35,7 @@ from gwlib.model import WELL_SUBTYPES, WellCategory
 from gwlib.store import Store
 from gwlib.store.ledger import Actor
 
-ADMIN = Actor("bench", "admin")
+ADMIN = Actor.command_line("bench")
 AUTHORITY = "运城市水务局"
 HEADER = {f: h for h, f, _ in COLUMNS}
 FIELDS = ("code", "category", "subtype", "township", "village", "lon", "lat", "depth_m", "owner",

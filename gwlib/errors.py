@@ -105,6 +105,7 @@ class PermissionDenied(GwlibError):
     """The user's role does not allow the action (checked in gwlib, not only in the page)."""
 
 
+
 class ConflictError(StoreError):
     """The record changed since it was read: nothing was written; reload and edit again."""
 

@@ -5,10 +5,9 @@ import streamlit as st
 from gwlib.errors import GwlibError
 from gwlib.store.users import ROLES, create_user, update_user, users
 from gwui import keys, labels
-from gwui.ledger import actor
 from gwui.loaders import get_store, load_meta
 from gwui.render import demo_notice, md
-from gwui.session import current_role
+from gwui.session import actor, current_role
 
 st.title(labels.USERS_TITLE)
 demo_notice(load_meta())

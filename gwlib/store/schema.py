@@ -226,4 +226,4 @@ plan_task = Table(
 )
 
 # Tables of feature modules register on the same metadata (imported last: they import it).
-from gwlib.store import schema_ledger, schema_tasks, schema_trends  # noqa: E402, F401
+from gwlib.store import schema_auth, schema_ledger, schema_tasks, schema_trends  # noqa: E402, F401

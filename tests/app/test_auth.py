@@ -1,0 +1,211 @@
+"""Signing in under AppTest: the role the database holds now is the one shown and used on the
+next run; a disabled account is signed out; sessions end after the idle time and the absolute
+lifetime; a connection without the browser's cookie is not signed in; single sign-on refuses
+unverified e-mails and disabled accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from gwlib.store import Store
+from gwlib.store import users as U
+from gwlib.store.logins import token_hash
+from gwlib.store.schema_auth import login_session
+from gwlib.store.schema_ledger import app_user
+from gwui import keys
+from tests.accounts import LOCAL, add_accounts
+from tests.app.conftest import APP, sign_in
+
+TIMEOUT_S = 60
+
+
+def _signed_in_as(at: AppTest) -> str:
+    """The sidebar's "已登录：name（role）" line, or "" when the sign-in form shows instead."""
+    lines = [c.value for c in at.sidebar.caption if str(c.value).startswith("已登录")]
+    return lines[0] if lines else ""
+
+
+def _users_page(at: AppTest) -> AppTest:
+    at.switch_page("views/users.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _hash_of(store: Store, name: str) -> str:
+    with store.engine.connect() as c:
+        return str(
+            c.execute(
+                sa.select(app_user.c.password_hash).where(app_user.c.username == name)
+            ).scalar_one()
+        )
+
+
+def test_role_change_takes_effect_on_next_run(
+    app_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(app_env)
+    add_accounts(store, {"r-admin0": "admin"})
+    sign_in(monkeypatch, app_env, "r-admin1", "admin")
+    at = _users_page(AppTest.from_file(str(APP), default_timeout=TIMEOUT_S))
+    assert _signed_in_as(at) == "已登录：**r\\-admin1**（管理员）"
+    assert at.text_input(key="users.add.name")  # the admin's forms
+
+    U.update_user(store, "r-admin1", by=LOCAL, role="viewer")  # e.g. from another admin's page
+    at.run()
+    assert _signed_in_as(at) == "已登录：**r\\-admin1**（查看者）"
+    assert any("只有管理员" in i.value for i in at.info)
+    assert not [w for w in at.text_input if w.key == "users.add.name"]
+
+    U.update_user(store, "r-admin1", by=LOCAL, active=False)
+    at.run()
+    assert _signed_in_as(at) == ""
+    assert any("已被停用" in w.value for w in at.sidebar.warning)
+    assert at.sidebar.text_input(key=keys.AUTH_USER)  # the sign-in form again
+
+
+@pytest.mark.parametrize(
+    ("column", "age", "message"),
+    [("last_seen", dt.timedelta(minutes=31), "长时间未操作"),
+     ("created_at", dt.timedelta(hours=12, minutes=1), "最长时限")],
+)  # fmt: skip
+def test_sessions_end_after_idle_time_and_lifetime(
+    app_env: str, monkeypatch: pytest.MonkeyPatch, column: str, age: dt.timedelta, message: str
+) -> None:
+    monkeypatch.setenv("GWLIB_IDLE_MINUTES", "30")
+    monkeypatch.setenv("GWLIB_SESSION_HOURS", "12")
+    token = sign_in(monkeypatch, app_env, "r-editor", "editor")
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    assert _signed_in_as(at).endswith("（编辑）")
+    store = Store.open(app_env)
+    mine = login_session.c.token_hash == token_hash(token)
+    with store.transaction() as c:
+        then = c.execute(sa.select(login_session.c[column]).where(mine)).scalar_one()
+        c.execute(sa.update(login_session).where(mine).values({column: then - age}))
+    at.run()
+    assert _signed_in_as(at) == ""
+    assert any(message in w.value for w in at.sidebar.warning)
+    at.run()  # said once, not on every run
+    assert not at.sidebar.warning and _signed_in_as(at) == ""
+
+
+def test_connection_without_the_cookie_is_not_signed_in(
+    app_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another websocket on the same session (a session id replayed from a proxy log) does not
+    carry the browser's cookie: nobody is signed in there, although session state still holds
+    what the signed-in browser left."""
+    sign_in(monkeypatch, app_env, "r-admin2", "admin")
+    at = _users_page(AppTest.from_file(str(APP), default_timeout=TIMEOUT_S))
+    assert _signed_in_as(at).endswith("（管理员）")
+    for other in ("", "forged-token-0123456789abcdef"):
+        monkeypatch.setattr("gwui.session.browser_token", lambda other=other: other)
+        at.run()
+        assert _signed_in_as(at) == ""
+        assert any("只有管理员" in i.value for i in at.info)
+
+
+def test_sign_in_form_opens_a_session_and_hands_the_cookie_over(
+    app_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("gwui.session.browser_token", lambda: "")
+    store = Store.open(app_env)
+    U.create_user(store, "r-ok", "editor", "Right-password-2", by=LOCAL)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    at.sidebar.text_input(key=keys.AUTH_USER).input("r-ok")
+    at.sidebar.text_input(key=keys.AUTH_PASSWORD).input("Right-password-2")
+    at.sidebar.button(key=keys.AUTH_SUBMIT).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    scripts = [h.proto.body for h in at.get("html")]
+    assert len(scripts) == 1 and "gwlib_session=" in scripts[0] and "SameSite=Strict" in scripts[0]
+    token = scripts[0].split("gwlib_session=")[1].split(";")[0]
+    with store.engine.connect() as c:
+        row = c.execute(
+            sa.select(login_session.c.username, login_session.c.via).where(
+                login_session.c.token_hash == token_hash(token)
+            )
+        ).one()
+    assert tuple(row) == ("r-ok", "password")
+    # the reloaded page's connection carries the cookie: signed in; then sign out
+    monkeypatch.setattr("gwui.session.browser_token", lambda: token)
+    at.run()
+    assert _signed_in_as(at).endswith("（编辑）")
+    at.sidebar.button(key=keys.AUTH_LOGOUT).click().run()
+    with store.engine.connect() as c:
+        ended = c.execute(
+            sa.select(login_session.c.end_reason).where(
+                login_session.c.token_hash == token_hash(token)
+            )
+        ).scalar_one()
+    assert ended == "logout"
+    at.run()  # the old cookie, if the browser still sends it, signs nobody in
+    assert _signed_in_as(at) == ""
+
+
+def _sso(monkeypatch: pytest.MonkeyPatch, identity: str, verified: object) -> None:
+    """Single sign-on configured, and ``st.login`` done as ``identity`` (AppTest has no
+    identity provider: the two functions that read ``st.secrets`` and ``st.user`` answer)."""
+    monkeypatch.setattr("gwui.auth.sso_configured", lambda: True)
+    monkeypatch.setattr("gwui.auth._sso_identity", lambda: (identity, verified))
+
+
+def _sessions_of(store: Store, name: str) -> list[tuple[str, str]]:
+    with store.engine.connect() as c:
+        rows = c.execute(
+            sa.select(login_session.c.via, login_session.c.end_reason).where(
+                login_session.c.username == name
+            )
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+@pytest.mark.parametrize(
+    ("verified", "active", "refusal"),
+    [(True, False, "已停用"), (False, True, "email_verified"), (None, True, "email_verified")],
+)
+def test_sso_refusals_are_not_viewer_sessions(
+    app_env: str, monkeypatch: pytest.MonkeyPatch, verified: object, active: bool, refusal: str
+) -> None:
+    store = Store.open(app_env)
+    name = f"sso-{active}-{verified}@county.gov.cn"
+    U.create_user(store, name, "editor", None, by=LOCAL)
+    if not active:
+        U.update_user(store, name, by=LOCAL, active=False)
+    monkeypatch.setattr("gwui.session.browser_token", lambda: "")
+    _sso(monkeypatch, name, verified)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(refusal in e.value for e in at.sidebar.error)
+    assert _signed_in_as(at) == "" and _sessions_of(store, name) == []
+    assert at.sidebar.button(key=keys.AUTH_SSO_LOGOUT)  # a way out of the identity provider
+    monkeypatch.setenv("GWLIB_REQUIRE_LOGIN", "1")
+    at.run()
+    assert any("请先在左侧登录" in i.value for i in at.info)  # and no page
+
+
+def test_sso_identity_opens_a_session_with_its_role(
+    app_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(app_env)
+    U.create_user(store, "sso-ok@county.gov.cn", "editor", None, by=LOCAL)
+    monkeypatch.setattr("gwui.session.browser_token", lambda: "")
+    _sso(monkeypatch, "sso-ok@county.gov.cn", True)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    [script] = [h.proto.body for h in at.get("html")]
+    token = script.split("gwlib_session=")[1].split(";")[0]
+    assert _sessions_of(store, "sso-ok@county.gov.cn") == [("sso", "")]
+    monkeypatch.setattr("gwui.session.browser_token", lambda: token)
+    at.run()
+    assert _signed_in_as(at).endswith("（编辑）")
+    # signed out of the identity provider meanwhile (another identity): the session ends
+    _sso(monkeypatch, "someone-else@county.gov.cn", True)
+    at.run()
+    assert not _signed_in_as(at).startswith("已登录：**sso\\-ok")
+    assert _sessions_of(store, "sso-ok@county.gov.cn") == [("sso", "sso")]
