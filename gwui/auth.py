@@ -1,7 +1,10 @@
 """Signing in, in the sidebar of every page.
 
 * Password accounts from ``gwlib.store.users`` (Argon2id hashes; create them with
-  ``python -m gwlib users add NAME --role editor``).
+  ``python -m gwlib users add NAME --role editor``). Failures slow the name and the client down
+  (:mod:`gwlib.store.logins`); the client is the connection's address (``st.context.ip_address``;
+  behind a reverse proxy, Streamlit's server takes it from ``X-Forwarded-For`` only when the proxy
+  is listed in ``FORWARDED_ALLOW_IPS``, default 127.0.0.1).
 * Single sign-on through ``st.login`` (OIDC) when ``.streamlit/secrets.toml`` has an ``[auth]``
   section; the identity's e-mail (which the provider must have verified) or subject is looked up
   in the same user table for its role. An unregistered identity is a viewer; a disabled account
@@ -24,7 +27,7 @@ import re
 
 import streamlit as st
 
-from gwlib.errors import PermissionDenied
+from gwlib.errors import LoginRefused, PermissionDenied
 from gwlib.store import Store
 from gwlib.store.logins import (
     Resumed,
@@ -85,8 +88,8 @@ def _now() -> dt.datetime:
 
 
 def client_address() -> str:
-    """The address a session was opened from ("本机" for this computer, and when there is no
-    connection, as under AppTest)."""
+    """The address sign-in failures are counted against ("本机" for this computer, and when
+    there is no connection, as under AppTest)."""
     ip = st.context.ip_address
     return ip if isinstance(ip, str) and ip else "本机"
 
@@ -180,7 +183,11 @@ def _password_form(store: Store) -> None:
     if not (name and password):
         st.error("请输入用户名和密码。")
         return
-    user = authenticate(store, name, password, now=_now())
+    try:
+        user = authenticate(store, name, password, client=client_address(), now=_now())
+    except LoginRefused as exc:
+        st.error(str(exc))
+        return
     if user is None:
         st.error("用户名或密码不正确，或账号已停用。")
         return

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gwlib.errors import GwlibError
-from gwlib.store.users import ROLES, create_user, update_user, users
+from gwlib.store.users import MIN_PASSWORD, PASSWORD_RULES, ROLES, create_user, update_user, users
 from gwui import keys, labels
 from gwui.loaders import get_store, load_meta
 from gwui.render import demo_notice, md
@@ -40,7 +40,12 @@ with st.form(keys.USERS_ADD_FORM, clear_on_submit=True):
     name = c1.text_input("用户名", key="users.add.name")
     display = c2.text_input("姓名", key="users.add.display")
     role = c3.selectbox("角色", ROLES, format_func=fmt, key="users.add.role")
-    pw = c4.text_input("初始密码（至少 8 位）", type="password", key="users.add.password")
+    pw = c4.text_input(
+        f"初始密码（至少 {MIN_PASSWORD} 位）",
+        type="password",
+        key="users.add.password",
+        help=PASSWORD_RULES,
+    )
     if st.form_submit_button("新建", key="users.add.submit"):
         try:
             create_user(store, name, role, pw, display, by=actor())

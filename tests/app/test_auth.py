@@ -1,7 +1,7 @@
 """Signing in under AppTest: the role the database holds now is the one shown and used on the
 next run; a disabled account is signed out; sessions end after the idle time and the absolute
-lifetime; a connection without the browser's cookie is not signed in; single sign-on refuses
-unverified e-mails and disabled accounts."""
+lifetime; a connection without the browser's cookie is not signed in; the sign-in form counts
+failures; single sign-on refuses unverified e-mails and disabled accounts."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from gwlib.store import Store
 from gwlib.store import users as U
 from gwlib.store.logins import token_hash
 from gwlib.store.schema_auth import login_session
-from gwlib.store.schema_ledger import app_user
+from gwlib.store.schema_ledger import app_user, audit_log
 from gwui import keys
 from tests.accounts import LOCAL, add_accounts
 from tests.app.conftest import APP, sign_in
@@ -109,6 +109,40 @@ def test_connection_without_the_cookie_is_not_signed_in(
         assert any("只有管理员" in i.value for i in at.info)
 
 
+def test_sign_in_form_counts_failures_and_audits(
+    app_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("gwui.session.browser_token", lambda: "")
+    store = Store.open(app_env)
+    U.create_user(store, "r-form", "editor", "Right-password-1", by=LOCAL)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+
+    def submit(password: str) -> None:
+        at.sidebar.text_input(key=keys.AUTH_USER).input("r-form")
+        at.sidebar.text_input(key=keys.AUTH_PASSWORD).input(password)
+        at.sidebar.button(key=keys.AUTH_SUBMIT).click().run()
+        assert not at.exception, [e.value for e in at.exception]
+
+    for _ in range(5):
+        submit("Wrong-password-1")
+        assert any("用户名或密码不正确" in e.value for e in at.sidebar.error)
+    submit("Right-password-1")  # locked now: the right password is not even checked
+    assert any("暂停登录" in e.value for e in at.sidebar.error)
+    with store.engine.connect() as c:
+        rows = c.execute(
+            sa.select(audit_log.c.action, audit_log.c.note)
+            .where(audit_log.c.user_name == "r-form")
+            .order_by(audit_log.c.id)
+        ).all()
+        sessions = c.execute(
+            sa.select(sa.func.count()).where(login_session.c.username == "r-form")
+        ).scalar_one()
+    assert [a for a, _ in rows] == ["login_failed"] * 5
+    assert rows[-1][1] == "密码不正确；暂停登录 1 分钟"
+    assert sessions == 0
+
+
 def test_sign_in_form_opens_a_session_and_hands_the_cookie_over(
     app_env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -130,7 +164,10 @@ def test_sign_in_form_opens_a_session_and_hands_the_cookie_over(
                 login_session.c.token_hash == token_hash(token)
             )
         ).one()
-    assert tuple(row) == ("r-ok", "password")
+        audit = c.execute(
+            sa.select(audit_log.c.action).where(audit_log.c.user_name == "r-ok")
+        ).all()
+    assert tuple(row) == ("r-ok", "password") and ("login",) in audit
     # the reloaded page's connection carries the cookie: signed in; then sign out
     monkeypatch.setattr("gwui.session.browser_token", lambda: token)
     at.run()

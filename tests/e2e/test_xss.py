@@ -104,7 +104,8 @@ NOT_FREE_TEXT = {
     ),
     "sign-in bookkeeping (never shown on a page; session tokens are stored only hashed)": (
         "login_session.token_hash", "login_session.username", "login_session.via",
-        "login_session.client", "login_session.end_reason",
+        "login_session.client", "login_session.end_reason", "login_throttle.scope",
+        "login_throttle.key",
     ),
 }  # fmt: skip
 TAG = re.compile(r"〔([a-z_]+\.[a-z_]+)〕")

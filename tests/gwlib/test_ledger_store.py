@@ -254,7 +254,7 @@ def test_users_roles_and_password_hash(store: Store) -> None:
     U.create_user(store, "wang", "editor", "Correct horse 7", "王工", by=LOCAL)
     with pytest.raises(ValidationError, match="角色"):
         U.create_user(store, "x", "root", "Whatever-123", by=LOCAL)
-    with pytest.raises(ValidationError, match="至少 8"):
+    with pytest.raises(ValidationError, match="至少 10"):
         U.create_user(store, "y", "editor", "Short-1", by=LOCAL)
     with store.engine.connect() as c:
         h = c.execute(sa.text("select password_hash from app_user where username='wang'")).scalar()
