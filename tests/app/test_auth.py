@@ -1,7 +1,7 @@
 """Signing in under AppTest: the role the database holds now is the one shown and used on the
 next run; a disabled account is signed out; sessions end after the idle time and the absolute
 lifetime; a connection without the browser's cookie is not signed in; the sign-in form counts
-failures; single sign-on refuses unverified e-mails and disabled accounts."""
+failures; the 修改用户 form never carries a password over to the next user."""
 
 from __future__ import annotations
 
@@ -182,6 +182,32 @@ def test_sign_in_form_opens_a_session_and_hands_the_cookie_over(
     assert ended == "logout"
     at.run()  # the old cookie, if the browser still sends it, signs nobody in
     assert _signed_in_as(at) == ""
+
+
+def test_edit_form_never_carries_a_password_to_the_next_user(
+    app_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(app_env)
+    U.create_user(store, "r-u1", "viewer", "First-password-1", by=LOCAL)
+    U.create_user(store, "r-u2", "viewer", "Second-password-2", by=LOCAL)
+    sign_in(monkeypatch, app_env, "r-admin3", "admin")
+    at = _users_page(AppTest.from_file(str(APP), default_timeout=TIMEOUT_S))
+    u1, u2 = _hash_of(store, "r-u1"), _hash_of(store, "r-u2")
+    assert at.text_input(key="users.edit.password").value == ""  # never prefilled
+
+    at.selectbox(key="users.edit.name").set_value("r-u1")
+    at.text_input(key="users.edit.password").input("Reset-password-3")
+    at.button(key="users.edit.submit").click().run()
+    assert not at.exception and any("已更新" in s.value for s in at.success)
+    assert _hash_of(store, "r-u1") != u1
+    assert at.text_input(key="users.edit.password").value == ""  # cleared on submit
+
+    at.selectbox(key="users.edit.name").set_value("r-u2")
+    at.selectbox(key="users.edit.role").set_value("editor")
+    at.button(key="users.edit.submit").click().run()
+    assert not at.exception and any("已更新" in s.value for s in at.success)
+    assert _hash_of(store, "r-u2") == u2  # role changed, password untouched
+    assert U.users(store).set_index("username").loc["r-u2", "role"] == "editor"
 
 
 def _sso(monkeypatch: pytest.MonkeyPatch, identity: str, verified: object) -> None:
