@@ -35,7 +35,7 @@ from gwlib.store import Store
 from gwlib.store.ledger import Actor
 from gwlib.wells.model import WELL_SUBTYPES, WellCategory
 
-ADMIN = Actor("bench", "admin")
+ADMIN = Actor.command_line("bench")
 AUTHORITY = "运城市水务局"
 HEADER = {f: h for h, f, _ in COLUMNS}
 FIELDS = ("code", "category", "subtype", "township", "village", "lon", "lat", "depth_m", "owner",

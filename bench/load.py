@@ -68,6 +68,7 @@ from devtools.chromium import CHROMIUM, CHROMIUM_ARGS
 from devtools.pgserver import pg_server
 from gwlib.demo import build_demo
 from gwlib.store import Store
+from gwlib.store.ledger import Actor
 from gwlib.store.schema_ledger import audit_log
 from gwlib.store.users import create_user
 from gwui.pages import PAGES
@@ -82,7 +83,8 @@ RUN_ENDS = {
     ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
 }
 CONFLICT_TEXT = "已被他人修改"
-PASSWORD = "load-test-password"
+PASSWORD = "Load-test-password-1"
+BENCH = Actor.command_line("bench")  # who creates the editors' accounts
 WELL_TITLE = next(p.title for p in PAGES if p.url_path == "well-record")
 
 DRAWN_JS = """(title) => {
@@ -593,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
         store = Store.open(url)
         try:
             for user in users:
-                create_user(store, user, "editor", PASSWORD, f"编辑{user[-1]}")
+                create_user(store, user, "editor", PASSWORD, f"编辑{user[-1]}", by=BENCH)
             wells = list(store.wells()["code"][: args.wells])
             start = {code: store_well(store, code) for code in wells}
             with store.engine.connect() as conn:

@@ -14,6 +14,7 @@ it: the file, the row as the spreadsheet shows it, the column, the value and wha
      ├── ValidationError        a domain object breaks a rule (field, value, expected)
      │    └── TransitionError   a ledger status change that the lifecycle does not allow
      ├── PermissionDenied       the signed-in user's role may not do this
+     │    └── LoginRefused      a sign-in refused for now: too many failures, or too many at once
      └── StoreError             the database cannot be opened, migrated or written
           └── DatabaseUnavailable  not reachable, or busy with another writer: retry later
           └── ConflictError     someone else saved the record first (optimistic concurrency)
@@ -103,6 +104,15 @@ class TransitionError(ValidationError):
 
 class PermissionDenied(GwlibError):
     """The user's role does not allow the action (checked in gwlib, not only in the page)."""
+
+
+class LoginRefused(PermissionDenied):
+    """A sign-in not even checked: the account or the client failed too often (locked until
+    ``retry_after_s`` from now), or the server is busy checking other passwords."""
+
+    def __init__(self, message: str, retry_after_s: float = 0.0) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class ConflictError(StoreError):

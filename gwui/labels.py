@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from gwlib.store.ledger import ROLE_NAMES
+
 APP_TITLE = "绛县地下水污染防治"
 DEMO_NOTICE = "模拟数据"
 DEMO_HELP = "当前数据库为演示用模拟数据，非真实监测结果，不得引用。"
@@ -98,7 +100,7 @@ WELL_TITLE = "单井档案"
 WELLSIO_TITLE = "台账导入导出"
 USERS_TITLE = "用户管理"
 READ_ONLY = "当前为只读（查看者或未登录）：登录编辑账号后可办理、修改和上传。"
-ROLE_LABELS = {"viewer": "查看者", "editor": "编辑", "admin": "管理员"}
+ROLE_LABELS = ROLE_NAMES  # gwlib.store.ledger: the role names gwlib's own messages use
 WELL_COLUMNS = {
     "code": "井编码",
     "category": "井类别",

@@ -1,5 +1,5 @@
 """Streamlit glue of the well ledger: cached loads, cache clearing after a write, the table
-column configuration, and the current user as a gwlib Actor."""
+column configuration."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.store import ledger
-from gwlib.store.ledger import Actor
 from gwlib.wells.risk import latest_point_classes, risk_scores
 from gwui import labels
 from gwui.loaders import get_store, load_wells
 from gwui.mapdata import cached_map_data
-from gwui.session import current_role, current_user
 
 TTL_S = 300
 
@@ -48,10 +46,6 @@ def after_write() -> None:
     load_ledger.clear()
     load_wells.clear()
     cached_map_data.clear()
-
-
-def actor() -> Actor:
-    return Actor(current_user(), current_role())
 
 
 def today() -> dt.date:

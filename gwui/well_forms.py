@@ -19,10 +19,10 @@ from gwlib.store.ledger import DocumentKind, IntervalRole, ReviewStatus, Sealing
 from gwlib.wells.lifecycle import REQUIRED, missing_fields, next_stage, next_statuses
 from gwlib.wells.model import PlanType, WellStatus
 from gwui import keys
-from gwui.ledger import actor, after_write, column_config, today
+from gwui.ledger import after_write, column_config, today
 from gwui.loaders import get_store
 from gwui.render import md
-from gwui.session import can_edit
+from gwui.session import actor, can_edit
 
 WELL_FIELD_INPUTS: dict[str, Callable[[Any, str], Any]] = {
     "survey_date": lambda v, k: st.date_input("排查日期", v or None, key=k, format="YYYY-MM-DD"),

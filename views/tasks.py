@@ -13,7 +13,7 @@ from gwlib.store.tasks import ManualStatus, TaskKey, set_task_status
 from gwui import briefing, keys
 from gwui.loaders import get_store, load_meta
 from gwui.render import demo_notice, md
-from gwui.session import can_edit, current_user
+from gwui.session import actor, can_edit
 
 st.title("年度目标任务清单")
 demo_notice(load_meta())
@@ -84,11 +84,15 @@ with tab_import:
                         )
                         for r in edited
                     )
-                    get_store().save_plan(
-                        ActionPlan(int(year), region, plan.title, plan.goals, tasks)
-                    )
-                    briefing.clear()
-                    st.success(f"已保存 {len(tasks)} 项任务。")
+                    try:
+                        get_store().save_plan(
+                            ActionPlan(int(year), region, plan.title, plan.goals, tasks),
+                            by=actor(),
+                        )
+                        briefing.clear()
+                        st.success(f"已保存 {len(tasks)} 项任务。")
+                    except GwlibError as exc:
+                        st.error(md(str(exc)))
             if not can_edit():
                 st.caption("只读：登录为编辑人员后可保存。")
 
@@ -199,7 +203,7 @@ with tab_list:
                             key,
                             status,
                             evidence,
-                            user=current_user(),
+                            by=actor(),
                             at=dt.datetime.now(),
                             expected_version=int(r["version"]),
                             note=note,

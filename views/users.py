@@ -1,14 +1,18 @@
-"""用户管理 (admin): accounts and roles. Passwords are stored as Argon2id hashes."""
+"""用户管理 (admin): accounts and roles. Passwords are stored as Argon2id hashes.
+
+Both forms clear on submit, and their password fields ask the browser not to fill in a saved
+password: a password typed for one user never goes to the next one saved."""
+
+from collections.abc import Callable
 
 import streamlit as st
 
 from gwlib.errors import GwlibError
-from gwlib.store.users import ROLES, create_user, update_user, users
+from gwlib.store.users import MIN_PASSWORD, PASSWORD_RULES, ROLES, create_user, update_user, users
 from gwui import keys, labels
-from gwui.ledger import actor
 from gwui.loaders import get_store, load_meta
 from gwui.render import demo_notice, md
-from gwui.session import current_role
+from gwui.session import actor, current_role
 
 st.title(labels.USERS_TITLE)
 demo_notice(load_meta())
@@ -35,41 +39,88 @@ st.dataframe(
     },
 )
 fmt = labels.ROLE_LABELS.get
+RESULT = "users.result"  # (kind, message) of the last save, shown once
+
+
+def _save(what: str, action: Callable[[], object], done: str) -> None:
+    """Run a form's save before the page is drawn; its password fields are emptied whatever
+    happens, so the next save cannot reuse them."""
+    for k in ("users.add.password", "users.edit.password"):
+        st.session_state[k] = ""
+    try:
+        action()
+        st.session_state[RESULT] = ("success", done)
+    except GwlibError as exc:
+        st.session_state[RESULT] = ("error", f"{what}未保存：{md(str(exc))}")
+
+
+def _add() -> None:
+    s = st.session_state
+    name, password = s["users.add.name"], s["users.add.password"]
+    _save(
+        "新建用户",
+        lambda: create_user(
+            store, name, s["users.add.role"], password, s["users.add.display"], by=actor()
+        ),
+        f"已新建用户 {md(name)}。",
+    )
+
+
+def _edit() -> None:
+    s = st.session_state
+    who, password = s["users.edit.name"], s["users.edit.password"] or None
+    _save(
+        "修改用户",
+        lambda: update_user(
+            store,
+            who,
+            by=actor(),
+            role=s["users.edit.role"],
+            password=password,
+            active=s["users.edit.active"],
+        ),
+        f"已更新用户 {md(who)}。",
+    )
+
+
 with st.form(keys.USERS_ADD_FORM, clear_on_submit=True):
     st.markdown("**新建用户**")
     c1, c2, c3, c4 = st.columns(4)
-    name = c1.text_input("用户名", key="users.add.name")
-    display = c2.text_input("姓名", key="users.add.display")
-    role = c3.selectbox("角色", ROLES, format_func=fmt, key="users.add.role")
-    pw = c4.text_input("初始密码（至少 8 位）", type="password", key="users.add.password")
-    if st.form_submit_button("新建", key="users.add.submit"):
-        try:
-            create_user(store, name, role, pw, display, by=actor())
-            st.success(f"已新建用户 {md(name)}。")
-        except GwlibError as exc:
-            st.error(md(str(exc)))
+    c1.text_input("用户名", key="users.add.name")
+    c2.text_input("姓名", key="users.add.display")
+    c3.selectbox("角色", ROLES, format_func=fmt, key="users.add.role")
+    c4.text_input(
+        f"初始密码（至少 {MIN_PASSWORD} 位）",
+        type="password",
+        key="users.add.password",
+        help=PASSWORD_RULES,
+        autocomplete="new-password",
+    )
+    st.form_submit_button("新建", key="users.add.submit", on_click=_add)
 with st.form(keys.USERS_EDIT_FORM):
     st.markdown("**修改用户**")
     c1, c2, c3, c4 = st.columns(4)
-    who = c1.selectbox("用户", list(table["username"]), key="users.edit.name")
-    new_role = c2.selectbox(
+    c1.selectbox("用户", list(table["username"]), key="users.edit.name")
+    c2.selectbox(
         "新角色",
         [None, *ROLES],
         format_func=lambda r: fmt(r, "不变") if r else "不变",
         key="users.edit.role",
     )
-    new_pw = c3.text_input("新密码（留空不变）", type="password", key="users.edit.password")
-    active = c4.selectbox(
+    c3.text_input(
+        "新密码（留空不变）",
+        type="password",
+        key="users.edit.password",
+        help=PASSWORD_RULES,
+        autocomplete="new-password",
+    )
+    c4.selectbox(
         "启用",
         [None, True, False],
         key="users.edit.active",
         format_func=lambda a: "不变" if a is None else ("启用" if a else "停用"),
     )
-    if st.form_submit_button("保存", key="users.edit.submit") and who:
-        try:
-            update_user(
-                store, who, by=actor(), role=new_role, password=new_pw or None, active=active
-            )
-            st.success(f"已更新用户 {md(who)}。")
-        except GwlibError as exc:
-            st.error(md(str(exc)))
+    st.form_submit_button("保存", key="users.edit.submit", on_click=_edit)
+if RESULT in st.session_state:
+    kind, message = st.session_state.pop(RESULT)
+    (st.success if kind == "success" else st.error)(message)

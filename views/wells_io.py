@@ -9,10 +9,10 @@ from gwlib.errors import GwlibError
 from gwlib.io.wells import export_name, import_ledger_file, ledger_bytes, template_bytes
 from gwlib.wells.ledger import water_authority
 from gwui import keys, labels
-from gwui.ledger import actor, after_write, column_config, load_ledger, today
+from gwui.ledger import after_write, column_config, load_ledger, today
 from gwui.loaders import get_store, load_meta
 from gwui.render import demo_notice, md
-from gwui.session import can_edit
+from gwui.session import actor, can_edit
 
 st.title(labels.WELLSIO_TITLE)
 meta = load_meta()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gwlib.cli.common import EXIT_INPUT, EXIT_OK, report_issues, write_csv
+from gwlib.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, report_issues, write_csv
 from gwlib.errors import GwlibError
 
 

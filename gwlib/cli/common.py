@@ -4,6 +4,7 @@ command-line writes are recorded as, CSV output and the problem report."""
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with BOM: opens correctly in Excel on Chinese Windows
 FLOAT_FORMAT = "%.10g"
-CLI_PREFIX = "命令行"
 
 
 def open_store(url: str | None) -> Store:
@@ -30,12 +30,17 @@ def open_store(url: str | None) -> Store:
     return Store.open(resolve_db_url(url))
 
 
-def cli_actor() -> Actor:
-    """Command-line writes are recorded as ``命令行:<OS user>``: whoever can run the command
-    has the database's credentials, so the operating-system account is what identifies them."""
+def cli_actor(declared: str = "") -> Actor:
+    """The audit log's writer for a command: ``命令行:<OS user>``. Whoever can run the command
+    has the database's credentials, so the operating-system account identifies them; a
+    ``declared`` name (the person who filled the sheet) is recorded next to it, never instead."""
     from gwlib.store.ledger import Actor
 
-    return Actor(f"{CLI_PREFIX}:{getpass.getuser()}", "editor")
+    try:
+        os_user = getpass.getuser()
+    except (OSError, KeyError):  # no user name for this uid (e.g. in a container)
+        os_user = f"uid{os.getuid()}"
+    return Actor.command_line(os_user, declared or "")
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -8,6 +8,11 @@
     python -m gwlib users add NAME --role viewer|editor|admin --db URL  (password: stdin/prompt)
     python -m gwlib users list --db URL
     python -m gwlib users set NAME [--role R] [--password] [--disable|--enable] --db URL
+
+Writes are recorded in the audit log as ``命令行:<operating-system user>``: whoever runs these
+commands on the server can open the database anyway, so there is no app account to check, and
+no option can put another person's name in its place. ``wells import --user 张三`` only adds
+the name given, as ``命令行:<user>（声明为 张三）``.
 """
 
 from __future__ import annotations
@@ -20,8 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-EXIT_OK, EXIT_INPUT = 0, 2
-CLI_USER = "命令行"
+from gwlib.cli.common import EXIT_INPUT, EXIT_OK, cli_actor
 
 
 def _store(args: argparse.Namespace) -> Any:
@@ -37,14 +41,13 @@ def _progress(done: int, total: int) -> None:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from gwlib.io.wells import import_ledger_file
-    from gwlib.store.ledger import Actor
     from gwlib.wells.ledger import water_authority
 
     store = _store(args)
     authority = args.authority or water_authority(store.get_meta("region") or "")
     report = import_ledger_file(
         store,
-        Actor(args.user or CLI_USER, "admin"),
+        cli_actor(args.user),
         args.input,
         authority,
         dry_run=args.dry_run,
@@ -91,20 +94,21 @@ def _cmd_user_add(args: argparse.Namespace) -> int:
     from gwlib.store.users import create_user
 
     password = None if args.sso_only else _password(args)
-    user = create_user(_store(args), args.username, args.role, password, args.display_name)
+    user = create_user(
+        _store(args), args.username, args.role, password, args.display_name, by=cli_actor()
+    )
     print(f"created user {user.username} ({user.role})", file=sys.stderr)
     return EXIT_OK
 
 
 def _cmd_user_set(args: argparse.Namespace) -> int:
-    from gwlib.store.ledger import Actor
     from gwlib.store.users import update_user
 
     active = True if args.enable else (False if args.disable else None)
     update_user(
         _store(args),
         args.username,
-        by=Actor(CLI_USER, "admin"),
+        by=cli_actor(),
         role=args.role,
         password=_password(args) if args.password else None,
         active=active,
@@ -131,7 +135,11 @@ def add_parsers(sub: Any) -> None:
     i.add_argument("--db", default=None, help="数据库 URL（不存在时创建并迁移）")
     i.add_argument("--report", type=Path, help="被拒绝行的报告 CSV（默认 INPUT.report.csv）")
     i.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    i.add_argument("--user", default=None, help="审计日志中记录的导入人")
+    i.add_argument(
+        "--user",
+        default=None,
+        help="填表人姓名：审计日志记为「命令行:<系统用户>（声明为 姓名）」，不能代替系统用户",
+    )
     i.add_argument("--authority", default=None, help="所有权人不明时的责任主体（默认 县水务局）")
     i.set_defaults(func=_cmd_import)
     e = ws.add_parser("export", help="导出台账为 .xlsx（与模板同表头，可再导入）")

@@ -40,12 +40,15 @@ from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.quality.trends import refresh_trends
 from gwlib.sources.model import PollutionSource, Zone
 from gwlib.store import Store
+from gwlib.store.ledger import Actor
 from gwlib.wells.model import AbandonedWell
 
 __all__ = ["AS_OF", "DEFAULT_SEED", "DemoData", "build_demo", "generate", "import_lab_table"]
 
 Progress = Callable[[int, int, str], None]
 
+#: The writer the audit log names for the demo's own writes (not an account).
+DEMO_WRITER = Actor(DATASET_NAME, local=True)
 STEPS = ("县界与乡镇", "水源地与保护区", "污染源与防治分区", "监测点位与检测数据", "废弃井台账",
          "写入边界、水源地、分区与污染源", "写入监测点位", "导入并评价检测数据、计算趋势",
          "写入废弃井与行动计划")
@@ -153,7 +156,7 @@ def build_demo(url: str, seed: int = DEFAULT_SEED, replace: bool = False,
     report(8, total, STEPS[7])
     store.upsert_wells(data.wells)
     seed_ledger_history(store, data.wells)
-    store.save_plan(data.plan)
+    store.save_plan(data.plan, by=DEMO_WRITER)
     store.set_meta("dataset", DATASET_NAME)
     store.set_meta("dataset_note", f"模拟数据：由 gwlib.demo 以种子 {seed} 生成，非真实监测结果")
     store.set_meta("region", COUNTY_NAME)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -32,6 +32,9 @@ from gwlib.quality.model import MonitoringPoint
 from gwlib.sources.model import DrinkingSource, PollutionSource, Zone
 from gwlib.store import schema
 from gwlib.wells.model import AbandonedWell
+
+if TYPE_CHECKING:
+    from gwlib.store.ledger import Actor
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 WRITE_OPTION = "gwlib_write"
@@ -398,17 +401,21 @@ class Store:
             ],
         )
 
-    def save_plan(self, plan: ActionPlan) -> int:
-        """Store a plan with its tasks, replacing a plan of the same year, region and title."""
+    def save_plan(self, plan: ActionPlan, *, by: Actor) -> int:
+        """Store a plan with its tasks, replacing a plan of the same year, region and title.
+
+        ``by`` must be an active editor or admin at the time of the write (read again in the
+        transaction); the save is recorded in ``audit_log`` (entity ``plan``)."""
+        from gwlib.store.ledger import _audit
+
         t, pt = schema.action_plan, schema.plan_task
+        same = (t.c.year == plan.year) & (t.c.region == plan.region) & (t.c.title == plan.title)
         with self.transaction() as conn:
-            conn.execute(
-                sa.delete(t).where(
-                    (t.c.year == plan.year)
-                    & (t.c.region == plan.region)
-                    & (t.c.title == plan.title)
-                )
-            )
+            by.require_write(conn)
+            old = conn.execute(
+                sa.select(sa.func.count(pt.c.id)).select_from(t.join(pt)).where(same)
+            ).scalar_one()
+            replaced = conn.execute(sa.delete(t).where(same)).rowcount
             plan_id = conn.execute(
                 sa.insert(t)
                 .values(year=plan.year, region=plan.region, title=plan.title, goals=plan.goals)
@@ -431,6 +438,15 @@ class Store:
                         for k in plan.tasks
                     ],
                 )
+            _audit(
+                conn,
+                by,
+                "update" if replaced else "create",
+                "plan",
+                f"{plan.year}年 {plan.title}"[:64],
+                [("tasks", old if replaced else None, len(plan.tasks))],
+                f"{plan.region} {plan.title}".strip(),
+            )
         return int(plan_id)
 
     def write_assessment(self, result: Assessment, source_file: str = "") -> int:

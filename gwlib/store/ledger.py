@@ -8,7 +8,9 @@
 * **Audit**: one ``audit_log`` row per changed field (who, when, field, old → new), written in
   the same transaction as the change; the table refuses UPDATE and DELETE.
 * **Nothing deleted for real**: wells and documents are soft-deleted with a reason.
-* **Roles** are checked here too (not only by hiding buttons): writes need editor or admin.
+* **Roles** are checked here, at the time of the write (not only by hiding buttons): every
+  write reads the writer's account again inside its own transaction (:meth:`Actor.require_write`),
+  so a session opened before the account was disabled or demoted cannot write after it.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from gwlib.errors import (
 )
 from gwlib.store import Store, schema
 from gwlib.store.schema_ledger import (
+    app_user,
     audit_log,
     well_document,
     well_event,
@@ -50,12 +53,16 @@ from gwlib.wells.lifecycle import check_transition
 from gwlib.wells.model import AbandonedWell, WellStatus
 
 W = schema.abandoned_well
+ROLES = ("viewer", "editor", "admin")
+ROLE_NAMES = {"viewer": "查看者", "editor": "编辑", "admin": "管理员"}
 WRITE_ROLES = ("editor", "admin")
 #: Well columns a person may edit through a form or an import (not code, status, version).
 EDITABLE = tuple(
     f.name for f in fields(AbandonedWell) if f.name not in ("code", "status", "deferral_reason")
 )
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+CLI_PREFIX = "命令行:"
+MAX_USER_CHARS = 64  # audit_log.user_name
 ATTACHMENT_TYPES = (".jpg", ".jpeg", ".png", ".pdf", ".docx", ".doc", ".xlsx", ".xls", ".tif")
 
 
@@ -83,16 +90,60 @@ class IntervalRole(StrEnum):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is writing, and with which role."""
+    """Who is writing.
+
+    ``user`` names an account in ``app_user``. The actor carries no role: every write calls
+    :meth:`require_write` (or :meth:`require_admin`) on its own transaction's connection, which
+    reads the account's active flag and role at that moment (on PostgreSQL with ``FOR SHARE``,
+    so a concurrent disable waits for the write to finish and every later write sees it).
+
+    A command-line operator (:meth:`command_line`) has no account: whoever can run
+    ``python -m gwlib`` on the server can open the database directly. The audit log names
+    the operating-system user as ``命令行:<user>``.
+    """
 
     user: str
-    role: str = "viewer"
+    local: bool = False
 
-    def require_write(self) -> None:
+    @classmethod
+    def command_line(cls, os_user: str, declared: str = "") -> Actor:
+        """The operator of a command on the server; ``declared`` is a name they gave (e.g. the
+        person who filled the spreadsheet), recorded next to theirs, never instead of it."""
+        name = f"{CLI_PREFIX}{os_user}"
+        if declared.strip():
+            name += f"（声明为 {declared.strip()}）"
+        if len(name) > MAX_USER_CHARS:
+            raise ValidationError(
+                "操作人", name, f"不超过 {MAX_USER_CHARS} 个字符（审计日志的操作人列宽度）"
+            )
+        return cls(name, local=True)
+
+    def require_write(self, conn: Connection) -> str:
+        """The account's role now if it may change data (editor, admin); else PermissionDenied."""
+        return self._require(conn, WRITE_ROLES, "只能查看，不能修改")
+
+    def require_admin(self, conn: Connection) -> str:
+        """The account's role now, if it may manage users (admin); else PermissionDenied."""
+        return self._require(conn, ("admin",), "不能管理用户（只有管理员能管理用户）")
+
+    def _require(self, conn: Connection, allowed: Sequence[str], denied: str) -> str:
+        if self.local:
+            return "admin"
         if not self.user:
             raise PermissionDenied("请先登录")
-        if self.role not in WRITE_ROLES:
-            raise PermissionDenied(f"用户 {self.user} 的角色为「{self.role}」，只能查看，不能修改")
+        row = conn.execute(
+            sa.select(app_user.c.role, app_user.c.active)
+            .where(app_user.c.username == self.user)
+            .with_for_update(read=True)
+        ).one_or_none()
+        if row is None or not row.active:
+            raise PermissionDenied(
+                f"账号「{self.user}」已停用或不存在，不能修改。请重新登录或联系管理员。"
+            )
+        if row.role not in allowed:
+            role = ROLE_NAMES.get(row.role, row.role)
+            raise PermissionDenied(f"用户 {self.user} 的角色为「{role}」，{denied}")
+        return str(row.role)
 
 
 @dataclass(frozen=True)
@@ -273,11 +324,11 @@ def update_well(
     note: str = "",
 ) -> int:
     """Change editable fields of a well; returns the new version (same when nothing changed)."""
-    actor.require_write()
     bad = sorted(set(changes) - set(EDITABLE))
     if bad:
         raise ValidationError("字段", "、".join(bad), "可编辑字段（状态请用流程办理）")
     with store.transaction() as conn:
+        actor.require_write(conn)
         before = _load_well(conn, code)
         after = _validated({**before, **changes})
         diff = [(k, before[k], after[k]) for k in EDITABLE if not _same(before[k], after[k])]
@@ -302,13 +353,13 @@ def transition_well(
 ) -> int:
     """Move a well to status ``to`` on date ``on`` (with optional field changes in the same
     step), after the lifecycle rules; records the step in the well's history."""
-    actor.require_write()
     target = WellStatus(to)
     changes = dict(changes or {})
     bad = sorted(set(changes) - set(EDITABLE))
     if bad:
         raise ValidationError("字段", "、".join(bad), "可编辑字段")
     with store.transaction() as conn:
+        actor.require_write(conn)
         before = _load_well(conn, code)
         if before["version"] != expected_version:
             raise _conflict(conn, code, expected_version, before["version"])
@@ -359,12 +410,12 @@ def soft_delete_well(
     store: Store, actor: Actor, code: str, reason: str, expected_version: int
 ) -> None:
     """Hide a well from the ledger (kept in the database, with its reason in the audit log)."""
-    actor.require_write()
     if not reason.strip():
         raise ValidationError(
             "删除原因", reason, "非空文本（例如：重复登记，与 JX-FJ-0001 为同一眼井）"
         )
     with store.transaction() as conn:
+        actor.require_write(conn)
         before = _load_well(conn, code)
         res = conn.execute(
             sa.update(W)
@@ -406,9 +457,9 @@ def save_sealing(
     note: str = "",
 ) -> int:
     """Create (``expected_version`` None) or update a well's sealing record and its intervals."""
-    actor.require_write()
     new = {k: _db_value(getattr(record, k)) for k in SEALING_FIELDS}
     with store.transaction() as conn:
+        actor.require_write(conn)
         _load_well(conn, code)
         old = (
             conn.execute(sa.select(well_sealing).where(well_sealing.c.well_code == code))
@@ -558,7 +609,6 @@ def add_document(
     upload of the same bytes reuses it), whereas deleting it could pull the file from under a
     concurrent upload of the same bytes that found it already present.
     """
-    actor.require_write()
     kind = DocumentKind(kind)
     name = Path(filename).name.strip() or "附件"
     suffix = Path(name).suffix.lower()
@@ -569,6 +619,7 @@ def add_document(
             "附件大小", f"{len(data)} 字节", f"非空且不超过 {MAX_ATTACHMENT_BYTES // 2**20} MB"
         )
     with store.engine.connect() as conn:
+        actor.require_write(conn)  # no file from someone who may not add one
         _load_well(conn, code)  # no file for a well that is not there
     digest = hashlib.sha256(data).hexdigest()
     stored = f"{digest[:2]}/{digest}{suffix}"
@@ -578,6 +629,7 @@ def add_document(
         raise _attachment_error(exc, name, len(data), attachments_dir) from exc
     try:
         with store.transaction() as conn:
+            actor.require_write(conn)
             _load_well(conn, code)
             doc_id = conn.execute(
                 sa.insert(well_document)
@@ -617,9 +669,9 @@ def add_document(
 def review_document(
     store: Store, actor: Actor, doc_id: int, status: ReviewStatus | str, note: str = ""
 ) -> None:
-    actor.require_write()
     status = ReviewStatus(status)
     with store.transaction() as conn:
+        actor.require_write(conn)
         doc = (
             conn.execute(sa.select(well_document).where(well_document.c.id == doc_id))
             .mappings()

@@ -163,9 +163,9 @@ def import_wells(
     nothing, so importing the same file again changes nothing. ``dry_run`` checks everything and
     rolls back. ``progress(done, total)`` is called after each :data:`CHUNK` rows.
     """
-    actor.require_write()
     try:
         with store.transaction() as conn:
+            actor.require_write(conn)
             run = _Import(
                 actor,
                 authority,

@@ -10,7 +10,7 @@
   later batch has changed again cannot be withdrawn before that later batch.
 * :func:`batches` — the batch history.
 
-Every write checks the actor's role first (:meth:`Actor.require_write`).
+Every write checks the writer's account inside its transaction (:meth:`Actor.require_write`).
 """
 
 from __future__ import annotations
@@ -150,11 +150,11 @@ def _archive(conn: Connection, sample_ids: Sequence[int], batch_id: int, now: dt
 def commit_results(store: Store, plan: ResultsPlan, actor: Actor) -> CommitResult:
     """Write ``plan`` in one transaction (see the module docstring). Unknown points must have
     been registered (or their rows rejected) when the plan was made."""
-    actor.require_write()
     counts = plan.counts
     live = plan.samples[plan.samples["status"].isin([NEW, CHANGED])]
     now = _now()
     with store.transaction() as conn:
+        actor.require_write(conn)
         batch_id = int(
             conn.execute(
                 sa.insert(schema.import_batch)
@@ -204,13 +204,13 @@ def batches(store: Store, kind: str = "results") -> pd.DataFrame:
 
 def withdraw_batch(store: Store, batch_id: int, actor: Actor, reason: str) -> tuple[str, ...]:
     """撤回 a results batch (see the module docstring). Returns the points whose data changed."""
-    actor.require_write()
     if not reason.strip():
         raise ValidationError("撤回原因", reason, "撤回时必须说明原因")
     b, st, ms, sv = schema.import_batch, schema.sample, schema.measurement, schema.sample_version
     mp = schema.monitoring_point
     now = _now()
     with store.transaction() as conn:
+        actor.require_write(conn)
         row = conn.execute(sa.select(b).where(b.c.id == batch_id)).mappings().one_or_none()
         if row is None:
             raise StoreError(f"没有编号为 {batch_id} 的导入批次")

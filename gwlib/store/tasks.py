@@ -1,9 +1,11 @@
 """Manual status and evidence of plan tasks that no metric measures, with an append-only log.
 
-Every change writes the new status row and one log row (who, when, old → new, note) in one
-transaction. Writers say which version they edited; if someone saved in between, nothing is
-written and :class:`~gwlib.errors.ConflictError` says so. The caller passes the time: nothing
-in gwlib reads the clock.
+Every change writes the new status row, one log row (who, when, old → new, note) and its
+``audit_log`` rows in one transaction, after the writer's account is read again in that
+transaction (:meth:`~gwlib.store.ledger.Actor.require_write`: editor or admin, active).
+Writers say which version they edited; if someone saved in between, nothing is written and
+:class:`~gwlib.errors.ConflictError` says so. The caller passes the time: nothing in gwlib reads
+the clock.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from enum import StrEnum
 import pandas as pd
 import sqlalchemy as sa
 
-from gwlib.errors import ConflictError, PermissionDenied, ValidationError
+from gwlib.errors import ConflictError, ValidationError
 from gwlib.store import Store
+from gwlib.store.ledger import MAX_USER_CHARS, Actor, _audit
 from gwlib.store.schema_tasks import task_status, task_status_log
 
 
@@ -42,6 +45,12 @@ class TaskKey:
             table.c.section == self.section,
             table.c.number == self.number,
         )
+
+    def label(self) -> str:
+        """The task as the audit log names it (at most 64 characters)."""
+        tail = f"第{self.number}项"
+        head = f"{self.year}年 {self.section}".strip()
+        return f"{head[: MAX_USER_CHARS - len(tail) - 1]} {tail}"
 
     def values(self) -> dict[str, object]:
         return {
@@ -74,7 +83,7 @@ def set_task_status(
     status: ManualStatus | str,
     evidence: str,
     *,
-    user: str,
+    by: Actor,
     at: dt.datetime,
     expected_version: int = 0,
     note: str = "",
@@ -83,8 +92,6 @@ def set_task_status(
 
     ``expected_version`` is the version the user saw (0 = no status saved yet).
     """
-    if not user:
-        raise PermissionDenied("请先登录后再修改任务状态。")
     try:
         new = ManualStatus(status)
     except ValueError:
@@ -92,16 +99,22 @@ def set_task_status(
             "任务状态", status, "、".join(s.value for s in ManualStatus)
         ) from None
     with store.transaction() as conn:
+        by.require_write(conn)
         row = conn.execute(sa.select(task_status).where(key.where(task_status))).mappings().first()
         found = int(row["version"]) if row else 0
         if found != expected_version:
-            by = f"（{row['updated_by']} 于 {row['updated_at']:%Y-%m-%d %H:%M}）" if row else ""
-            raise ConflictError(f"第 {key.number} 项任务的状态已被他人修改{by}，请刷新后再保存。")
+            who = f"（{row['updated_by']} 于 {row['updated_at']:%Y-%m-%d %H:%M}）" if row else ""
+            raise ConflictError(f"第 {key.number} 项任务的状态已被他人修改{who}，请刷新后再保存。")
         old_status = str(row["status"]) if row else ""
         old_evidence = str(row["evidence"]) if row else ""
         if row and old_status == new.value and old_evidence == evidence and not note:
             return found
-        values = {"status": new.value, "evidence": evidence, "updated_by": user, "updated_at": at}
+        values = {
+            "status": new.value,
+            "evidence": evidence,
+            "updated_by": by.user,
+            "updated_at": at,
+        }
         if row:
             conn.execute(
                 sa.update(task_status)
@@ -113,7 +126,7 @@ def set_task_status(
         conn.execute(
             sa.insert(task_status_log).values(
                 **key.values(),
-                changed_by=user,
+                changed_by=by.user,
                 changed_at=at,
                 old_status=old_status,
                 new_status=new.value,
@@ -122,4 +135,13 @@ def set_task_status(
                 note=note,
             )
         )
+        changes = [
+            (name, old, value)
+            for name, old, value in (
+                ("status", old_status, new.value),
+                ("evidence", old_evidence, evidence),
+            )
+            if old != value
+        ]
+        _audit(conn, by, "update", "task", key.label(), changes, note)
     return found + 1

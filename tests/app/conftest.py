@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,10 @@ import pytest
 import streamlit as st
 
 from gwlib.demo import build_demo
+from gwlib.store import Store
+from gwlib.store.logins import start_session
+from gwlib.store.users import User
+from tests.accounts import add_accounts
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -37,3 +42,16 @@ def app_env(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     yield demo_db_url
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def sign_in(monkeypatch: pytest.MonkeyPatch, url: str, username: str, role: str) -> str:
+    """Sign ``username`` in as the sign-in form leaves it: a session in the database, and its
+    token in the browser's cookie (AppTest has no browser, so the cookie reader returns it).
+    The account is created with ``role`` if it does not exist. Returns the token."""
+    store = Store.open(url)
+    add_accounts(store, {username: role})
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    token = start_session(store, User(username, "", role), via="password", now=now)
+    store.close()
+    monkeypatch.setattr("gwui.session.browser_token", lambda: token)
+    return token

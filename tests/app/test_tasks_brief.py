@@ -5,22 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from gwlib.brief import build_pack
 from gwlib.store import Store
 from gwlib.store.tasks import task_log
 from gwui import keys
-from gwui.session import ROLE_KEY, USER_KEY
-from tests.app.conftest import APP
+from tests.app.conftest import APP, sign_in
 
 TIMEOUT_S = 120
 
 
-def _page(path: str, **state: str) -> AppTest:
+def _page(path: str) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
-    for k, v in state.items():
-        at.session_state[k] = v
     at.run()
     at.switch_page(path)
     at.run()
@@ -62,13 +60,14 @@ def test_brief_page_builds_a_download(app_env: str) -> None:
     assert at.get("download_button")
 
 
-def test_checklist_edit_is_logged(app_env: str) -> None:
+def test_checklist_edit_is_logged(app_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
     viewer = _page("views/tasks.py")
     assert any("滞后" in m.label for m in viewer.metric)
     form_button = [b for b in viewer.button if "保存" in b.label]
     assert form_button and all(b.disabled for b in form_button)  # read-only without a log-in
 
-    at = _page("views/tasks.py", **{USER_KEY: "wang", ROLE_KEY: "editor"})
+    sign_in(monkeypatch, app_env, "wang", "editor")
+    at = _page("views/tasks.py")
     at.checkbox(key=keys.TASKS_OVERDUE).check().run()
     assert all(at.dataframe[0].value["overdue"])
     at.selectbox(key=keys.TASKS_STATUS).select("已完成")

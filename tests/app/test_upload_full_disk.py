@@ -14,15 +14,16 @@ from pathlib import Path
 from tests.gwlib.test_attachment_full_disk import run_on_tmpfs
 
 APP_SETUP = textwrap.dedent("""
-    import time
+    import datetime as dt
     import streamlit.runtime.state.session_state as session_state
     from streamlit.testing.v1 import AppTest
+    import gwui.session
     from gwlib.demo import build_demo
     from gwlib.store import Store
+    from gwlib.store.logins import start_session
     from gwlib.store.users import create_user
     from gwui import keys
-    from gwui.auth import LAST_SEEN_KEY
-    from gwui.session import ROLE_KEY, USER_KEY
+    from tests.accounts import LOCAL
 
     # As tests/app/conftest.py: AppTest's own bookkeeping in session state is not picklable.
     session_state.SessionState._check_serializable = lambda self: None
@@ -39,16 +40,16 @@ def test_upload_on_full_disk_shows_the_reason(tmp_path: Path) -> None:
         url = f"sqlite:///{WORK / 'demo.sqlite'}"
         build_demo(url)
         store = Store.open(url)
-        create_user(store, "zhang", "editor", "editor-password", "张工")
+        zhang = create_user(store, "zhang", "editor", None, "张工", by=LOCAL)
         os.environ.update(GWLIB_DB_URL=url, GWLIB_ATTACHMENTS_DIR=str(att))
         fill(att, leave=32 * 1024)
         before = listing(att)
 
         at = AppTest.from_file("app.py", default_timeout=90)
         at.run()
-        at.session_state[USER_KEY] = "zhang"
-        at.session_state[ROLE_KEY] = "editor"
-        at.session_state[LAST_SEEN_KEY] = time.time()
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        token = start_session(store, zhang, via="password", now=now)
+        gwui.session.browser_token = lambda: token  # the browser's cookie (tests/app/conftest.py)
         at.run()
         at.switch_page("views/well_record.py").run()
         at.selectbox(key=keys.WELL_CODE).set_value(code).run()

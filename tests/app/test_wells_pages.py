@@ -3,7 +3,6 @@ well to the next stage (the step shows in its history); a viewer sees no edit fo
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,9 +15,8 @@ from gwlib.store import Store
 from gwlib.store import ledger as L
 from gwlib.store.users import create_user
 from gwui import keys
-from gwui.auth import LAST_SEEN_KEY
-from gwui.session import ROLE_KEY, USER_KEY
-from tests.app.conftest import APP, ROOT
+from tests.accounts import LOCAL
+from tests.app.conftest import APP, ROOT, sign_in
 
 TIMEOUT_S = 60
 CODE = "JX-FJ-0001"  # planted demo well, status 已排查登记
@@ -29,8 +27,8 @@ def ledger_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('ledgerdb') / 'demo.sqlite'}"
     build_demo(url)
     store = Store.open(url)
-    create_user(store, "zhang", "editor", "editor-password", "张工")
-    create_user(store, "boss", "viewer", "viewer-password", "局领导")
+    create_user(store, "zhang", "editor", "Editor-password-1", "张工", by=LOCAL)
+    create_user(store, "boss", "viewer", "Viewer-password-1", "局领导", by=LOCAL)
     store.close()
     return url
 
@@ -51,12 +49,10 @@ def env(ledger_db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iter
     st.cache_resource.clear()
 
 
-def _login(at: AppTest, user: str, role: str) -> None:
+def _login(at: AppTest, monkeypatch: pytest.MonkeyPatch, url: str, user: str) -> None:
     """Signed in as gwui.auth leaves it (the sign-in form itself is driven in the browser test,
     tests/e2e/test_wells_ledger.py)."""
-    at.session_state[USER_KEY] = user
-    at.session_state[ROLE_KEY] = role
-    at.session_state[LAST_SEEN_KEY] = time.time()
+    sign_in(monkeypatch, url, user, "viewer")
     at.run()
 
 
@@ -67,10 +63,10 @@ def _detail(at: AppTest) -> AppTest:
     return at
 
 
-def test_editor_moves_well_to_next_stage(env: str) -> None:
+def test_editor_moves_well_to_next_stage(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.run()
-    _login(at, "zhang", "editor")
+    _login(at, monkeypatch, env, "zhang")
     _detail(at)
     assert at.selectbox(key=keys.WELL_TO).value == "已核查评估"
     at.text_area(key=keys.WELL_NOTE).input("现场核查完成")
@@ -85,27 +81,10 @@ def test_editor_moves_well_to_next_stage(env: str) -> None:
     assert shown and "已核查评估" in set(shown[0]["new_value"])  # the history tab
 
 
-def test_idle_session_expires(monkeypatch: pytest.MonkeyPatch) -> None:
-    import gwui.auth as auth
-    import gwui.session as session
-
-    state: dict[str, object] = {}
-    monkeypatch.setattr(auth.st, "session_state", state)
-    monkeypatch.setattr(session.st, "session_state", state)
-    monkeypatch.setenv("GWLIB_IDLE_MINUTES", "30")
-    auth._sign_in("zhang", "editor")
-    assert not auth._expire_idle() and session.can_edit()
-    state[LAST_SEEN_KEY] = time.time() - 29 * 60
-    assert not auth._expire_idle() and session.current_user() == "zhang"
-    state[LAST_SEEN_KEY] = time.time() - 31 * 60
-    assert auth._expire_idle()
-    assert session.current_user() == "" and not session.can_edit()
-
-
-def test_viewer_cannot_edit(env: str) -> None:
+def test_viewer_cannot_edit(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.run()
-    _login(at, "boss", "viewer")
+    _login(at, monkeypatch, env, "boss")
     _detail(at)
     assert any("只读" in i.value for i in at.info)
     with pytest.raises(KeyError):

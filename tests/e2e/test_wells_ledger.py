@@ -29,10 +29,10 @@ def ledger_server(
     env = {**os.environ, "GWLIB_DB_URL": db_url, "GWLIB_DATA_DIR": str(tmp)}
     run_gwlib(env, "demo", "--db", db_url)
     run_gwlib(
-        env, "users", "add", "zhang", "--role", "editor", "--db", db_url, stdin="editor-password\n"
+        env, "users", "add", "zhang", "--role", "editor", "--db", db_url, stdin="Editor-password-1\n"
     )
     run_gwlib(
-        env, "users", "add", "boss", "--role", "viewer", "--db", db_url, stdin="viewer-password\n"
+        env, "users", "add", "boss", "--role", "viewer", "--db", db_url, stdin="Viewer-password-1\n"
     )
     with serve_app(env, free_port(), tmp) as base_url:
         yield base_url
@@ -50,7 +50,7 @@ def _sign_in(page: Page, base: str, user: str, password: str) -> None:
 
 
 def test_editor_moves_well_and_sees_history(page: Page, ledger_server: str) -> None:
-    _sign_in(page, ledger_server, "zhang", "editor-password")
+    _sign_in(page, ledger_server, "zhang", "Editor-password-1")
     main = page.get_by_test_id("stMain")
     main.get_by_role("tab", name="办理流程").click()
     button = main.get_by_role("button", name="办理：已排查登记 → 已核查评估")
@@ -73,7 +73,7 @@ def test_editor_moves_well_and_sees_history(page: Page, ledger_server: str) -> N
 
 
 def test_viewer_cannot_edit(page: Page, ledger_server: str) -> None:
-    _sign_in(page, ledger_server, "boss", "viewer-password")
+    _sign_in(page, ledger_server, "boss", "Viewer-password-1")
     main = page.get_by_test_id("stMain")
     expect(main.get_by_text("当前为只读")).to_be_visible(timeout=LOAD_TIMEOUT_MS)
     main.get_by_role("tab", name="办理流程").click()

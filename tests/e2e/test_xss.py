@@ -35,6 +35,7 @@ from gwlib.store import ledger as L
 from gwlib.store.schema import HISTORY_TABLES, metadata
 from gwlib.store.users import create_user
 from gwui.pages import PAGES
+from tests.accounts import LOCAL
 from tests.e2e.conftest import serve_app
 from tests.e2e.test_smoke import LOAD_TIMEOUT_MS, SCREENSHOT_DIR, wait_for_app_run
 
@@ -101,6 +102,11 @@ NOT_FREE_TEXT = {
         "*.qualifier", "*.raw_value", "*.raw_unit", "sample.limiting", "plan_task.deadlines",
         "meta.value", "alembic_version.version_num",
     ),
+    "sign-in bookkeeping (never shown on a page; session tokens are stored only hashed)": (
+        "login_session.token_hash", "login_session.username", "login_session.via",
+        "login_session.client", "login_session.end_reason", "login_throttle.scope",
+        "login_throttle.key",
+    ),
 }  # fmt: skip
 TAG = re.compile(r"〔([a-z_]+\.[a-z_]+)〕")
 
@@ -131,7 +137,7 @@ def test_free_text_list_covers_the_schema() -> None:
 
 # -- the hostile database ---------------------------------------------------------------------
 
-ADMIN, ADMIN_PW = "admin", "admin-password"
+ADMIN, ADMIN_PW = "admin", "Strong-password-1"
 
 
 def _plant(url: str) -> str:
@@ -149,6 +155,8 @@ def _plant(url: str) -> str:
     ts = dt.datetime(2025, 12, 1, 9, 0)
     with store.transaction() as conn:
         for table, columns in FREE_TEXT.items():
+            if table == "audit_log":
+                continue  # append-only: its payloads come from the real writes below
             t = metadata.tables[table]
             pk = next(iter(t.primary_key.columns))
             keys = conn.execute(sa.select(pk).order_by(pk).limit(400)).scalars().all()
@@ -198,12 +206,18 @@ def _plant(url: str) -> str:
                     note=_tagged(PAYLOADS[k - 1], "well_seal_interval", "note"),
                 )
             )  # fmt: skip
-    create_user(store, ADMIN, "admin", ADMIN_PW, "管理员")
+    create_user(store, ADMIN, "admin", ADMIN_PW, "管理员", by=LOCAL)
     for k, p in enumerate(PAYLOADS[:-1]):  # a user name has at most 64 characters
         create_user(store, _tagged(p, "app_user", "username")[:64], "viewer", None,
-                    _tagged(PAYLOADS[k + 1], "app_user", "display_name"))  # fmt: skip
+                    _tagged(PAYLOADS[k + 1], "app_user", "display_name"), by=LOCAL)  # fmt: skip
     for k, p in enumerate(PAYLOADS):
-        actor = L.Actor(_tagged(PAYLOADS[k - 1], "audit_log", "user_name"), "editor")
+        actor = L.Actor(_tagged(PAYLOADS[k - 1], "audit_log", "user_name"))
+        with store.transaction() as conn:  # the writer's account (names beyond 64 characters)
+            conn.execute(
+                sa.insert(metadata.tables["app_user"]).values(
+                    username=actor.user, role="editor", active=True, created_at=dt.datetime.now()
+                )
+            )
         doc = L.add_document(store, actor, well, f"附件{k}.pdf", f"%PDF {k}".encode(), "验收报告",
                              Path(url.removeprefix("sqlite:///")).parent / "att")  # fmt: skip
         L.review_document(store, actor, doc, "需补充", _tagged(p, "audit_log", "note"))

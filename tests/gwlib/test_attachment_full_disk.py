@@ -75,11 +75,13 @@ SETUP_STORE = textwrap.dedent("""
     from gwlib.wells.model import AbandonedWell, WellCategory, WellStatus
     from gwlib.store import Store
     from gwlib.store import ledger as L
+    from tests.accounts import add_accounts
 
-    EDITOR = L.Actor("zhang", "editor")
+    EDITOR = L.Actor("zhang")
 
     def open_store(db):
         store = Store.open(f"sqlite:///{db}")
+        add_accounts(store, {"zhang": "editor"})
         store.upsert_wells([AbandonedWell(
             code="W1", category=WellCategory.WATER_WELL, subtype="农田灌溉井",
             township="古绛镇", village="东村", lon=111.57, lat=35.49,

@@ -19,7 +19,9 @@ from gwlib.errors import ConflictError, PermissionDenied
 from gwlib.plans.checklist import build_checklist, by_department
 from gwlib.plans.metrics import AT_RISK, LAGGING, ON_TRACK, MetricData, bind, evaluate, outlook
 from gwlib.store import Store
+from gwlib.store.ledger import Actor
 from gwlib.store.tasks import TaskKey, set_task_status, task_log, task_statuses
+from tests.accounts import add_accounts
 
 ROOT = Path(__file__).resolve().parents[2]
 ORACLE = json.loads((ROOT / "data/demo/plan_2023_groundwater.json").read_text(encoding="utf-8"))
@@ -105,14 +107,17 @@ def test_ledger_without_any_dates(sqlite_url: str) -> None:
 
 def test_manual_status_is_versioned_and_logged(sqlite_url: str) -> None:
     store = Store.open(sqlite_url)
+    add_accounts(store, {"张三": "editor", "李四": "admin"})
     key = TaskKey(2023, "绛县", "计划", "（二）", 3)
     at = dt.datetime(2024, 3, 1, 9, 30)
     with pytest.raises(PermissionDenied):
-        set_task_status(store, key, "推进中", "", user="", at=at)
-    assert set_task_status(store, key, "推进中", "已布设 3 眼", user="张三", at=at) == 1
+        set_task_status(store, key, "推进中", "", by=Actor(""), at=at)
+    assert set_task_status(store, key, "推进中", "已布设 3 眼", by=Actor("张三"), at=at) == 1
     with pytest.raises(ConflictError):  # someone else saved version 1 meanwhile
-        set_task_status(store, key, "已完成", "x", user="李四", at=at, expected_version=0)
-    v = set_task_status(store, key, "已完成", "验收报告", user="李四", at=at, expected_version=1)
+        set_task_status(store, key, "已完成", "x", by=Actor("李四"), at=at, expected_version=0)
+    v = set_task_status(
+        store, key, "已完成", "验收报告", by=Actor("李四"), at=at, expected_version=1
+    )
     assert v == 2
     s = task_statuses(store, 2023)
     assert s[["status", "evidence", "updated_by", "version"]].values.tolist() == [
@@ -131,7 +136,8 @@ def test_checklist_overdue_first_and_manual_status(demo_url: str) -> None:
     key = TaskKey(
         2023, "绛县", tasks["plan_title"].iloc[0], "（二）建立地下水污染防治监督管理体系", 3
     )
-    set_task_status(store, key, "已完成", "监测网建成", user="t", at=dt.datetime(2023, 11, 1))
+    add_accounts(store, {"t": "editor"})
+    set_task_status(store, key, "已完成", "监测网建成", by=Actor("t"), at=dt.datetime(2023, 11, 1))
     c = build_checklist(tasks, task_statuses(store, 2023), MetricData.from_store(store), AS_OF)
     t = c.tasks.set_index("number")
     assert len(t) == 14

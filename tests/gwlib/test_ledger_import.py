@@ -18,9 +18,10 @@ from gwlib.store import ledger as L
 from gwlib.store import ledger_import as LI
 from gwlib.store.ledger_import import DELETED_WELL, import_wells
 from gwlib.store.schema_ledger import audit_log
+from tests.accounts import add_accounts
 
-ADMIN = L.Actor("导入员", "editor")
-OTHER = L.Actor("li", "editor")
+ADMIN = L.Actor("导入员")
+OTHER = L.Actor("li")
 AUTH = "绛县水务局"
 
 
@@ -71,6 +72,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     else:
         url = str(request.getfixturevalue("fresh_pg_url"))
     s = Store.open(url)
+    add_accounts(s, {ADMIN.user: "editor", OTHER.user: "editor"})
     import_wells(s, ADMIN, FIRST, AUTH, source="a.xlsx")
     L.soft_delete_well(s, ADMIN, "W6", "重复登记", 1)
     yield s
@@ -164,6 +166,7 @@ def test_concurrent_edit_on_postgresql_rolls_back_the_import(
     chunks: their change stays, nothing of the import does."""
     monkeypatch.setattr(LI, "CHUNK", 2)
     with Store.open(fresh_pg_url) as store:
+        add_accounts(store, {ADMIN.user: "editor", OTHER.user: "editor"})
         import_wells(store, ADMIN, FIRST, AUTH, source="a.xlsx")
         L.soft_delete_well(store, ADMIN, "W6", "重复登记", 1)
         wells_before, audit_before = _state(store)

@@ -16,8 +16,9 @@ from openpyxl import Workbook, load_workbook
 from gwlib.io.wells import HEADERS, import_ledger_file, parse_coordinate, read_ledger, write_ledger
 from gwlib.store import Store
 from gwlib.store import ledger as L
+from tests.accounts import add_accounts
 
-ADMIN = L.Actor("导入员", "editor")
+ADMIN = L.Actor("导入员")
 AUTH = "绛县水务局"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,7 +77,9 @@ def _messy_xlsx(path: Path) -> Path:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    return Store.open(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    s = Store.open(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    add_accounts(s, {ADMIN.user: "editor"})
+    return s
 
 
 def test_messy_file_every_row_imported_or_reported(store: Store, tmp_path: Path) -> None:
@@ -127,9 +130,10 @@ def test_reimport_changes_nothing(store: Store, tmp_path: Path) -> None:
 
 
 def test_dry_run_writes_nothing(store: Store, tmp_path: Path) -> None:
+    n_audit = store.counts()["audit_log"]  # the account's creation
     rep = import_ledger_file(store, ADMIN, _messy_xlsx(tmp_path / "a.xlsx"), AUTH, dry_run=True)
     assert (rep.imported, rep.rejected) == (4, 7)
-    assert store.wells().empty and store.counts()["audit_log"] == 0
+    assert store.wells().empty and store.counts()["audit_log"] == n_audit
 
 
 def test_update_by_code_is_audited_and_status_follows_lifecycle(
@@ -161,6 +165,7 @@ def test_export_import_round_trip_is_lossless(store: Store, tmp_path: Path) -> N
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     build_demo(url)
     demo = Store.open(url)
+    add_accounts(demo, {ADMIN.user: "editor"})
     wells = demo.wells()
     out = write_ledger(wells, tmp_path / "export.xlsx")
     rep = import_ledger_file(store, ADMIN, out, AUTH)
@@ -240,7 +245,7 @@ def test_cli_import_export(tmp_path: Path) -> None:
     assert exp.returncode == 0 and read_ledger(out).total == 4
     add = subprocess.run(
         [sys.executable, "-m", "gwlib", "users", "add", "zhang", "--role", "editor", "--db", url],
-        cwd=ROOT, input="a-long-password\n", capture_output=True, text=True,
+        cwd=ROOT, input="A-long-password-7\n", capture_output=True, text=True,
     )  # fmt: skip
     assert add.returncode == 0, add.stderr
     assert "zhang" in run("users", "list", "--db", url).stdout

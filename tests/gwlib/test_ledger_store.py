@@ -13,14 +13,17 @@ import sqlalchemy as sa
 from gwlib.errors import ConflictError, PermissionDenied, TransitionError, ValidationError
 from gwlib.store import Store
 from gwlib.store import ledger as L
+from gwlib.store import logins as LG
 from gwlib.store import users as U
 from gwlib.store.schema_ledger import audit_log
 from gwlib.wells.model import AbandonedWell, PlanType, WellCategory, WellStatus
+from tests.accounts import LOCAL, add_accounts
 
-EDITOR = L.Actor("zhang", "editor")
-OTHER = L.Actor("li", "editor")
-VIEWER = L.Actor("leader", "viewer")
+EDITOR = L.Actor("zhang")
+OTHER = L.Actor("li")
+VIEWER = L.Actor("leader")
 DAY = dt.date(2026, 3, 1)
+NOW = dt.datetime(2026, 3, 1, 9, 0)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -31,6 +34,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         url = str(request.getfixturevalue("fresh_pg_url"))
     s = Store.open(url)
     s.upsert_wells([_well("W1"), _well("W2", owner="不详", owner_known=False)])
+    add_accounts(s, {"zhang": "editor", "li": "editor", "leader": "viewer"})
     yield s
     s.close()
 
@@ -246,22 +250,22 @@ def test_attachment_rules(store: Store, tmp_path: Path) -> None:
 
 
 def test_users_roles_and_password_hash(store: Store) -> None:
-    U.create_user(store, "zhang", "editor", "correct horse", "张工")
-    U.create_user(store, "boss", "viewer", "leader-pass")
+    U.create_user(store, "root", "admin", None, by=LOCAL)
+    U.create_user(store, "wang", "editor", "Correct horse 7", "王工", by=LOCAL)
     with pytest.raises(ValidationError, match="角色"):
-        U.create_user(store, "x", "root", "whatever-123")
-    with pytest.raises(ValidationError, match="至少 8"):
-        U.create_user(store, "y", "editor", "short")
+        U.create_user(store, "x", "root", "Whatever-123", by=LOCAL)
+    with pytest.raises(ValidationError, match="至少 10"):
+        U.create_user(store, "y", "editor", "Short-1", by=LOCAL)
     with store.engine.connect() as c:
-        h = c.execute(sa.text("select password_hash from app_user where username='zhang'")).scalar()
-    assert h.startswith("$argon2id$") and "correct horse" not in h
-    user = U.authenticate(store, "zhang", "correct horse")
-    assert user is not None and user.role == "editor" and user.display_name == "张工"
-    assert U.authenticate(store, "zhang", "wrong") is None
-    assert U.authenticate(store, "nobody", "correct horse") is None
-    with pytest.raises(ValidationError, match="管理员"):
-        U.update_user(store, "boss", by=L.Actor("zhang", "editor"), role="admin")
-    U.update_user(store, "zhang", by=L.Actor("root", "admin"), active=False)
-    assert U.authenticate(store, "zhang", "correct horse") is None
-    assert set(U.users(store)["username"]) == {"zhang", "boss"}
+        h = c.execute(sa.text("select password_hash from app_user where username='wang'")).scalar()
+    assert h.startswith("$argon2id$") and "Correct horse" not in h
+    user = LG.authenticate(store, "wang", "Correct horse 7", now=NOW)
+    assert user is not None and user.role == "editor" and user.display_name == "王工"
+    assert LG.authenticate(store, "wang", "wrong", now=NOW) is None
+    assert LG.authenticate(store, "nobody", "Correct horse 7", now=NOW) is None
+    with pytest.raises(PermissionDenied, match="管理员"):
+        U.update_user(store, "leader", by=L.Actor("zhang"), role="admin")
+    U.update_user(store, "wang", by=L.Actor("root"), active=False)
+    assert LG.authenticate(store, "wang", "Correct horse 7", now=NOW) is None
+    assert set(U.users(store)["username"]) == {"zhang", "li", "leader", "root", "wang"}
     assert "password_hash" not in U.users(store).columns

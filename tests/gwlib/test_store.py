@@ -23,6 +23,7 @@ from gwlib.sources.model import DrinkingSource, PollutionSource, Zone
 from gwlib.store import MIGRATIONS, Store
 from gwlib.store.schema import metadata
 from gwlib.wells.model import AbandonedWell
+from tests.accounts import LOCAL
 
 STD = get_standard()
 LAB = """点位编码,采样日期,水期,指标,监测值,单位
@@ -184,8 +185,8 @@ def test_ledgers_round_trip(url: str) -> None:
             PlanTask(1, "（一）", "调查评估", "全文", ("甲局",), ("乙局", "丙局"), ("2023-12-31",)),
         ),
     )
-    store.save_plan(plan)
-    store.save_plan(plan)  # replaced, not duplicated
+    store.save_plan(plan, by=LOCAL)
+    store.save_plan(plan, by=LOCAL)  # replaced, not duplicated
     t = store.plan_tasks(2023)
     assert len(t) == 1 and t.iloc[0]["cooperating"] == '["乙局", "丙局"]'
 

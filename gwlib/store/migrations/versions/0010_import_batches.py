@@ -2,7 +2,7 @@
 corrected and withdrawn
 
 Revision ID: 0010
-Revises: 0007
+Revises: auth_0002
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "auth_0002"
 branch_labels = None
 depends_on = None
 
