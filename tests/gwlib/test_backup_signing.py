@@ -22,6 +22,7 @@ from gwlib.store import ledger as L
 from gwlib.store import users as U
 from gwlib.store.backup import backup, inspect_backup, restore, table_checksums
 from gwlib.store.signing import load_key
+from tests.accounts import LOCAL
 from tests.gwlib.test_history import EDITOR, write_history
 
 PASSWORD = "Gw-backup-2026!test"
@@ -48,8 +49,8 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def _source(url: str) -> Store:
     """Two users, and rows in every history table (user creation is audited too)."""
     store = Store.open(url)
-    U.create_user(store, "alice", "admin", PASSWORD, "王主任")
-    U.create_user(store, "bob", "editor", PASSWORD, "李工")
+    U.create_user(store, "alice", "admin", PASSWORD, "王主任", by=LOCAL)
+    U.create_user(store, "bob", "editor", PASSWORD, "李工", by=LOCAL)
     write_history(store)
     return store
 
@@ -76,7 +77,7 @@ def _craft(genuine: Path, out: Path) -> None:
         users = zf.read("app_user.jsonl")
     columns = manifest["tables"]["app_user"]["columns"]
     evil = {"id": 99, "username": "mallory", "display_name": "运维", "role": "admin",
-            "password_hash": U.hash_password(PASSWORD), "active": True,
+            "password_hash": U.hash_password(PASSWORD, "mallory"), "active": True,
             "created_at": "2026-01-01T00:00:00", "last_login": None}  # fmt: skip
     line = json.dumps([evil[c] for c in columns], ensure_ascii=False, separators=(",", ":"))
     tables = {"app_user.jsonl": users + (line + "\n").encode(), "audit_log.jsonl": b""}
@@ -96,6 +97,8 @@ def test_crafted_backup_is_refused(url: str, tmp_path: Path) -> None:
     source = _source(url)
     genuine, crafted = tmp_path / "genuine.gwbak", tmp_path / "crafted.gwbak"
     backup(source, genuine)
+    audit_rows = source.counts()["audit_log"]
+    assert audit_rows > 0
     _craft(genuine, crafted)
     empty = Store.open(f"sqlite:///{tmp_path / 'empty.sqlite'}")
     for target, replace in ((empty, False), (source, True)):
@@ -103,7 +106,7 @@ def test_crafted_backup_is_refused(url: str, tmp_path: Path) -> None:
         with pytest.raises(StoreError, match="签名不符：清单（各表行数与校验和）在签名后被改动过"):
             restore(target, crafted, replace=replace)
         assert table_checksums(target) == before
-    assert "mallory" not in _users(source) and source.counts()["audit_log"] == 3
+    assert "mallory" not in _users(source) and source.counts()["audit_log"] == audit_rows
     # The same file through the command line: refused before any summary or question.
     assert main(["restore", str(crafted), "--db", url, "--replace", "--yes"]) == 2
     assert "mallory" not in _users(source)
@@ -173,11 +176,11 @@ def test_summary_shows_users_roles_and_history_against_the_current_database(
     store = _source(url)
     path = tmp_path / "b.gwbak"
     backup(store, path)
+    audit_then = store.counts()["audit_log"]
     # After the backup: a new user, a promotion, a deactivation, a password change, more audit.
-    admin = L.Actor("alice", "admin")
-    U.create_user(store, "carol", "viewer", PASSWORD)
-    U.update_user(store, "bob", admin, role="admin")
-    U.update_user(store, "alice", admin, active=False, password="Another-pass-2026!")
+    U.create_user(store, "carol", "viewer", PASSWORD, by=LOCAL)
+    U.update_user(store, "bob", by=LOCAL, role="admin")
+    U.update_user(store, "alice", by=LOCAL, active=False, password="Another-pass-2026!")
     plan = inspect_backup(store, path, replace=True)
     assert [u.username for u in plan.users] == ["alice", "bob"]
     assert plan.user_changes() == [
@@ -188,7 +191,8 @@ def test_summary_shows_users_roles_and_history_against_the_current_database(
     ]
     text = "\n".join(plan.describe())
     audit_now = store.counts()["audit_log"]
-    assert f"审计日志 3 / {audit_now} 条" in text and "封井流程记录 1 / 1 条" in text
+    assert audit_now > audit_then
+    assert f"审计日志 {audit_then} / {audit_now} 条" in text and "封井流程记录 1 / 1 条" in text
     assert "  alice（王主任） admin" in text and "  bob（李工） editor" in text
     assert "签名：有效（密钥编号" in text and "将替换当前数据库的全部内容" in text
     store.close()

@@ -21,10 +21,11 @@ from gwlib.store import Store, schema
 from gwlib.store.ledger import Actor
 from gwlib.store.results import batches, commit_results, prepare_results, withdraw_batch
 from gwlib.store.schema_ledger import audit_log
+from tests.accounts import add_accounts
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 1, 15)
-EDITOR = Actor("zhang", "editor")
+EDITOR = Actor("zhang")
 HEADER = "点位编码,采样日期,水期,指标,监测值,单位\n"
 FIRST = HEADER + (
     "P1,2024-05-01,丰水期,氟化物,0.8,mg/L\n"
@@ -49,6 +50,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         )
         for c in ("P1", "P2")
     )  # fmt: skip
+    add_accounts(s, {"zhang": "editor", "li": "viewer"})
     yield s
     s.close()
 
@@ -182,10 +184,10 @@ def test_viewers_cannot_import_or_withdraw(store: Store, tmp_path: Path) -> None
 
     plan = prepare_results(store, _file(tmp_path, "f.csv", FIRST), TODAY)
     with pytest.raises(PermissionDenied):
-        commit_results(store, plan, Actor("li", "viewer"))
+        commit_results(store, plan, Actor("li"))
     b = commit_results(store, plan, EDITOR)
     with pytest.raises(PermissionDenied):
-        withdraw_batch(store, b.batch_id, Actor("li", "viewer"), "x")
+        withdraw_batch(store, b.batch_id, Actor("li"), "x")
 
 
 def _gwlib(*args: str) -> subprocess.CompletedProcess[str]:
