@@ -62,7 +62,7 @@ def test_brief_page_builds_a_download(app_env: str) -> None:
     assert at.get("download_button")
 
 
-def test_checklist_edit_is_logged(app_env: str) -> None:
+def test_checklist_edit_is_logged(app_env_writable: str) -> None:
     viewer = _page("views/tasks.py")
     assert any("滞后" in m.label for m in viewer.metric)
     form_button = [b for b in viewer.button if "保存" in b.label]
@@ -78,7 +78,7 @@ def test_checklist_edit_is_logged(app_env: str) -> None:
     save.click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("已保存" in s.value for s in at.success)
-    log = task_log(Store.open(app_env))
+    log = task_log(Store.open(app_env_writable))
     assert log.iloc[0]["changed_by"] == "wang"
     assert log.iloc[0]["new_status"] == "已完成"
     assert log.iloc[0]["note"] == "收到验收材料"

@@ -11,7 +11,6 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from gwlib.demo import build_demo
 from gwlib.store import Store
 from gwlib.store import ledger as L
 from gwlib.store.users import create_user
@@ -19,15 +18,15 @@ from gwui import keys
 from gwui.auth import LAST_SEEN_KEY
 from gwui.session import ROLE_KEY, USER_KEY
 from tests.app.conftest import APP, ROOT
+from tests.demo_db import copy_demo
 
 TIMEOUT_S = 60
 CODE = "JX-FJ-0001"  # planted demo well, status 已排查登记
 
 
 @pytest.fixture(scope="module")
-def ledger_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('ledgerdb') / 'demo.sqlite'}"
-    build_demo(url)
+def ledger_db(tmp_path_factory: pytest.TempPathFactory, demo_db: Path) -> str:
+    url = copy_demo(demo_db, tmp_path_factory.mktemp("ledgerdb") / "demo.sqlite")
     store = Store.open(url)
     create_user(store, "zhang", "editor", "editor-password", "张工")
     create_user(store, "boss", "viewer", "viewer-password", "局领导")
