@@ -151,8 +151,8 @@ def test_annual_class_of_no_graded_sample_is_an_empty_frame() -> None:
 
 # -- Ⅴ share and group shares --------------------------------------------------------------------
 
-#: 2024 annual classes of five points, plus P2 which was sampled but never graded (未监测):
-#:   P1 Ⅴ, P3 Ⅴ, P4 Ⅳ, P5 Ⅲ … and a sixth row is not possible for P2, so the denominator is 4.
+#: 2024 samples of five points. Annual classes: P1 Ⅴ, P3 Ⅴ, P4 Ⅳ, P5 Ⅲ (worst of Ⅰ and Ⅲ). P2 was
+#: sampled but its sample is not graded (未监测): no annual class, in no share's denominator.
 SHARE_SAMPLES = [
     ("P1", "2024-06-01", DRY, 5, "T1-24"),
     ("P2", "2024-06-01", DRY, 0, ""),
@@ -183,7 +183,7 @@ def test_group_shares_per_category() -> None:
         ("P4", 2024, 3, ""),                       # 水源地监测井 3
     ])  # fmt: skip
     got = group_shares(a, by="category").set_index("group")
-    # groups sorted by name; each row's shares are over that group's points only
+    # each group's shares are over that group's points only
     assert got.loc["国考"].tolist() == [1, 0.0, 0.0, 100.0]
     assert got.loc["省控"].tolist() == [1, 0.0, 100.0, 0.0]
     assert got.loc["县控"].tolist() == [2, 50.0, 0.0, 50.0]
