@@ -1,8 +1,12 @@
-"""Shared fixtures: free ports, SQLite URLs, a real PostgreSQL server for the session, and on it a
-database with an owner role and an application role (``pg_roles``).
+"""Shared fixtures: free ports, SQLite URLs, the demo database, a real PostgreSQL server for the
+session, and on it a database with an owner role and an application role (``pg_roles``).
 
 PostgreSQL is never mocked and never skipped: if the server binaries are missing the fixture
 fails, because CI (./dev.sh test) installs them.
+
+The demo database is built once per session (``demo_db``, ``demo_url``) and shared by the tests
+that only read it; a test that writes takes its own copy (``demo_copy_url``). See
+:mod:`tests.demo_db`. Tests of ``build_demo`` itself (tests/gwlib/test_demo.py) build their own.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from devtools.pgserver import PgServerError, pg_server
+from gwlib.demo import build_demo
+from tests.demo_db import contents, copy_demo, sqlite_url_of
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -43,6 +49,36 @@ def free_port() -> Callable[[], int]:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path}/test.sqlite"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The demo database (a SQLite file), built once for the session. Only for reading: at the
+    end of the session its contents must still be what was built."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    build_demo(sqlite_url_of(path))
+    built = contents(path)
+    yield path
+    now = contents(path)
+    changed = sorted(t for t in built.keys() | now.keys() if built.get(t) != now.get(t))
+    if changed:
+        pytest.fail(
+            f"the shared demo database was written to (tables changed: {', '.join(changed)}); "
+            "a test that writes must use `demo_copy_url` (or tests.demo_db.copy_demo)",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_db: Path) -> str:
+    """SQLAlchemy URL of the shared, read-only demo database."""
+    return sqlite_url_of(demo_db)
+
+
+@pytest.fixture
+def demo_copy_url(demo_db: Path, tmp_path: Path) -> str:
+    """URL of this test's own copy of the demo database (``tmp_path / "demo.sqlite"``)."""
+    return copy_demo(demo_db, tmp_path / "demo.sqlite")
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,6 @@
-"""AppTest fixtures: one demo database for the session, caches cleared around every test."""
+"""AppTest fixtures: the session's demo database (tests/conftest.py), caches cleared around
+every test. ``app_env`` shares the read-only demo; ``app_env_writable`` gives the test its own
+copy, for a test that saves something through the app."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from gwlib.demo import build_demo
 from gwlib.store import Store
 from gwlib.store.logins import start_session
 from gwlib.store.users import User
@@ -19,16 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 
 
-@pytest.fixture(scope="session")
-def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('appdb') / 'demo.sqlite'}"
-    build_demo(url)
-    return url
-
-
-@pytest.fixture
-def app_env(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("GWLIB_DB_URL", demo_db_url)
+def _app_env(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("GWLIB_DB_URL", url)
     monkeypatch.chdir(ROOT)
     # AppTest keeps its own bookkeeping dict in session state, which is not picklable; the
     # project's enforceSerializableSessionState=true would reject it. The browser tests run with
@@ -39,9 +32,21 @@ def app_env(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     )
     st.cache_data.clear()
     st.cache_resource.clear()
-    yield demo_db_url
+    yield url
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_env(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app's environment on the shared demo database (for tests that only read)."""
+    yield from _app_env(demo_url, monkeypatch)
+
+
+@pytest.fixture
+def app_env_writable(demo_copy_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app's environment on this test's own copy of the demo database."""
+    yield from _app_env(demo_copy_url, monkeypatch)
 
 
 def sign_in(monkeypatch: pytest.MonkeyPatch, url: str, username: str, role: str) -> str:

@@ -45,11 +45,11 @@ def _hash_of(store: Store, name: str) -> str:
 
 
 def test_role_change_takes_effect_on_next_run(
-    app_env: str, monkeypatch: pytest.MonkeyPatch
+    app_env_writable: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store.open(app_env)
+    store = Store.open(app_env_writable)
     add_accounts(store, {"r-admin0": "admin"})
-    sign_in(monkeypatch, app_env, "r-admin1", "admin")
+    sign_in(monkeypatch, app_env_writable, "r-admin1", "admin")
     at = _users_page(AppTest.from_file(str(APP), default_timeout=TIMEOUT_S))
     assert _signed_in_as(at) == "已登录：**r\\-admin1**（管理员）"
     assert at.text_input(key="users.add.name")  # the admin's forms
@@ -73,15 +73,15 @@ def test_role_change_takes_effect_on_next_run(
      ("created_at", dt.timedelta(hours=12, minutes=1), "最长时限")],
 )  # fmt: skip
 def test_sessions_end_after_idle_time_and_lifetime(
-    app_env: str, monkeypatch: pytest.MonkeyPatch, column: str, age: dt.timedelta, message: str
+    app_env_writable: str, monkeypatch: pytest.MonkeyPatch, column: str, age: dt.timedelta, message: str
 ) -> None:
     monkeypatch.setenv("GWLIB_IDLE_MINUTES", "30")
     monkeypatch.setenv("GWLIB_SESSION_HOURS", "12")
-    token = sign_in(monkeypatch, app_env, "r-editor", "editor")
+    token = sign_in(monkeypatch, app_env_writable, "r-editor", "editor")
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.run()
     assert _signed_in_as(at).endswith("（编辑）")
-    store = Store.open(app_env)
+    store = Store.open(app_env_writable)
     mine = login_session.c.token_hash == token_hash(token)
     with store.transaction() as c:
         then = c.execute(sa.select(login_session.c[column]).where(mine)).scalar_one()
@@ -94,12 +94,12 @@ def test_sessions_end_after_idle_time_and_lifetime(
 
 
 def test_connection_without_the_cookie_is_not_signed_in(
-    app_env: str, monkeypatch: pytest.MonkeyPatch
+    app_env_writable: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another websocket on the same session (a session id replayed from a proxy log) does not
     carry the browser's cookie: nobody is signed in there, although session state still holds
     what the signed-in browser left."""
-    sign_in(monkeypatch, app_env, "r-admin2", "admin")
+    sign_in(monkeypatch, app_env_writable, "r-admin2", "admin")
     at = _users_page(AppTest.from_file(str(APP), default_timeout=TIMEOUT_S))
     assert _signed_in_as(at).endswith("（管理员）")
     for other in ("", "forged-token-0123456789abcdef"):
@@ -110,10 +110,10 @@ def test_connection_without_the_cookie_is_not_signed_in(
 
 
 def test_sign_in_form_counts_failures_and_audits(
-    app_env: str, monkeypatch: pytest.MonkeyPatch
+    app_env_writable: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("gwui.session.browser_token", lambda: "")
-    store = Store.open(app_env)
+    store = Store.open(app_env_writable)
     U.create_user(store, "r-form", "editor", "Right-password-1", by=LOCAL)
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.run()
@@ -144,10 +144,10 @@ def test_sign_in_form_counts_failures_and_audits(
 
 
 def test_sign_in_form_opens_a_session_and_hands_the_cookie_over(
-    app_env: str, monkeypatch: pytest.MonkeyPatch
+    app_env_writable: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("gwui.session.browser_token", lambda: "")
-    store = Store.open(app_env)
+    store = Store.open(app_env_writable)
     U.create_user(store, "r-ok", "editor", "Right-password-2", by=LOCAL)
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.run()
@@ -185,12 +185,12 @@ def test_sign_in_form_opens_a_session_and_hands_the_cookie_over(
 
 
 def test_edit_form_never_carries_a_password_to_the_next_user(
-    app_env: str, monkeypatch: pytest.MonkeyPatch
+    app_env_writable: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store.open(app_env)
+    store = Store.open(app_env_writable)
     U.create_user(store, "r-u1", "viewer", "First-password-1", by=LOCAL)
     U.create_user(store, "r-u2", "viewer", "Second-password-2", by=LOCAL)
-    sign_in(monkeypatch, app_env, "r-admin3", "admin")
+    sign_in(monkeypatch, app_env_writable, "r-admin3", "admin")
     at = _users_page(AppTest.from_file(str(APP), default_timeout=TIMEOUT_S))
     u1, u2 = _hash_of(store, "r-u1"), _hash_of(store, "r-u2")
     assert at.text_input(key="users.edit.password").value == ""  # never prefilled
@@ -232,9 +232,9 @@ def _sessions_of(store: Store, name: str) -> list[tuple[str, str]]:
     [(True, False, "已停用"), (False, True, "email_verified"), (None, True, "email_verified")],
 )
 def test_sso_refusals_are_not_viewer_sessions(
-    app_env: str, monkeypatch: pytest.MonkeyPatch, verified: object, active: bool, refusal: str
+    app_env_writable: str, monkeypatch: pytest.MonkeyPatch, verified: object, active: bool, refusal: str
 ) -> None:
-    store = Store.open(app_env)
+    store = Store.open(app_env_writable)
     name = f"sso-{active}-{verified}@county.gov.cn"
     U.create_user(store, name, "editor", None, by=LOCAL)
     if not active:
@@ -253,9 +253,9 @@ def test_sso_refusals_are_not_viewer_sessions(
 
 
 def test_sso_identity_opens_a_session_with_its_role(
-    app_env: str, monkeypatch: pytest.MonkeyPatch
+    app_env_writable: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store.open(app_env)
+    store = Store.open(app_env_writable)
     U.create_user(store, "sso-ok@county.gov.cn", "editor", None, by=LOCAL)
     monkeypatch.setattr("gwui.session.browser_token", lambda: "")
     _sso(monkeypatch, "sso-ok@county.gov.cn", True)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import sqlalchemy as sa
 from streamlit_folium import generate_leaflet_string
 
-from gwlib.demo import build_demo
 from gwlib.geo import basemaps
 from gwlib.store import Store
 from gwui.mapview import assemble_map, map_data
@@ -31,11 +29,10 @@ def test_md_escapes_every_markup_character() -> None:
         assert escaped.replace("\\", "") == text.replace("\\", "")
 
 
-def test_map_layers_never_evaluate_template_syntax_in_user_text(tmp_path: Path) -> None:
+def test_map_layers_never_evaluate_template_syntax_in_user_text(demo_copy_url: str) -> None:
     """Folium renders each layer's script a second time as a Jinja template; user text in a
     layer (a zone or well name) must reach the page as written, never evaluated on the server."""
-    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    build_demo(url)
+    url = demo_copy_url
     payload = "{{ 7*7 }}{% if true %}求值了{% endif %}"
     with Store.open(url) as store:
         with store.transaction() as conn:

@@ -60,13 +60,13 @@ def test_brief_page_builds_a_download(app_env: str) -> None:
     assert at.get("download_button")
 
 
-def test_checklist_edit_is_logged(app_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_checklist_edit_is_logged(app_env_writable: str, monkeypatch: pytest.MonkeyPatch) -> None:
     viewer = _page("views/tasks.py")
     assert any("滞后" in m.label for m in viewer.metric)
     form_button = [b for b in viewer.button if "保存" in b.label]
     assert form_button and all(b.disabled for b in form_button)  # read-only without a log-in
 
-    sign_in(monkeypatch, app_env, "wang", "editor")
+    sign_in(monkeypatch, app_env_writable, "wang", "editor")
     at = _page("views/tasks.py")
     at.checkbox(key=keys.TASKS_OVERDUE).check().run()
     assert all(at.dataframe[0].value["overdue"])
@@ -77,7 +77,7 @@ def test_checklist_edit_is_logged(app_env: str, monkeypatch: pytest.MonkeyPatch)
     save.click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("已保存" in s.value for s in at.success)
-    log = task_log(Store.open(app_env))
+    log = task_log(Store.open(app_env_writable))
     assert log.iloc[0]["changed_by"] == "wang"
     assert log.iloc[0]["new_status"] == "已完成"
     assert log.iloc[0]["note"] == "收到验收材料"

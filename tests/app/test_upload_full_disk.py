@@ -18,7 +18,6 @@ APP_SETUP = textwrap.dedent("""
     import streamlit.runtime.state.session_state as session_state
     from streamlit.testing.v1 import AppTest
     import gwui.session
-    from gwlib.demo import build_demo
     from gwlib.store import Store
     from gwlib.store.logins import start_session
     from gwlib.store.users import create_user
@@ -30,15 +29,15 @@ APP_SETUP = textwrap.dedent("""
 """)
 
 
-def test_upload_on_full_disk_shows_the_reason(tmp_path: Path) -> None:
+def test_upload_on_full_disk_shows_the_reason(tmp_path: Path, demo_copy_url: str) -> None:
+    assert demo_copy_url == f"sqlite:///{tmp_path / 'demo.sqlite'}"  # WORK is tmp_path
     got = run_on_tmpfs(
         tmp_path,
         """
         code = "JX-FJ-0001"
         att = WORK / "attachments"
         mount_tmpfs(att, "256k")
-        url = f"sqlite:///{WORK / 'demo.sqlite'}"
-        build_demo(url)
+        url = f"sqlite:///{WORK / 'demo.sqlite'}"  # this test's copy of the demo
         store = Store.open(url)
         zhang = create_user(store, "zhang", "editor", None, "张工", by=LOCAL)
         os.environ.update(GWLIB_DB_URL=url, GWLIB_ATTACHMENTS_DIR=str(att))

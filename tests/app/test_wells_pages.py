@@ -10,22 +10,21 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from gwlib.demo import build_demo
 from gwlib.store import Store
 from gwlib.store import ledger as L
 from gwlib.store.users import create_user
 from gwui import keys
 from tests.accounts import LOCAL
 from tests.app.conftest import APP, ROOT, sign_in
+from tests.demo_db import copy_demo
 
 TIMEOUT_S = 60
 CODE = "JX-FJ-0001"  # planted demo well, status 已排查登记
 
 
 @pytest.fixture(scope="module")
-def ledger_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('ledgerdb') / 'demo.sqlite'}"
-    build_demo(url)
+def ledger_db(tmp_path_factory: pytest.TempPathFactory, demo_db: Path) -> str:
+    url = copy_demo(demo_db, tmp_path_factory.mktemp("ledgerdb") / "demo.sqlite")
     store = Store.open(url)
     create_user(store, "zhang", "editor", "Editor-password-1", "张工", by=LOCAL)
     create_user(store, "boss", "viewer", "Viewer-password-1", "局领导", by=LOCAL)

@@ -13,19 +13,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from gwlib.demo import build_demo
-
 pytestmark = pytest.mark.e2e
 
 PROBE = Path(__file__).with_name("offline_probe.py")
 SCREENSHOT = Path(__file__).parent / "screenshots" / "map-offline.png"
 
 
-def test_map_works_without_internet(tmp_path: Path) -> None:
+def test_map_works_without_internet(tmp_path: Path, demo_url: str) -> None:
     unshare = shutil.which("unshare")
     assert unshare, "unshare (util-linux) is needed to cut the test off from the network"
-    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    build_demo(url)
+    url = demo_url  # the app only reads it
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     log = tmp_path / "streamlit.log"
     run = subprocess.run(

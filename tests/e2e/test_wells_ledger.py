@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.demo_db import copy_demo
 from tests.e2e.conftest import run_gwlib, serve_app
 from tests.e2e.test_smoke import LOAD_TIMEOUT_MS, SCREENSHOT_DIR, wait_for_app_run
 
@@ -22,12 +24,11 @@ CODE = "JX-FJ-0001"  # planted demo well, status 已排查登记
 
 @pytest.fixture(scope="module")
 def ledger_server(
-    tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]
+    tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int], demo_db: Path
 ) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("e2e-ledger")
-    db_url = f"sqlite:///{tmp / 'demo.sqlite'}"
+    db_url = copy_demo(demo_db, tmp / "demo.sqlite")
     env = {**os.environ, "GWLIB_DB_URL": db_url, "GWLIB_DATA_DIR": str(tmp)}
-    run_gwlib(env, "demo", "--db", db_url)
     run_gwlib(
         env, "users", "add", "zhang", "--role", "editor", "--db", db_url, stdin="Editor-password-1\n"
     )

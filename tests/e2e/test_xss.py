@@ -29,13 +29,13 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Frame, Page, expect
 
-from gwlib.demo import build_demo
 from gwlib.store import Store
 from gwlib.store import ledger as L
 from gwlib.store.schema import HISTORY_TABLES, metadata
 from gwlib.store.users import create_user
 from gwui.pages import PAGES
 from tests.accounts import LOCAL
+from tests.demo_db import copy_demo
 from tests.e2e.conftest import serve_app
 from tests.e2e.test_smoke import LOAD_TIMEOUT_MS, SCREENSHOT_DIR, wait_for_app_run
 
@@ -246,11 +246,10 @@ def _plant(url: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+def hostile_db(tmp_path_factory: pytest.TempPathFactory, demo_db: Path) -> tuple[Path, str, str]:
     """(directory, database URL, code of the fully planted well) of the hostile database."""
     tmp = tmp_path_factory.mktemp("e2e-xss")
-    db_url = f"sqlite:///{tmp / 'hostile.sqlite'}"
-    build_demo(db_url)
+    db_url = copy_demo(demo_db, tmp / "hostile.sqlite")
     return tmp, db_url, _plant(db_url)
 
 

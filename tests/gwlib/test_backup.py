@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from gwlib.cli import main
-from gwlib.demo import build_demo
 from gwlib.errors import StoreError
 from gwlib.store import Store
 from gwlib.store.backup import backup, read_manifest, restore, table_checksums
@@ -20,13 +19,6 @@ def _own_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test signs with a key in its own data directory, never the runner's."""
     monkeypatch.setenv("GWLIB_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("GWLIB_BACKUP_KEY", raising=False)
-
-
-@pytest.fixture(scope="module")
-def demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('backup') / 'demo.sqlite'}"
-    build_demo(url)
-    return url
 
 
 def _round_trip(source_url: str, target_url: str, tmp_path: Path) -> None:
@@ -42,21 +34,21 @@ def _round_trip(source_url: str, target_url: str, tmp_path: Path) -> None:
         assert dst.counts()["measurement"] > 10_000
 
 
-def test_sqlite_round_trip(demo_sqlite: str, tmp_path: Path) -> None:
-    _round_trip(demo_sqlite, f"sqlite:///{tmp_path / 'restored.sqlite'}", tmp_path)
+def test_sqlite_round_trip(demo_url: str, tmp_path: Path) -> None:
+    _round_trip(demo_url, f"sqlite:///{tmp_path / 'restored.sqlite'}", tmp_path)
 
 
 def test_postgres_round_trip_and_cross_database(
-    demo_sqlite: str, fresh_pg_url: str, tmp_path: Path, pg_url: str
+    demo_url: str, fresh_pg_url: str, tmp_path: Path, pg_url: str
 ) -> None:
-    _round_trip(demo_sqlite, fresh_pg_url, tmp_path)  # SQLite → PostgreSQL
+    _round_trip(demo_url, fresh_pg_url, tmp_path)  # SQLite → PostgreSQL
     _round_trip(fresh_pg_url, f"sqlite:///{tmp_path / 'back.sqlite'}", tmp_path)  # and back
 
 
 def test_postgres_to_postgres_and_ids_continue(
-    demo_sqlite: str, fresh_pg_url: str, tmp_path: Path
+    demo_url: str, fresh_pg_url: str, tmp_path: Path
 ) -> None:
-    _round_trip(demo_sqlite, fresh_pg_url, tmp_path / "a")
+    _round_trip(demo_url, fresh_pg_url, tmp_path / "a")
     # After a restore the id sequences continue past the restored rows.
     with Store.open(fresh_pg_url) as store:
         store.set_meta("after_restore", "ok")
@@ -68,8 +60,8 @@ def test_postgres_to_postgres_and_ids_continue(
         assert "NEW-1" in set(store.pollution_sources()["code"])
 
 
-def test_restore_refuses_a_non_empty_database(demo_sqlite: str, tmp_path: Path) -> None:
-    with Store.open(demo_sqlite) as src:
+def test_restore_refuses_a_non_empty_database(demo_url: str, tmp_path: Path) -> None:
+    with Store.open(demo_url) as src:
         backup(src, tmp_path / "gw.backup")
         with pytest.raises(StoreError, match="不是空的"):
             restore(src, tmp_path / "gw.backup")
@@ -82,10 +74,10 @@ def test_corrupted_backup_is_rejected(tmp_path: Path) -> None:
         read_manifest(bad)
 
 
-def test_cli_backup_restore(demo_sqlite: str, tmp_path: Path) -> None:
+def test_cli_backup_restore(demo_url: str, tmp_path: Path) -> None:
     out = tmp_path / "cli.backup"
-    assert main(["backup", "--db", demo_sqlite, "-o", str(out)]) == 0
+    assert main(["backup", "--db", demo_url, "-o", str(out)]) == 0
     target = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     assert main(["restore", str(out), "--db", target, "--yes"]) == 0
-    with Store.open(demo_sqlite) as a, Store.open(target) as b:
+    with Store.open(demo_url) as a, Store.open(target) as b:
         assert table_checksums(a) == table_checksums(b)

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 
 from gwlib.brief import brief_data, build_pack, render
 from gwlib.cli import main
-from gwlib.demo import build_demo
 from gwlib.errors import ConflictError, PermissionDenied
 from gwlib.plans.checklist import build_checklist, by_department
 from gwlib.plans.metrics import AT_RISK, LAGGING, ON_TRACK, MetricData, bind, evaluate, outlook
@@ -27,13 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ORACLE = json.loads((ROOT / "data/demo/plan_2023_groundwater.json").read_text(encoding="utf-8"))
 AS_OF = dt.date(2025, 12, 31)
 BOXES = ("\ufffd", "□", "▯")
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('brief') / 'demo.sqlite'}"
-    build_demo(url)
-    return url
 
 
 @pytest.mark.parametrize(
@@ -84,12 +76,11 @@ def test_metrics_from_demo_data(demo_url: str) -> None:
     assert r.value == int((big["recharge_status"] != "未划定").sum())
 
 
-def test_ledger_without_any_dates(sqlite_url: str) -> None:
+def test_ledger_without_any_dates(demo_copy_url: str) -> None:
     """A freshly imported ledger may have no survey, planned or completion date at all: the
     metrics and the briefing count nothing as on time or overdue instead of failing (found by
     bench/run.py, whose ledger has no dates)."""
-    build_demo(sqlite_url)
-    store = Store.open(sqlite_url)
+    store = Store.open(demo_copy_url)
     with store.transaction() as conn:
         conn.execute(
             sa.text(
@@ -130,8 +121,8 @@ def test_manual_status_is_versioned_and_logged(sqlite_url: str) -> None:
     ]
 
 
-def test_checklist_overdue_first_and_manual_status(demo_url: str) -> None:
-    store = Store.open(demo_url)
+def test_checklist_overdue_first_and_manual_status(demo_copy_url: str) -> None:
+    store = Store.open(demo_copy_url)  # a copy: a manual status is saved below
     tasks = store.plan_tasks(2023)
     key = TaskKey(
         2023, "绛县", tasks["plan_title"].iloc[0], "（二）建立地下水污染防治监督管理体系", 3

@@ -12,7 +12,6 @@ import pytest
 import shapely
 from shapely.geometry import mapping
 
-from gwlib.demo import build_demo
 from gwlib.geo.overlay import geometries, points_in_areas
 from gwlib.sources.findings import RULES, EntityKind, Layers, Severity, find_all, findings_frame
 from gwlib.store import Store
@@ -325,10 +324,8 @@ def test_find_all_orders_by_severity_and_frames() -> None:
         find_all(layers(), AS_OF, rules=["no_such_rule"])
 
 
-def test_demo_data_has_the_planted_cases(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    build_demo(url)
-    with Store.open(url) as store:
+def test_demo_data_has_the_planted_cases(demo_url: str) -> None:
+    with Store.open(demo_url) as store:
         lay = Layers(
             store.zones(),
             store.wells(),

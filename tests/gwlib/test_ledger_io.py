@@ -159,12 +159,10 @@ def test_update_by_code_is_audited_and_status_follows_lifecycle(
     assert h.loc[0, "field"] == "note" and h.loc[0, "action"] == "import"
 
 
-def test_export_import_round_trip_is_lossless(store: Store, tmp_path: Path) -> None:
-    from gwlib.demo import build_demo
-
-    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    build_demo(url)
-    demo = Store.open(url)
+def test_export_import_round_trip_is_lossless(
+    store: Store, tmp_path: Path, demo_copy_url: str
+) -> None:
+    demo = Store.open(demo_copy_url)
     add_accounts(demo, {ADMIN.user: "editor"})
     wells = demo.wells()
     out = write_ledger(wells, tmp_path / "export.xlsx")

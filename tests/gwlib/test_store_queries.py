@@ -7,16 +7,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gwlib.demo import build_demo
 from gwlib.quality.trends import refresh_trends
 from gwlib.store import Store
+from tests.demo_db import copy_demo
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    url = f"sqlite:///{tmp_path_factory.mktemp('queries') / 'demo.sqlite'}"
-    build_demo(url)
-    return Store.open(url)
+def store(tmp_path_factory: pytest.TempPathFactory, demo_db: Path) -> Store:
+    # The module's own copy: refresh_trends (below) rewrites the trend results.
+    return Store.open(copy_demo(demo_db, tmp_path_factory.mktemp("queries") / "demo.sqlite"))
 
 
 def _key(frame: pd.DataFrame) -> list[tuple[str, str, str]]:

@@ -5,34 +5,24 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pytest
 import shapely
 
-from gwlib.demo import build_demo
 from gwlib.geo import geometry_to_metric, to_metric
 from gwlib.store import Store
 from gwlib.wells.risk import latest_point_classes, risk_scores
 
 
-def test_empty_ledger_scores_nothing_without_error(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    url = f"sqlite:///{tmp_path_factory.mktemp('risk') / 'demo.sqlite'}"
-    build_demo(url)
-    with Store.open(url) as store:
+def test_empty_ledger_scores_nothing_without_error(demo_url: str) -> None:
+    with Store.open(demo_url) as store:
         latest = latest_point_classes(store.samples(), store.points())
         assert len(latest) > 0
         out = risk_scores(store.wells().iloc[0:0], store.zones(), store.pollution_sources(), latest)
     assert len(out) == 0
 
 
-def test_zone_reasons_equal_a_test_against_every_zone(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
+def test_zone_reasons_equal_a_test_against_every_zone(demo_url: str) -> None:
     """The spatial-index lookup finds exactly the wells a zone-by-zone test finds."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('risk2') / 'demo.sqlite'}"
-    build_demo(url)
-    with Store.open(url) as store:
+    with Store.open(demo_url) as store:
         wells, zones = store.wells(), store.zones()
         latest = latest_point_classes(store.samples(), store.points())
         out = risk_scores(wells, zones, store.pollution_sources(), latest)
