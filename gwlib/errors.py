@@ -10,7 +10,8 @@ it: the file, the row as the spreadsheet shows it, the column, the value and wha
      ├── InputError             a user-supplied file or value cannot be read
      │    ├── ValueFormatError  a measurement value, date or coordinate is not readable
      │    ├── UnitError         unknown unit, or a unit that cannot be converted to the standard's
-     │    └── IndicatorError    an indicator name that is not in the standard nor in the synonyms
+     │    ├── IndicatorError    an indicator name that is not in the standard nor in the synonyms
+     │    └── UnknownCounty     an adcode that names no county in the packaged boundary data
      ├── ValidationError        a domain object breaks a rule (field, value, expected)
      │    └── TransitionError   a ledger status change that the lifecycle does not allow
      ├── PermissionDenied       the signed-in user's role may not do this
@@ -78,6 +79,18 @@ class UnitError(InputError):
 
 class IndicatorError(InputError):
     """An indicator name is not in the standard set nor in the synonym table."""
+
+
+class UnknownCounty(InputError):
+    """An adcode (行政区划代码) that names no county-level unit in the packaged boundary data.
+
+    The message says what the code is instead (a province's or a city's code, a name) and how to
+    find the right one; ``suggestions`` holds the adcodes of the counties it may have meant."""
+
+    def __init__(self, reason: str, *, value: object = "",
+                 suggestions: tuple[str, ...] = ()) -> None:
+        self.suggestions = suggestions
+        super().__init__(reason, value=value)
 
 
 class ValidationError(GwlibError):

@@ -1,4 +1,5 @@
-"""Geography: coordinate systems (GCJ-02 ↔ WGS 84, UTM 49N metres) and GeoJSON helpers.
+"""Geography: coordinate systems (GCJ-02 ↔ WGS 84, UTM 49N metres), GeoJSON helpers and the
+packaged county boundaries (:mod:`gwlib.geo.counties`).
 
 Everything gwlib stores is lon/lat in WGS 84 (≈ CGCS2000). Data taken from Chinese web maps
 (高德/Amap, 腾讯) is GCJ-02 and must go through :func:`gcj02_to_wgs84` first.
@@ -6,6 +7,7 @@ Everything gwlib stores is lon/lat in WGS 84 (≈ CGCS2000). Data taken from Chi
 
 from __future__ import annotations
 
+from gwlib.geo.counties import County, all_counties, county, find_counties
 from gwlib.geo.crs import (
     GEOGRAPHIC_CRS,
     METRIC_CRS,
@@ -24,8 +26,12 @@ from gwlib.geo.crs import (
 __all__ = [
     "GEOGRAPHIC_CRS",
     "METRIC_CRS",
+    "County",
+    "all_counties",
     "area_km2",
     "buffer_m",
+    "county",
+    "find_counties",
     "from_metric",
     "gcj02_to_wgs84",
     "geometry_from_metric",

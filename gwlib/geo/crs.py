@@ -124,17 +124,23 @@ def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[Any, Any]:
 
 
 def _map_coords(coords: Any, func: CoordFunc) -> Any:
-    """Apply ``func`` to a (nested) GeoJSON coordinate list, keeping any third dimension."""
-    arr = np.asarray(coords, dtype=np.float64)
-    if arr.ndim == 1:  # one position
+    """Apply ``func`` to a (nested) GeoJSON coordinate list, keeping any third dimension.
+
+    The nesting depth is read from the structure, not from ``np.asarray``: a polygon whose
+    rings have different lengths (any polygon with a hole) is ragged, which numpy refuses."""
+    if not coords:
+        return []
+    if isinstance(coords[0], (int, float)):  # one position
+        arr = np.asarray(coords, dtype=np.float64)
         x, y = func(arr[:1], arr[1:2])
         return [float(x[0]), float(y[0]), *arr[2:].tolist()]
-    if arr.ndim == 2:  # a ring or a line: one vectorised call
+    if isinstance(coords[0][0], (int, float)) and len({len(p) for p in coords}) == 1:
+        arr = np.asarray(coords, dtype=np.float64)  # a ring or a line: one vectorised call
         x, y = func(arr[:, 0].copy(), arr[:, 1].copy())
         out = arr.copy()
         out[:, 0], out[:, 1] = x, y
         return out.tolist()
-    return [_map_coords(c, func) for c in coords]  # ragged nesting (polygons, multi-*)
+    return [_map_coords(c, func) for c in coords]  # polygons, multi-*, mixed 2-D/3-D lines
 
 
 def transform_geometry(geom: Mapping[str, Any], func: CoordFunc) -> dict[str, Any]:

@@ -154,6 +154,20 @@ def test_transform_geometry_polygon_and_feature() -> None:
         transform_geometry({"type": "Circle"}, wgs84_to_gcj02)
 
 
+def test_transform_geometry_ragged_polygon_with_hole() -> None:
+    # Rings of different lengths make a ragged list that numpy refuses as an array.
+    outer = [[111.5, 35.4], [111.7, 35.4], [111.7, 35.6], [111.5, 35.6], [111.5, 35.4]]
+    hole = [[111.55, 35.45], [111.6, 35.45], [111.6, 35.5], [111.55, 35.45]]
+    poly = {"type": "MultiPolygon", "coordinates": [[outer, hole], [outer[:1] + outer[2:]]]}
+    out = transform_geometry(poly, wgs84_to_gcj02)
+    assert [len(r) for r in out["coordinates"][0]] == [5, 4]
+    assert out["coordinates"][0][1][2] == list(wgs84_to_gcj02(111.6, 35.5))
+    assert out["coordinates"][1][0][0] == list(wgs84_to_gcj02(111.5, 35.4))
+    line = {"type": "LineString", "coordinates": [[111.5, 35.4], [111.6, 35.5, 600.0]]}
+    moved = transform_geometry(line, wgs84_to_gcj02)["coordinates"]
+    assert moved == [list(wgs84_to_gcj02(111.5, 35.4)), [*wgs84_to_gcj02(111.6, 35.5), 600.0]]
+
+
 def test_metric_round_trip_and_buffer() -> None:
     x, y = to_metric(111.6, 35.5)
     assert 500_000 < x < 600_000 and 3_900_000 < y < 4_000_000  # UTM 49N, east of 111°E
