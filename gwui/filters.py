@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.quality.annual import QualityFilter
-from gwlib.quality.model import AquiferMedium, Period, PointCategory
+from gwlib.quality.model import AquiferMedium, Period, PointCategory, PointPurpose
 from gwui import keys
 
 ALL_PERIODS = "全部水期"
@@ -34,6 +34,12 @@ def render(points: pd.DataFrame, years: list[int]) -> None:
             placeholder="全部类别",
         )
         st.multiselect(
+            "监测用途",
+            [c.value for c in PointPurpose],
+            key=keys.FILTER_PURPOSE,
+            placeholder="全部用途",
+        )
+        st.multiselect(
             "乡镇",
             sorted(points["township"].unique()),
             key=keys.FILTER_TOWNSHIP,
@@ -57,6 +63,7 @@ def current() -> Selection:
             townships=tuple(state.get(keys.FILTER_TOWNSHIP, ())),
             aquifers=tuple(state.get(keys.FILTER_AQUIFER, ())),
             period="" if period == ALL_PERIODS else str(period),
+            purposes=tuple(state.get(keys.FILTER_PURPOSE, ())),
         ),
         year=state.get(keys.FILTER_YEAR),
     )

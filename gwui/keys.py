@@ -8,6 +8,7 @@ FILTER_PERIOD = "filters.period"
 FILTER_CATEGORY = "filters.category"
 FILTER_TOWNSHIP = "filters.township"
 FILTER_AQUIFER = "filters.aquifer"
+FILTER_PURPOSE = "filters.purpose"
 
 OVERVIEW_V_GOAL = "overview.v_goal"
 

@@ -45,7 +45,7 @@ c[3].metric(
 c[4].metric(
     "水源点位达到或优于Ⅲ类",
     f"{fig.drinking_meets_iii_share:.1f}%",
-    help=f"{fig.drinking_points} 个水源地监测井，目标 100%",
+    help=f"{fig.drinking_points} 个饮用水源监测点位，目标 100%",
 )
 c[5].metric("到报率", f"{fig.completeness_rate:.1f}%", help="实收样品数 / 按监测频次应收样品数")
 

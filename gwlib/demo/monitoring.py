@@ -34,6 +34,7 @@ from gwlib.quality.model import (
     MonitoringPoint,
     Period,
     PointCategory,
+    PointPurpose,
     PointStatus,
 )
 from gwlib.quality.standards import StandardSet
@@ -109,9 +110,9 @@ CATEGORY_PLAN = (  # category, code part, how many, target class
     (PointCategory.NATIONAL, "GK", 6, QualityClass.V),
     (PointCategory.PROVINCIAL, "SK", 8, QualityClass.IV),
     (PointCategory.COUNTY, "XK", 10, QualityClass.IV),
-    (PointCategory.DRINKING_SOURCE, "SY", 8, QualityClass.III),
-    (PointCategory.POLLUTION_SOURCE, "WR", 5, QualityClass.V),
-    (PointCategory.SURVEY_NEW, "DC", 3, QualityClass.IV),
+    (PointCategory.COUNTY, "SY", 8, QualityClass.III),  # 监测用途 饮用水源
+    (PointCategory.SELF_MONITORING, "WR", 5, QualityClass.V),  # 污染风险监控
+    (PointCategory.SURVEY_NEW, "DC", 3, QualityClass.IV),  # 污染风险监控
 )
 WATCHED = (PollutionCategory.LANDFILL, PollutionCategory.HAZARDOUS_WASTE,
            PollutionCategory.INDUSTRIAL_CLUSTER, PollutionCategory.CHEMICAL_PLANT,
@@ -187,16 +188,18 @@ class _Points:
     def add(self, code: str, name: str, category: PointCategory, lon: float, lat: float,
             aquifer: AquiferMedium, burial: Burial, target: QualityClass, design: Design,
             owner: str = BUREAU, source_code: str = "", pollution_code: str = "",
-            status: PointStatus = PointStatus.ACTIVE) -> None:
+            status: PointStatus = PointStatus.ACTIVE,
+            purpose: PointPurpose = PointPurpose.REGIONAL) -> None:
         rng = self.rng
         confined = burial is Burial.CONFINED
         depth = float(rng.uniform(150, 320) if confined else rng.uniform(25, 90))
-        if category in (PointCategory.POLLUTION_SOURCE, PointCategory.SURVEY_NEW):
+        if purpose is PointPurpose.POLLUTION_RISK:
             depth = float(rng.uniform(15, 40))
         depth = round(depth, 1)
         top = round(depth * float(rng.uniform(0.45, 0.7)), 1)
         self.points.append(MonitoringPoint(
-            code=code, name=name, category=category, township=self.county.township_of(lon, lat),
+            code=code, name=name, category=category, purpose=purpose,
+            township=self.county.township_of(lon, lat),
             lon=lon, lat=lat, aquifer=aquifer, burial=burial, target_class=target,
             frequency=FrequencyRule.ANNUAL_DRY if confined else FrequencyRule.WET_AND_DRY,
             depth_m=depth, screen_top_m=top, screen_bottom_m=round(depth - 2.0, 1),
@@ -252,10 +255,11 @@ class _Points:
             lon, lat = offset_m(ds.lon, ds.lat, rng.uniform(10, 25), rng.uniform(0, 360))
             deep = j == 0 and ds.source_type is not SourceType.SUBSURFACE_DAM
             self.add(f"JX-SY-{n:02d}", f"{ds.name.removesuffix('（模拟）')}{j + 1}号井",
-                     PointCategory.DRINKING_SOURCE, lon, lat, aquifer,
+                     PointCategory.COUNTY, lon, lat, aquifer,
                      Burial.CONFINED if deep else Burial.UNCONFINED, QualityClass.III,
                      Design(cls, driver, 0.0, bool(self.county.is_mountain(ds.lon, ds.lat))),
-                     owner="绛县供水公司（模拟）", source_code=ds.code)
+                     owner="绛县供水公司（模拟）", source_code=ds.code,
+                     purpose=PointPurpose.DRINKING)
 
     def pollution(self, sources: tuple[PollutionSource, ...]) -> None:
         """A downstream well at five kinds of source, and the three wells of the 2023 survey."""
@@ -266,7 +270,7 @@ class _Points:
 
         chem = [p for p in sources if p.category is PollutionCategory.CHEMICAL_PLANT]
         groups = (
-            ("WR", PointCategory.POLLUTION_SOURCE, [first(c) for c in WATCHED], (150, 400),
+            ("WR", PointCategory.SELF_MONITORING, [first(c) for c in WATCHED], (150, 400),
              "下游监测井", QualityClass.V),
             ("DC", PointCategory.SURVEY_NEW, [*(first(c) for c in SURVEYED), chem[-1]],
              (200, 600), "调查评估新建井", QualityClass.IV),
@@ -284,7 +288,8 @@ class _Points:
                          AquiferMedium.FRACTURED if hills else AquiferMedium.POROUS,
                          Burial.UNCONFINED, target,
                          Design(min(cls, target), driver, 0.0, hills, start),
-                         owner=BUREAU if survey else ps.name, pollution_code=ps.code)
+                         owner=BUREAU if survey else ps.name, pollution_code=ps.code,
+                         purpose=PointPurpose.POLLUTION_RISK)
 
 
 def make_points(rng: np.random.Generator, county: County, layer: SourceLayer,
@@ -393,7 +398,7 @@ def _date_text(d: dt.date, old: bool, rng: np.random.Generator) -> str:
 def lab_rows(rng: np.random.Generator, std: StandardSet, point: MonitoringPoint,
              design: Design) -> list[tuple[str, ...]]:
     """All lab rows of one point, oldest first."""
-    pollution_well = point.category in (PointCategory.POLLUTION_SOURCE, PointCategory.SURVEY_NEW)
+    pollution_well = point.purpose is PointPurpose.POLLUTION_RISK
     levels = _levels(rng, std, design, pollution_well)
     drivers = DRIVERS.get(design.driver, ())
     ions = point.category in (PointCategory.NATIONAL, PointCategory.PROVINCIAL)

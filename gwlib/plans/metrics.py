@@ -20,7 +20,7 @@ from typing import cast
 import pandas as pd
 
 from gwlib.quality.annual import annual_classes, v_share
-from gwlib.quality.model import PointCategory
+from gwlib.quality.model import PointCategory, PointPurpose
 from gwlib.sources.model import LARGE_SCALES, LegalStatus, PollutionCategory, WorkStatus
 from gwlib.store import Store
 from gwlib.wells.lifecycle import SEALED_VALUES
@@ -143,16 +143,16 @@ def _key_zones(d: MetricData, year: int, deadline: dt.date) -> Figures:
     return float(done.sum()), float(len(z)), None, "地下水污染防治重点区（保护类、管控类）"
 
 
-def _annual(d: MetricData, category: str, year: int) -> pd.DataFrame:
-    s = d.samples[d.samples["category"] == category]
-    return annual_classes(s)
+def _annual(d: MetricData, column: str, value: str) -> pd.DataFrame:
+    """Annual classes of the points whose ``column`` (category / purpose) is ``value``."""
+    return annual_classes(d.samples[d.samples[column] == value])
 
 
 def _quality_share(
-    category: str, test: Callable[[pd.DataFrame], pd.Series], what: str
+    column: str, value: str, test: Callable[[pd.DataFrame], pd.Series], what: str
 ) -> Callable[[MetricData, int, dt.date], Figures]:
     def compute(d: MetricData, year: int, deadline: dt.date) -> Figures:
-        a = _annual(d, category, year)
+        a = _annual(d, column, value)
         cur, prev = a[a["year"] == year], a[a["year"] == year - 1]
         base = _share(test(prev).sum(), len(prev)) if len(prev) else None
         return _share(test(cur).sum(), len(cur)), 100.0, base, f"{year} 年{what}（{len(cur)} 个）"
@@ -161,7 +161,7 @@ def _quality_share(
 
 
 def _national_v(d: MetricData, year: int, deadline: dt.date) -> Figures:
-    a = _annual(d, PointCategory.NATIONAL.value, year)
+    a = _annual(d, "category", PointCategory.NATIONAL.value)
     share = {
         int(cast(int, y)): v_share(g)
         for y, g in a.groupby("year")
@@ -228,7 +228,10 @@ METRICS: tuple[Metric, ...] = (
         "水源地监测点位达到或优于Ⅲ类",
         "%",
         _quality_share(
-            PointCategory.DRINKING_SOURCE.value, lambda a: a["quality_class"] <= 3, "水源地监测点位"
+            "purpose",
+            PointPurpose.DRINKING.value,
+            lambda a: a["quality_class"] <= 3,
+            "饮用水源监测点位",
         ),
         ("水质监测",),
         ("饮用水",),
@@ -239,6 +242,7 @@ METRICS: tuple[Metric, ...] = (
         "国考点位达到目标类别",
         "%",
         _quality_share(
+            "category",
             PointCategory.NATIONAL.value,
             lambda a: a["quality_class"] <= a["target_class"],
             "国考点位",

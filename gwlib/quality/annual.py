@@ -16,7 +16,7 @@ import pandas as pd
 
 from gwlib.quality.classes import QualityClass, graded
 from gwlib.quality.grading import exceedance
-from gwlib.quality.model import FrequencyRule, PointCategory
+from gwlib.quality.model import FrequencyRule, PointPurpose
 from gwlib.quality.standards import StandardSet
 
 CHANGE_BETTER, CHANGE_SAME, CHANGE_WORSE, CHANGE_NEW = "变好", "稳定", "变差", "无上年数据"
@@ -33,11 +33,14 @@ class QualityFilter:
     townships: tuple[str, ...] = ()
     aquifers: tuple[str, ...] = ()
     period: str = ""  # "" = every 水期
+    purposes: tuple[str, ...] = ()  # 监测用途
 
     def points(self, points: pd.DataFrame) -> pd.DataFrame:
         p = points
         if self.categories:
             p = p[p["category"].isin(self.categories)]
+        if self.purposes:
+            p = p[p["purpose"].isin(self.purposes)]
         if self.townships:
             p = p[p["township"].isin(self.townships)]
         if self.aquifers:
@@ -64,6 +67,7 @@ def annual_classes(samples: pd.DataFrame) -> pd.DataFrame:
         "date",
         "point_name",
         "category",
+        "purpose",
         "township",
         "aquifer",
         "target_class",
@@ -132,7 +136,7 @@ def target_status(
     """
     a = annual_year.copy()
     a["meets_target"] = a["quality_class"] <= a["target_class"]
-    is_drinking = a["category"] == PointCategory.DRINKING_SOURCE.value
+    is_drinking = a["purpose"] == PointPurpose.DRINKING.value
     a["meets_iii"] = a["quality_class"] <= QualityClass.III
     a["limiting_names"] = a["limiting"].map(standard.limiting_names)
     ex = limiting_exceedances(a, measurements, standard)

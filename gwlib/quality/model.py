@@ -15,17 +15,47 @@ from enum import StrEnum
 from typing import Any, Self
 
 from gwlib.errors import ValidationError
-from gwlib.fields import COORD_CRS, check_lonlat, enum_field, opt_float, text_field
+from gwlib.fields import COORD_CRS, check_lonlat, enum_field, opt_date, opt_float, text_field
 from gwlib.quality.classes import QualityClass
 
 
 class PointCategory(StrEnum):
+    """点位类别: the monitoring network a point belongs to (who runs it, whom it reports to)."""
+
+    NGMP = "国家地下水监测工程"
     NATIONAL = "国考"
     PROVINCIAL = "省控"
+    CITY = "市控"
     COUNTY = "县控"
-    DRINKING_SOURCE = "水源地监测井"
-    POLLUTION_SOURCE = "污染源监测井"
+    SELF_MONITORING = "自行监测"
     SURVEY_NEW = "调查评估新建井"
+    OTHER = "其他"
+
+
+class PointPurpose(StrEnum):
+    """监测用途: what the point watches — the plans set their targets by it (区域 points not worse
+    than Ⅴ, 饮用水源 points at or better than Ⅲ, 污染风险监控 points not worse than Ⅴ)."""
+
+    REGIONAL = "区域"
+    DRINKING = "饮用水源"
+    POLLUTION_RISK = "污染风险监控"
+    IRRIGATION = "农田灌溉"
+    RECHARGE = "回灌"
+    GEOTHERMAL_TAIL = "地热尾水"
+
+
+#: 目标类别 when the register leaves it blank: 饮用水源 points Ⅲ (GB/T 14848 Ⅲ is the
+#: drinking-water class); 污染风险监控 points Ⅴ and 国家/国考 区域 points Ⅴ (the plans' "not worse
+#: than Ⅴ"); other points Ⅳ. A province's issued 考核目标 replaces this, point by point.
+def default_target(category: PointCategory, purpose: PointPurpose) -> QualityClass:
+    if purpose is PointPurpose.DRINKING:
+        return QualityClass.III
+    if purpose is PointPurpose.POLLUTION_RISK or category in (
+        PointCategory.NGMP,
+        PointCategory.NATIONAL,
+    ):
+        return QualityClass.V
+    return QualityClass.IV
 
 
 class AquiferMedium(StrEnum):
@@ -91,6 +121,13 @@ class MonitoringPoint:
     source_code: str = ""  # drinking source it watches, if any
     pollution_source_code: str = ""  # pollution source it watches, if any
     crs: str = COORD_CRS
+    purpose: PointPurpose = PointPurpose.REGIONAL
+    note: str = ""
+    established: dt.date | None = None  # 建井日期: samples before it are suspicious
+    # The coordinates as the register gave them (projected X/Y and its 坐标系), kept for checking.
+    input_x: float | None = None
+    input_y: float | None = None
+    input_crs: str = ""
 
     def __post_init__(self) -> None:
         text_field("点位编码", self.code, required=True)
@@ -108,16 +145,24 @@ class MonitoringPoint:
         lat = opt_float("纬度", row.get("lat"))
         if lon is None or lat is None:
             raise ValidationError("经度/纬度", (row.get("lon"), row.get("lat")), "十进制度坐标")
+        category = enum_field(PointCategory, "点位类别", row.get("category"))
+        purpose = enum_field(PointPurpose, "监测用途", row.get("purpose") or "区域")
+        target = row.get("target_class")
         return cls(
             code=text_field("点位编码", row.get("code"), required=True),
             name=text_field("点位名称", row.get("name")),
-            category=enum_field(PointCategory, "点位类别", row.get("category")),
+            category=category,
+            purpose=purpose,
             township=text_field("乡镇", row.get("township")),
             lon=lon,
             lat=lat,
             aquifer=enum_field(AquiferMedium, "含水介质", row.get("aquifer")),
             burial=enum_field(Burial, "埋藏条件", row.get("burial")),
-            target_class=QualityClass.parse(row.get("target_class", 3)),
+            target_class=(
+                QualityClass.parse(target)
+                if target not in (None, "") and target == target
+                else default_target(category, purpose)
+            ),
             frequency=enum_field(FrequencyRule, "监测频次", row.get("frequency", "丰枯各1次")),
             depth_m=opt_float("井深(m)", row.get("depth_m"), 0, 5000),
             screen_top_m=opt_float("筛管上端埋深(m)", row.get("screen_top_m"), 0, 5000),
@@ -126,6 +171,11 @@ class MonitoringPoint:
             status=enum_field(PointStatus, "状态", row.get("status") or "在用"),
             source_code=text_field("水源地编码", row.get("source_code")),
             pollution_source_code=text_field("污染源编码", row.get("pollution_source_code")),
+            note=text_field("备注", row.get("note")),
+            established=opt_date("建井日期", row.get("established")),
+            input_x=opt_float("X坐标", row.get("input_x")),
+            input_y=opt_float("Y坐标", row.get("input_y")),
+            input_crs=text_field("坐标系", row.get("input_crs")),
         )
 
 

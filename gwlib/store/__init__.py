@@ -537,6 +537,7 @@ class Store:
                 mp.c.code.label("point"),
                 mp.c.name.label("point_name"),
                 mp.c.category,
+                mp.c.purpose,
                 mp.c.township,
                 mp.c.aquifer,
                 mp.c.target_class,

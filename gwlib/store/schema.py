@@ -71,6 +71,13 @@ monitoring_point = Table(
     Column("frequency", String(16), nullable=False),
     Column("source_code", String(64), nullable=False, server_default=""),
     Column("pollution_source_code", String(64), nullable=False, server_default=""),
+    # 点位登记表 (migration 0011): 监测用途, 备注, 建井日期, the coordinates as given
+    Column("purpose", String(16), nullable=False, server_default="区域"),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("established", Date),
+    Column("input_x", Float),
+    Column("input_y", Float),
+    Column("input_crs", String(64), nullable=False, server_default=""),
 )
 
 #: One imported file (导入批次): who loaded what, when, with what effect. An editor may withdraw

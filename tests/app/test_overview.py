@@ -54,9 +54,9 @@ def test_year_filter_changes_the_figures(app_env: str) -> None:
 def test_category_and_period_filters(app_env: str) -> None:
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     year = int(at.selectbox(key=keys.FILTER_YEAR).value)
-    _set(at, FILTER_YEAR=year, FILTER_CATEGORY=["水源地监测井"], FILTER_PERIOD="枯水期")
+    _set(at, FILTER_YEAR=year, FILTER_PURPOSE=["饮用水源"], FILTER_PERIOD="枯水期")
     assert not at.exception
-    exp = _expected(app_env, QualityFilter(categories=("水源地监测井",), period="枯水期"), year)
+    exp = _expected(app_env, QualityFilter(purposes=("饮用水源",), period="枯水期"), year)
     assert _metric(at, "已监测点位") == f"{exp.points_sampled} / {exp.points_total} 个"
     assert exp.points_total == 8
     assert _metric(at, "水源点位达到或优于Ⅲ类") == f"{exp.drinking_meets_iii_share:.1f}%"

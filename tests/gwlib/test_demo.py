@@ -13,7 +13,6 @@ import shapely
 from shapely.geometry import shape
 
 from gwlib.demo import AS_OF, DEFAULT_SEED, build_demo, generate, import_lab_table
-from gwlib.quality.model import PointCategory
 from gwlib.quality.standards import get_standard
 from gwlib.sources.model import ZoneKind
 from gwlib.store import Store
@@ -105,7 +104,9 @@ def test_sizes(store: Store) -> None:
 
 
 def test_every_category_and_status_present(store: Store) -> None:
-    assert set(store.points()["category"]) == {c.value for c in PointCategory}
+    points = store.points()
+    assert set(points["category"]) == {"国考", "省控", "县控", "自行监测", "调查评估新建井"}
+    assert set(points["purpose"]) == {"区域", "饮用水源", "污染风险监控"}
     wells = store.wells()
     assert set(wells["status"]) == {s.value for s in WellStatus}
     assert set(wells["category"]) == {"矿井", "钻井", "取水井"}
@@ -212,10 +213,10 @@ def test_points_link_to_sources(store: Store) -> None:
     p = store.points()
     src = set(store.drinking_sources()["code"])
     pol = set(store.pollution_sources()["code"])
-    drinking = p[p["category"] == "水源地监测井"]
+    drinking = p[p["purpose"] == "饮用水源"]
     assert set(drinking["source_code"]) == src
     assert (drinking["target_class"] == 3).all()
-    polluted = p[p["category"] == "污染源监测井"]
+    polluted = p[p["category"] == "自行监测"]
     assert len(polluted) == 5 and set(polluted["pollution_source_code"]) <= pol
     confined = p["burial"] == "承压"
     assert (p.loc[confined, "frequency"] == "每年1次").all()

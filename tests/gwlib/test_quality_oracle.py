@@ -38,17 +38,18 @@ WET, DRY = "丰水期", "枯水期"
 # T1-26 氟化物. Upper limits Ⅰ/Ⅱ/Ⅲ/Ⅳ: 硝酸盐 2/5/20/30 mg/L, 氟化物 1/1/1/2 mg/L.
 
 POINTS = {
-    # code: (name, category, township, target class, frequency)
+    # code: (name, category, township, target class, frequency); P4 watches a drinking source
+    # (监测用途 饮用水源), the others are 区域 points.
     "P1": ("一号井", "国考", "古绛镇", 3, "丰枯各1次"),
     "P2": ("二号井", "省控", "古绛镇", 3, "每年1次"),
     "P3": ("三号井", "县控", "横水镇", 2, "每季度1次"),
-    "P4": ("四号井", "水源地监测井", "横水镇", 3, "每月1次"),
+    "P4": ("四号井", "市控", "横水镇", 3, "每月1次"),
     "P5": ("五号井", "县控", "陈村镇", 4, "逢单月1次"),
 }
 
 
 SAMPLE_COLUMNS = [
-    "point", "point_name", "category", "township", "aquifer", "target_class", "frequency", "date",
+    "point", "point_name", "category", "purpose", "township", "aquifer", "target_class", "frequency", "date",
     "period", "quality_class", "limiting", "n_graded",
 ]  # fmt: skip
 
@@ -61,7 +62,8 @@ def samples(rows: list[tuple[str, str, str, int, str]]) -> pd.DataFrame:
         name, category, township, target, frequency = POINTS[point]
         out.append(
             {
-                "point": point, "point_name": name, "category": category, "township": township,
+                "point": point, "point_name": name, "category": category,
+                "purpose": "饮用水源" if point == "P4" else "区域", "township": township,
                 "aquifer": "孔隙", "target_class": target, "frequency": frequency,
                 "date": dt.date.fromisoformat(date), "period": period, "quality_class": cls,
                 "limiting": limiting, "n_graded": 29 if cls else 0,
@@ -79,8 +81,9 @@ def annual(rows: list[tuple[str, int, int, str]]) -> pd.DataFrame:
             {
                 "point": point, "year": year, "quality_class": cls, "limiting": limiting,
                 "n_samples": 1, "date": dt.date(year, 6, 1), "point_name": name,
-                "category": category, "township": township, "aquifer": "孔隙",
-                "target_class": target, "frequency": frequency,
+                "category": category, "purpose": "饮用水源" if point == "P4" else "区域",
+                "township": township, "aquifer": "孔隙", "target_class": target,
+                "frequency": frequency,
             }
         )  # fmt: skip
     return pd.DataFrame(out)
@@ -180,14 +183,14 @@ def test_group_shares_per_category() -> None:
     a = annual([
         ("P1", 2024, 5, ""), ("P2", 2024, 4, ""),  # 国考 5, 省控 4
         ("P3", 2024, 5, ""), ("P5", 2024, 2, ""),  # 县控 5 and 2
-        ("P4", 2024, 3, ""),                       # 水源地监测井 3
+        ("P4", 2024, 3, ""),                       # 市控 3
     ])  # fmt: skip
     got = group_shares(a, by="category").set_index("group")
     # each group's shares are over that group's points only
     assert got.loc["国考"].tolist() == [1, 0.0, 0.0, 100.0]
     assert got.loc["省控"].tolist() == [1, 0.0, 100.0, 0.0]
     assert got.loc["县控"].tolist() == [2, 50.0, 0.0, 50.0]
-    assert got.loc["水源地监测井"].tolist() == [1, 100.0, 0.0, 0.0]
+    assert got.loc["市控"].tolist() == [1, 100.0, 0.0, 0.0]
 
 
 def test_share_of_nothing_is_zero() -> None:

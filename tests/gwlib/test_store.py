@@ -213,3 +213,36 @@ def test_frames_have_expected_types(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'x.sqlite'}")
     assert isinstance(store.samples(), pd.DataFrame)
     assert list(store.samples().columns)[:3] == ["point", "point_name", "category"]
+
+
+def test_point_register_migration_splits_level_and_purpose(tmp_path: Path) -> None:
+    """0011: the old categories that were purposes become a network level and a 监测用途; the
+    point's samples stay."""
+    from alembic import command
+
+    from gwlib.store import _alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    with Store.open(url, migrate=False) as store, store.transaction() as conn:
+        command.upgrade(_alembic_config(conn), "0010")
+    with Store.open(url, migrate=False) as store, store.transaction() as conn:
+        for code, category in (("A", "水源地监测井"), ("B", "污染源监测井"), ("C", "国考")):
+            conn.exec_driver_sql(
+                "INSERT INTO monitoring_point (code, category, lon, lat, crs, aquifer, burial,"
+                " status, target_class, frequency) VALUES (?, ?, 111.5, 35.5, 'EPSG:4490',"
+                " '孔隙', '潜水', '在用', 3, '丰枯各1次')",
+                (code, category),
+            )
+        conn.exec_driver_sql(
+            "INSERT INTO sample (point_id, sample_date, quality_class, n_graded, standard,"
+            " graded_at) SELECT id, '2024-05-01', 3, 1, 'GB/T 14848-2017', '2024-05-02'"
+            " FROM monitoring_point"
+        )
+    with Store.open(url) as store:
+        got = store.points().set_index("code")[["category", "purpose"]]
+        assert got.to_dict("index") == {
+            "A": {"category": "县控", "purpose": "饮用水源"},
+            "B": {"category": "自行监测", "purpose": "污染风险监控"},
+            "C": {"category": "国考", "purpose": "区域"},
+        }
+        assert store.counts()["sample"] == 3
