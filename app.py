@@ -4,13 +4,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from gwui import auth, filters, labels
-from gwui.loaders import database_errors, load_points, load_years
+from gwui import auth, filters
+from gwui.loaders import app_title, database_errors, load_townships, load_years
 from gwui.pages import PAGES
 
 # A local file: an icon name or an emoji would make the browser fetch the favicon from the internet.
 FAVICON = Path(__file__).parent / "gwui" / "assets" / "favicon.png"
-st.set_page_config(page_title=labels.APP_TITLE, page_icon=str(FAVICON), layout="wide")
+st.set_page_config(page_title="地下水污染防治", page_icon=str(FAVICON), layout="wide")
 
 sections: dict[str, list[st.Page]] = {}
 uses_filters: set[str] = set()
@@ -26,9 +26,11 @@ for spec in PAGES:
     if spec.quality_filters:
         uses_filters.add(spec.title)
 pg = st.navigation(sections)
-st.sidebar.caption(labels.APP_TITLE)
 with database_errors():  # the database gone away: say so; the next rerun reconnects
+    title = app_title()  # the county the database is set up for names the app
+    st.set_page_config(page_title=title)
+    st.sidebar.caption(title)
     auth.sidebar()  # sign-in box; stops here when GWLIB_REQUIRE_LOGIN is set and nobody is in
     if pg.title in uses_filters:
-        filters.render(load_points(), load_years())
+        filters.render(load_townships(), load_years())
     pg.run()

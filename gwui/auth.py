@@ -40,7 +40,7 @@ from gwlib.store.logins import (
 )
 from gwlib.store.users import User
 from gwui import keys, labels, session
-from gwui.loaders import get_store
+from gwui.loaders import app_title, get_store
 from gwui.render import md
 from gwui.session import (
     COOKIE,
@@ -232,6 +232,6 @@ def sidebar() -> None:
             elif sso:
                 st.button("统一身份认证登录", key=keys.AUTH_SSO, on_click=st.login)
     if login_required() and not current_user():
-        st.title(labels.APP_TITLE)
+        st.title(app_title())
         st.info("请先在左侧登录。")
         st.stop()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from gwlib.quality.annual import QualityFilter
@@ -20,7 +19,7 @@ class Selection:
     year: int | None
 
 
-def render(points: pd.DataFrame, years: list[int]) -> None:
+def render(townships: list[str], years: list[int]) -> None:
     """Sidebar widgets (called by app.py on pages that use them)."""
     with st.sidebar:
         st.subheader("筛选")
@@ -41,7 +40,7 @@ def render(points: pd.DataFrame, years: list[int]) -> None:
         )
         st.multiselect(
             "乡镇",
-            sorted(points["township"].unique()),
+            townships,
             key=keys.FILTER_TOWNSHIP,
             placeholder="全部乡镇",
         )

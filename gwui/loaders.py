@@ -16,6 +16,7 @@ from gwlib.errors import DatabaseUnavailable
 from gwlib.quality.classes import graded
 from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.store import Store
+from gwlib.store.county import county_info, townships
 from gwui import labels
 
 TTL_S = 300
@@ -71,6 +72,18 @@ def load_wells() -> pd.DataFrame:
 def load_meta() -> dict[str, str]:
     store = get_store()
     return {k: store.get_meta(k) or "" for k in ("dataset", "dataset_note", "region", "as_of")}
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
+def app_title() -> str:
+    """The app's title from the county the database is set up for (no county: no name)."""
+    return county_info(get_store()).title
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
+def load_townships() -> list[str]:
+    """The county's 乡镇 (imported township boundaries, else those the data names)."""
+    return townships(get_store())
 
 
 def as_of_date() -> dt.date:

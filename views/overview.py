@@ -13,7 +13,7 @@ demo_notice(load_meta())
 sel = filters.current()
 if sel.year is None:
     st.info(
-        "数据库中还没有已评价的采样。可运行 `python -m gwlib demo` 生成模拟数据，或导入检测结果。"
+        labels.NO_SAMPLES
     )
     st.stop()
 year = int(sel.year)

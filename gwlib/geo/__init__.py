@@ -18,8 +18,11 @@ from gwlib.geo.crs import (
     geometry_from_metric,
     geometry_to_metric,
     in_china,
+    metric_crs,
+    set_metric_crs,
     to_metric,
     transform_geometry,
+    utm_crs_for,
     wgs84_to_gcj02,
 )
 
@@ -37,7 +40,10 @@ __all__ = [
     "geometry_from_metric",
     "geometry_to_metric",
     "in_china",
+    "metric_crs",
+    "set_metric_crs",
     "to_metric",
     "transform_geometry",
+    "utm_crs_for",
     "wgs84_to_gcj02",
 ]

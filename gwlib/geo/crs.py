@@ -11,8 +11,9 @@ about four digits). Outside China's bounding box the offset is zero.
 CGCS2000 (EPSG:4490) and WGS 84 (EPSG:4326) agree within centimetres for mapping, so lon/lat
 converted out of GCJ-02 is stored as WGS 84 ≈ CGCS2000.
 
-Distances and buffers are computed in UTM zone 49N (EPSG:32649, central meridian 111°E), which
-covers 运城/绛县 (about 111.4–111.9°E) with a scale error below 0.04 %.
+Distances and overlays are computed in the working UTM zone: the zone of the county the database
+is set up for (:func:`set_metric_crs`; UTM 49N, EPSG:32649, for 运城/绛县 until a store says
+otherwise). Areas are geodesic and buffers centred on their point, so both are exact anywhere.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import shapely
-from pyproj import Transformer
+from pyproj import Geod, Transformer
 from shapely.geometry import Point
 
 FloatArray = npt.NDArray[np.float64]
@@ -162,7 +163,28 @@ def transform_geometry(geom: Mapping[str, Any], func: CoordFunc) -> dict[str, An
 
 
 # ---------------------------------------------------------------------------------------------
-# Metric (UTM 49N) helpers
+# Metric helpers. Distances and overlays of one data set are computed in one working UTM zone:
+# the zone of the county the database is set up for (``set_metric_crs``, called with the meta
+# ``metric_crs`` when a store opens; UTM 49N, 运城/绛县's, until then). Areas are geodesic and
+# buffers are drawn in a projection centred on the point, so both are right at any longitude.
+
+_METRIC = [METRIC_CRS]
+
+
+def utm_crs_for(lon: float, lat: float = 30.0) -> str:
+    """The WGS 84 UTM zone CRS that contains (lon, lat), e.g. 111.5°E → ``EPSG:32649``."""
+    zone = min(60, max(1, int((lon + 180.0) // 6) + 1))
+    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
+
+
+def set_metric_crs(crs: str) -> None:
+    """Use ``crs`` (a projected CRS in metres) for :func:`to_metric` and the metric helpers."""
+    _METRIC[0] = crs
+
+
+def metric_crs() -> str:
+    """The working metric CRS."""
+    return _METRIC[0]
 
 
 @cache
@@ -171,15 +193,15 @@ def _transformer(src: str, dst: str) -> Transformer:
 
 
 def to_metric(lon: ArrayLike, lat: ArrayLike) -> tuple[Any, Any]:
-    """WGS 84 (≈ CGCS2000) lon/lat → UTM 49N easting/northing in metres."""
-    x, y = _transformer(GEOGRAPHIC_CRS, METRIC_CRS).transform(
+    """WGS 84 (≈ CGCS2000) lon/lat → easting/northing in metres (the working UTM zone)."""
+    x, y = _transformer(GEOGRAPHIC_CRS, _METRIC[0]).transform(
         np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
     return _result(np.asarray(x), np.asarray(y), _is_scalar(lon, lat))
 
 
 def from_metric(x: ArrayLike, y: ArrayLike) -> tuple[Any, Any]:
-    """UTM 49N easting/northing in metres → WGS 84 lon/lat."""
-    lon, lat = _transformer(METRIC_CRS, GEOGRAPHIC_CRS).transform(
+    """Easting/northing in metres (the working UTM zone) → WGS 84 lon/lat."""
+    lon, lat = _transformer(_METRIC[0], GEOGRAPHIC_CRS).transform(
         np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
     return _result(np.asarray(lon), np.asarray(lat), _is_scalar(x, y))
 
@@ -193,24 +215,35 @@ def _apply_xy(geom: shapely.Geometry, func: CoordFunc) -> shapely.Geometry:
 
 
 def geometry_to_metric(geom: shapely.Geometry) -> shapely.Geometry:
-    """A shapely geometry in lon/lat → the same geometry in UTM 49N metres."""
+    """A shapely geometry in lon/lat → the same geometry in metres (the working UTM zone)."""
     return _apply_xy(geom, to_metric)
 
 
 def geometry_from_metric(geom: shapely.Geometry) -> shapely.Geometry:
-    """A shapely geometry in UTM 49N metres → lon/lat."""
+    """A shapely geometry in metres (the working UTM zone) → lon/lat."""
     return _apply_xy(geom, from_metric)
 
 
 def buffer_m(lon: float, lat: float, radius_m: float, quad_segs: int = 16) -> shapely.Polygon:
-    """A circle of ``radius_m`` metres around (lon, lat), as a polygon in lon/lat."""
+    """A circle of ``radius_m`` metres around (lon, lat), as a polygon in lon/lat (drawn in an
+    azimuthal equidistant projection centred on the point: exact distances anywhere)."""
     if radius_m <= 0:
         raise ValueError(f"半径应为正数（米），而不是 {radius_m!r}")
-    x, y = to_metric(lon, lat)
-    circle = Point(x, y).buffer(radius_m, quad_segs=quad_segs)
-    return geometry_from_metric(circle)
+    local = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m"
+    circle = Point(0.0, 0.0).buffer(radius_m, quad_segs=quad_segs)
+    back = _transformer(local, GEOGRAPHIC_CRS)
+
+    def xy(coords: FloatArray) -> FloatArray:
+        a, b = back.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([a, b])
+
+    return shapely.transform(circle, xy)
+
+
+_GEOD = Geod(ellps="WGS84")
 
 
 def area_km2(geom: shapely.Geometry) -> float:
-    """Area of a lon/lat geometry in km² (computed in UTM 49N)."""
-    return float(geometry_to_metric(geom).area) / 1e6
+    """Area of a lon/lat geometry in km², geodesic on the WGS 84 ellipsoid."""
+    area, _ = _GEOD.geometry_area_perimeter(geom)
+    return abs(float(area)) / 1e6

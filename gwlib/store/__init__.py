@@ -259,7 +259,16 @@ class Store:
             raise DatabaseUnavailable(
                 f"无法打开数据库 {sa.engine.make_url(url).render_as_string()}：{exc}"
             ) from exc
+        if migrate:
+            store.use_county_metric_crs()
         return store
+
+    def use_county_metric_crs(self) -> None:
+        """Compute distances and overlays in the UTM zone of the county this database is set up
+        for (meta ``metric_crs``, written by ``python -m gwlib init``; UTM 49N without one)."""
+        from gwlib.geo.crs import METRIC_CRS, set_metric_crs
+
+        set_metric_crs(self.get_meta("metric_crs") or METRIC_CRS)
 
     def close(self) -> None:
         """Close pooled connections (the store can still be used; it reconnects)."""

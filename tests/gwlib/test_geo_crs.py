@@ -182,3 +182,27 @@ def test_metric_round_trip_and_buffer() -> None:
                                                rel=0.01)
     with pytest.raises(ValueError):
         buffer_m(111.6, 35.5, 0)
+
+
+def test_areas_and_buffers_are_right_far_from_111_east() -> None:
+    """Far from UTM 49N (乌恰县, 74°E; 尚志, 128°E) areas are geodesic and a 1 km buffer is 1 km."""
+    import math
+
+    from pyproj import Geod
+    from shapely.geometry import box
+
+    from gwlib.geo.crs import area_km2, buffer_m, utm_crs_for
+
+    geod = Geod(ellps="WGS84")
+    for lon, lat in ((75.2, 39.7), (128.0, 45.2), (111.6, 35.5)):
+        cell = box(lon, lat, lon + 0.1, lat + 0.1)
+        expected = abs(geod.geometry_area_perimeter(cell)[0]) / 1e6
+        assert area_km2(cell) == pytest.approx(expected, rel=1e-9)
+        circle = buffer_m(lon, lat, 1000.0, quad_segs=64)
+        for x, y in list(circle.exterior.coords)[::16]:
+            _, _, d = geod.inv(lon, lat, x, y)
+            assert d == pytest.approx(1000.0, rel=1e-6)
+        assert area_km2(circle) == pytest.approx(math.pi, rel=1e-3)
+    assert utm_crs_for(111.57) == "EPSG:32649"
+    assert utm_crs_for(75.2) == "EPSG:32643"
+    assert utm_crs_for(128.0) == "EPSG:32652"

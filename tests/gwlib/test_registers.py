@@ -61,8 +61,8 @@ def test_zone_table_areas() -> None:
     got = zone_table(zones())
     assert "geometry" not in got.columns
     assert dict(zip(got["code"], got["area_km2"], strict=True)) == pytest.approx(
-        {"Z1": 1.0, "Z2": 1.0, "Z3": 0.5, "Z4": 4.0, "Z5": 0.25, "Z6": 100.0}
-    )
+        {"Z1": 1.0, "Z2": 1.0, "Z3": 0.5, "Z4": 4.0, "Z5": 0.25, "Z6": 100.0}, rel=2e-3
+    )  # squares drawn in UTM metres, measured on the ellipsoid: UTM's scale error is < 0.1 %
     first = zone_table(zones(), (ZoneKind.FIRST,))
     assert first["code"].tolist() == ["Z1", "Z5"]
 
@@ -95,8 +95,8 @@ def test_source_register() -> None:
     cols = ["first_km2", "second_km2", "quasi_km2", "recharge_km2"]
     areas = {c: list(r) for c, r in got[cols].iterrows()}
     assert areas == {
-        "S1": pytest.approx([1.0, 1.5, 0.0, 4.0]),  # Z1; Z2 + Z3; none; Z4
-        "S2": pytest.approx([0.25, 0.0, 0.0, 0.0]),
+        "S1": pytest.approx([1.0, 1.5, 0.0, 4.0], rel=2e-3),  # Z1; Z2 + Z3; none; Z4
+        "S2": pytest.approx([0.25, 0.0, 0.0, 0.0], rel=2e-3),
         "S3": [0.0, 0.0, 0.0, 0.0],  # no zone delineated yet
         "S4": [0.0, 0.0, 0.0, 0.0],
     }
