@@ -7,7 +7,8 @@ from gwlib.store.ledger import ROLE_NAMES
 DEMO_NOTICE = "模拟数据"
 NO_SAMPLES = (
     "数据库中还没有已评价的采样：先导入点位登记表，再导入检测结果"
-    "（页面「数据管理」，或命令 `python -m gwlib points import`、`python -m gwlib results import`）。"
+    "（页面「数据管理」，或命令 `python -m gwlib points import`、"
+    "`python -m gwlib results import`）。"
 )
 DEMO_HELP = "当前数据库为演示用模拟数据，非真实监测结果，不得引用。"
 
