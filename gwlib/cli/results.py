@@ -26,8 +26,8 @@ from gwlib.cli.common import EXIT_INPUT, EXIT_OK, cli_actor, open_store, report_
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from gwlib.quality.trends import refresh_trends
-    from gwlib.store.results import commit_results, prepare_results
+    from gwlib.quality.batches import commit_and_refresh
+    from gwlib.store.results import prepare_results
 
     store = open_store(args.db)
     today = dt.date.today()  # the CLI supplies "today" (future sampling dates are suspicious)
@@ -50,22 +50,19 @@ def _cmd_import(args: argparse.Namespace) -> int:
             f"rejected {plan.rejected_rows} (dry run: nothing written)"
         )
         return EXIT_INPUT if plan.rejected_rows else EXIT_OK
-    result = commit_results(store, plan, cli_actor())
-    if result.points and (result.imported or result.updated):
-        refresh_trends(store, result.points)
-    print(result.summary())
+    outcome = commit_and_refresh(store, plan, cli_actor())
+    if len(outcome.class_changes):
+        print(f"年度类别有变化的点位-年度：{len(outcome.class_changes)} 个", file=sys.stderr)
+    print(outcome.result.summary() if outcome.result else "")
     return EXIT_INPUT if plan.rejected_rows else EXIT_OK
 
 
 def _cmd_withdraw(args: argparse.Namespace) -> int:
-    from gwlib.quality.trends import refresh_trends
-    from gwlib.store.results import withdraw_batch
+    from gwlib.quality.batches import withdraw_and_refresh
 
     store = open_store(args.db)
-    points = withdraw_batch(store, args.batch, cli_actor(), args.reason)
-    if points:
-        refresh_trends(store, points)
-    print(f"withdrew batch {args.batch} ({len(points)} points affected)")
+    outcome = withdraw_and_refresh(store, args.batch, cli_actor(), args.reason)
+    print(f"withdrew batch {args.batch} ({len(outcome.points)} points affected)")
     return EXIT_OK
 
 

@@ -216,6 +216,26 @@ def year_over_year(annual: pd.DataFrame, year: int) -> pd.DataFrame:
     return m
 
 
+def annual_class_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Point-years whose annual class differs between two :func:`annual_classes` frames (an
+    import or a withdrawal in between): point, point_name, year, ``old_class`` and ``new_class``
+    (0 = no annual class on that side), sorted by point and year."""
+    cols = ["point", "year", "quality_class"]
+    m = before[cols].merge(
+        after[cols], on=["point", "year"], how="outer", suffixes=("_old", "_new")
+    )
+    m = m.fillna({"quality_class_old": 0, "quality_class_new": 0})
+    m = m[m["quality_class_old"] != m["quality_class_new"]]
+    names = pd.concat([before, after])[["point", "point_name"]].drop_duplicates("point")
+    out = m.merge(names, on="point", how="left").rename(
+        columns={"quality_class_old": "old_class", "quality_class_new": "new_class"}
+    )
+    out[["old_class", "new_class"]] = out[["old_class", "new_class"]].astype("int64")
+    return out[["point", "point_name", "year", "old_class", "new_class"]].sort_values(
+        ["point", "year"], ignore_index=True
+    )
+
+
 def class_change_ledger(annual: pd.DataFrame, standard: StandardSet) -> pd.DataFrame:
     """Per point and year: class vs the previous year and the indicators that moved it.
 

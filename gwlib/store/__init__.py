@@ -538,8 +538,14 @@ class Store:
             q = q.where(t.c.year == year)
         return self._frame(q)
 
-    def samples(self, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
-        """Graded samples joined with their point's attributes (one row per sample)."""
+    def samples(
+        self,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        points: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Graded samples joined with their point's attributes (one row per sample), of
+        ``points`` only when given."""
         st, mp = schema.sample, schema.monitoring_point
         q = (
             sa.select(
@@ -565,6 +571,13 @@ class Store:
             q = q.where(st.c.sample_date >= dt.date(year_from, 1, 1))
         if year_to is not None:
             q = q.where(st.c.sample_date <= dt.date(year_to, 12, 31))
+        if points is not None:
+            codes = sorted(set(points))
+            return pd.concat(
+                [self._frame(q.where(mp.c.code.in_(codes[i : i + CHUNK])))
+                 for i in range(0, len(codes), CHUNK)] or [self._frame(q.where(sa.false()))],
+                ignore_index=True,
+            )  # fmt: skip
         return self._frame(q)
 
     def measurements(self, point: str | None = None, year: int | None = None) -> pd.DataFrame:

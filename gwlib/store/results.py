@@ -202,6 +202,21 @@ def batches(store: Store, kind: str = "results") -> pd.DataFrame:
     return store._frame(sa.select(b).where(b.c.kind == kind).order_by(b.c.id.desc()))
 
 
+def batch_points(store: Store, batch_id: int) -> tuple[str, ...]:
+    """Points whose samples a batch wrote or replaced."""
+    st, sv, mp = schema.sample, schema.sample_version, schema.monitoring_point
+    with store.engine.connect() as conn:
+        own = conn.execute(
+            sa.select(mp.c.code).join(st, st.c.point_id == mp.c.id)
+            .where(st.c.batch_id == batch_id).distinct()
+        ).scalars().all()  # fmt: skip
+        replaced = conn.execute(
+            sa.select(mp.c.code).join(sv, sv.c.point_id == mp.c.id)
+            .where(sv.c.replaced_by == batch_id).distinct()
+        ).scalars().all()  # fmt: skip
+    return tuple(sorted({str(c) for c in (*own, *replaced)}))
+
+
 def withdraw_batch(store: Store, batch_id: int, actor: Actor, reason: str) -> tuple[str, ...]:
     """撤回 a results batch (see the module docstring). Returns the points whose data changed."""
     if not reason.strip():

@@ -233,3 +233,27 @@ def test_cli_as_written(tmp_path: Path) -> None:
         assert s.samples().empty
         users = {u for (u,) in conn.execute(sa.select(schema.import_batch.c.user_name))}
     assert all(u.startswith("命令行:") for u in users)
+
+
+def test_class_changes_and_refreshed_trends_after_commit_and_withdrawal(
+    store: Store, tmp_path: Path
+) -> None:
+    from gwlib.quality.batches import commit_and_refresh, withdraw_and_refresh
+
+    first = commit_and_refresh(store, prepare_results(store, _file(tmp_path, "a.csv", FIRST),
+                                                      TODAY), EDITOR)  # fmt: skip
+    assert first.class_changes[["point", "year", "old_class", "new_class"]].values.tolist() == [
+        ["P1", 2024, 0, 2], ["P2", 2024, 0, 4]
+    ]
+    assert set(store.trends()["point"]) == {"P1", "P2"}
+    fix = _file(tmp_path, "b.csv", HEADER + "P1,2024-05-01,丰水期,氟化物,1.2,mg/L\n")
+    second = commit_and_refresh(store, prepare_results(store, fix, TODAY), EDITOR)
+    assert second.points == ("P1",)
+    assert second.class_changes[["point", "old_class", "new_class"]].values.tolist() == [
+        ["P1", 2, 4]
+    ]
+    assert second.result is not None
+    back = withdraw_and_refresh(store, second.result.batch_id, EDITOR, "录错")
+    assert back.class_changes[["point", "old_class", "new_class"]].values.tolist() == [
+        ["P1", 4, 2]
+    ]
