@@ -14,16 +14,15 @@ from pathlib import Path
 import pandas as pd
 
 from gwlib.errors import GwlibError
+from gwlib.export import write_csv
 from gwlib.io.tables import Issue
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
-CSV_ENCODING = "utf-8-sig"  # UTF-8 with BOM: opens correctly in Excel on Chinese Windows
 FLOAT_FORMAT = "%.10g"
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, encoding=CSV_ENCODING, float_format=FLOAT_FORMAT)
+    write_csv(frame, path, float_format=FLOAT_FORMAT)  # UTF-8 with BOM, formula-safe
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:

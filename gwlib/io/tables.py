@@ -3,6 +3,16 @@
 Every cell is read as text; nothing is guessed or converted here. Title rows above the header
 are skipped by looking for the header row, and row numbers are kept as the spreadsheet shows
 them so that every error can name its row.
+
+Text that looks like a formula stays the text it is (see :mod:`gwlib.export`):
+
+- An .xlsx formula cell is read as its formula, ``=1+2``, never as the value a spreadsheet
+  program cached for it: files written by programs carry no cached value (the cell would read
+  as blank), a cached value can say anything, and a ledger exported before formula-safe export
+  gets its text back. A lab sheet with computed values is saved with "paste values" first; the
+  readers name every cell they cannot use.
+- A CSV value protected on export with a leading ``'`` (``'=1+2``) is read without it, by
+  :func:`gwlib.export.csv_unquote`.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from gwlib.errors import InputError, Location
+from gwlib.export import csv_unquote
 from gwlib.text import name_key
 
 HEADER_SCAN_ROWS = 20
@@ -76,12 +87,22 @@ def decode_text(data: bytes, name: str) -> str:
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):  # text, and formulas (read as their text, "=…")
+        return value
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, int | float | dt.time | dt.timedelta):
+        return str(value)
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    if isinstance(value, ArrayFormula):  # {=…} entered with Ctrl+Shift+Enter
+        return str(value.text)
+    if isinstance(value, DataTableFormula):  # a what-if table: as Excel shows it
+        return f"=TABLE({value.r1 or ''},{value.r2 or ''})"
     return str(value)
 
 
@@ -105,7 +126,7 @@ def _read_rows(path: Path, name: str) -> tuple[list[list[str]], str | None]:
             )
 
         try:
-            wb = load_workbook(path, read_only=True, data_only=True)
+            wb = load_workbook(path, read_only=True, data_only=False)  # formulas as text
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise InputError(f"无法打开 Excel 文件：{exc}", where=Location(name)) from exc
         try:
@@ -118,7 +139,7 @@ def _read_rows(path: Path, name: str) -> tuple[list[list[str]], str | None]:
         text = decode_text(path.read_bytes(), name)
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
-            return list(reader), None
+            return [[csv_unquote(c) for c in row] for row in reader], None
         except csv.Error as exc:
             raise InputError(f"CSV 格式错误：{exc}", where=Location(name, reader.line_num)) from exc
     raise InputError(f"不支持的文件类型「{path.suffix}」：应为 .csv 或 .xlsx", where=Location(name))
