@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ import pandas as pd
 
 from gwlib.errors import InputError, Location
 from gwlib.export import csv_unquote
+from gwlib.io.archives import check_zip
 from gwlib.text import name_key
 
 HEADER_SCAN_ROWS = 20
@@ -113,18 +113,7 @@ def _read_rows(path: Path, name: str) -> tuple[list[list[str]], str | None]:
     if suffix in {".xlsx", ".xlsm"}:
         from openpyxl import load_workbook
 
-        try:
-            with zipfile.ZipFile(path) as zf:
-                inflated = sum(i.file_size for i in zf.infolist())
-        except (zipfile.BadZipFile, OSError):
-            raise InputError("不是有效的 Excel 文件（.xlsx）", where=Location(name)) from None
-        if inflated > MAX_INFLATED_BYTES:
-            raise InputError(
-                f"Excel 文件解压后过大（{inflated / 2**20:.0f} MB，上限 "
-                f"{MAX_INFLATED_BYTES // 2**20} MB）",
-                where=Location(name),
-            )
-
+        check_zip(path, name, what="Excel 文件（.xlsx）", max_total=MAX_INFLATED_BYTES)
         try:
             wb = load_workbook(path, read_only=True, data_only=False)  # formulas as text
         except Exception as exc:  # openpyxl raises many kinds for a broken file
