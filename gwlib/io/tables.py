@@ -114,16 +114,27 @@ def _read_rows(path: Path, name: str) -> tuple[list[list[str]], str | None]:
         from openpyxl import load_workbook
 
         check_zip(path, name, what="Excel 文件（.xlsx）", max_total=MAX_INFLATED_BYTES)
-        try:
-            wb = load_workbook(path, read_only=True, data_only=False)  # formulas as text
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise InputError(f"无法打开 Excel 文件：{exc}", where=Location(name)) from exc
-        try:
-            ws = next((s for s in wb.worksheets if s.sheet_state == "visible"), wb.worksheets[0])
-            rows = [[_cell_text(c) for c in row] for row in ws.iter_rows(values_only=True)]
-            return rows, ws.title
-        finally:
-            wb.close()
+        # A broken workbook fails inside openpyxl in many ways (BadZipFile, KeyError for a
+        # missing part, XML ParseError, IndexError for a bad shared-string index, …), when it
+        # is opened or, read-only, only while its rows are read: each is an InputError.
+        # The file is opened here, so that it is closed even when openpyxl gives up half-way.
+        with path.open("rb") as fh:
+            try:
+                wb = load_workbook(fh, read_only=True, data_only=False)  # formulas as text
+            except Exception as exc:
+                raise InputError(f"无法打开 Excel 文件：{exc}", where=Location(name)) from exc
+            try:
+                visible = (s for s in wb.worksheets if s.sheet_state == "visible")
+                ws = next(visible, wb.worksheets[0])
+                rows = [[_cell_text(c) for c in row] for row in ws.iter_rows(values_only=True)]
+                return rows, ws.title
+            except Exception as exc:
+                raise InputError(
+                    f"Excel 文件已损坏，无法读取工作表：{type(exc).__name__}: {exc}",
+                    where=Location(name),
+                ) from exc
+            finally:
+                wb.close()
     if suffix in {".csv", ".txt", ""}:
         text = decode_text(path.read_bytes(), name)
         reader = csv.reader(io.StringIO(text, newline=""))
