@@ -63,3 +63,10 @@ def test_deploy_doc_shows_proxy_headers_and_keeps_upload_urls_out_of_logs() -> N
         assert header in doc, header
     assert f"{UPLOAD_FILE_ENDPOINT}/)" in doc  # the map's pattern
     assert "log_format gw" in doc and "$gw_logged_uri" in doc and "access_log" in doc
+
+
+def test_error_boxes_have_no_outside_links() -> None:
+    """Streamlit's error box offers "Ask Google / Ask ChatGPT" links ("auto": shown on
+    localhost, so on a county PC running ./dev.sh run): never, in an intranet app."""
+    assert _settings()["client.showErrorLinks"] is False
+    assert "\nshowErrorLinks = false\n" in _effective()
