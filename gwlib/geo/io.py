@@ -154,8 +154,7 @@ def _shapefile_features(data: bytes, filename: str, issues: list[Issue]) -> Iter
     wanted[".shp"] = shps[0]
     try:
         parts = {k: archive.read(n) for k, n in wanted.items()}
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-        # a member that inflates past its declared size, a bad CRC, an unknown compression
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:  # a bad CRC, truncated data
         issues.append(Issue(filename, None, "文件", "", f"压缩包已损坏，无法解压：{exc}"))
         return
     prj = parts[".prj"].decode("utf-8", "replace") if ".prj" in parts else None
