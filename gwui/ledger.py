@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -71,7 +72,16 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
             cfg[c] = st.column_config.CheckboxColumn(label)
         else:
             cfg[c] = label
-    for hidden in ("id", "version", "deleted", "stored_name"):
-        if hidden in frame.columns:
-            cfg[hidden] = None
     return cfg
+
+
+#: Columns never sent to the browser: internal keys and an attachment's file name on disk.
+HIDDEN_COLUMNS = ("id", "version", "deleted", "stored_name")
+
+
+def ledger_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
+    """``st.dataframe`` of a ledger frame with Chinese headers, without
+    :data:`HIDDEN_COLUMNS`: dropped, not hidden, because st.dataframe sends every column of the
+    frame to the browser and ``column_config=None`` only hides one on screen."""
+    shown = frame.drop(columns=[c for c in HIDDEN_COLUMNS if c in frame.columns])
+    return st.dataframe(shown, hide_index=True, column_config=column_config(shown), **kwargs)

@@ -19,7 +19,7 @@ from gwlib.store.ledger import DocumentKind, IntervalRole, ReviewStatus, Sealing
 from gwlib.wells.lifecycle import REQUIRED, missing_fields, next_stage, next_statuses
 from gwlib.wells.model import PlanType, WellStatus
 from gwui import keys
-from gwui.ledger import after_write, column_config, today
+from gwui.ledger import after_write, column_config, ledger_table, today
 from gwui.loaders import get_store
 from gwui.render import md
 from gwui.session import actor, can_edit
@@ -233,7 +233,7 @@ def sealing_panel(code: str, seal: dict[str, Any] | None, intervals: pd.DataFram
     s = seal or {}
     if not can_edit():
         st.dataframe(pd.DataFrame([s]) if s else pd.DataFrame(), hide_index=True)
-        st.dataframe(intervals, hide_index=True, column_config=column_config(intervals))
+        ledger_table(intervals)
         return
     form = keys.WELL_SEALING_FORM
     p, based = _filled_from(form, code, s.get("version"))
@@ -303,7 +303,7 @@ def sealing_panel(code: str, seal: dict[str, Any] | None, intervals: pd.DataFram
 
 
 def documents_panel(code: str, docs: pd.DataFrame) -> None:
-    st.dataframe(docs, hide_index=True, column_config=column_config(docs), key="well.docs_table")
+    ledger_table(docs, key="well.docs_table")
     if not can_edit():
         return
     with st.form(keys.WELL_UPLOAD_FORM, clear_on_submit=True):

@@ -10,7 +10,7 @@ from gwlib.plans.checklist import filter_tasks, to_excel
 from gwlib.plans.metrics import OUTLOOKS
 from gwlib.plans.model import ActionPlan, PlanTask
 from gwlib.store.tasks import ManualStatus, TaskKey, set_task_status
-from gwui import briefing, keys
+from gwui import briefing, keys, labels
 from gwui.loaders import get_store, load_meta
 from gwui.render import demo_notice, md
 from gwui.session import actor, can_edit
@@ -22,7 +22,12 @@ tab_list, tab_dept, tab_import = st.tabs(["任务清单", "按牵头单位", "�
 
 with tab_import:
     st.caption("上传年度行动计划（.txt 或 .docx），核对识别结果后保存。")
-    up = st.file_uploader("计划文本", type=["txt", "docx"], key=keys.TASKS_UPLOAD)
+    # Editors only: parsing an upload costs the server, and only an editor may save the plan.
+    up = None
+    if can_edit():
+        up = st.file_uploader("计划文本", type=["txt", "docx"], key=keys.TASKS_UPLOAD)
+    else:
+        st.info(labels.READ_ONLY)
     if up is not None:
         try:
             plans = parse_plans(plan_text_from_bytes(up.name, up.getvalue()))

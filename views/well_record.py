@@ -9,7 +9,7 @@ from gwlib.store import ledger
 from gwlib.wells.lifecycle import SEALED_STAGES
 from gwlib.wells.risk import before_after
 from gwui import keys, labels, well_forms
-from gwui.ledger import column_config, load_ledger
+from gwui.ledger import ledger_table, load_ledger
 from gwui.loaders import get_store, load_meta
 from gwui.render import demo_notice, md, shown
 from gwui.session import can_edit
@@ -66,12 +66,7 @@ with tabs[0]:
 with tabs[1]:
     well_forms.transition_panel(row, seal, len(docs))
     ev = ledger.events(store, code)
-    st.dataframe(
-        ev.drop(columns=["well_code"]),
-        hide_index=True,
-        column_config=column_config(ev),
-        key="well.events_table",
-    )
+    ledger_table(ev.drop(columns=["well_code"]), key="well.events_table")
 with tabs[2]:
     well_forms.sealing_panel(code, seal, ledger.intervals(store, code))
 with tabs[3]:
@@ -105,4 +100,4 @@ with tabs[4]:
         )
 with tabs[5]:
     hist = ledger.history(store, code).rename(columns={"action": "action_kind"})
-    st.dataframe(hist, hide_index=True, column_config=column_config(hist), key="well.history")
+    ledger_table(hist, key="well.history")

@@ -16,7 +16,7 @@ from gwlib.wells.ledger import (
 from gwlib.wells.model import PlanType, WellCategory, WellStatus
 from gwlib.wells.risk import LEVELS
 from gwui import keys, labels
-from gwui.ledger import column_config, load_ledger
+from gwui.ledger import ledger_table, load_ledger
 from gwui.loaders import as_of_date, load_meta
 from gwui.render import capped, demo_notice, plot_text
 
@@ -128,7 +128,7 @@ t1, t2, t3, t4 = st.tabs(["台账", "逾期清单", "风险优先工作清单", 
 with t1:
     st.caption(f"共 {len(view)} 眼。点击井编码所在行后，可在「单井档案」页查看与办理。")
     table = capped(view, "完整台账请用下方导出，或用筛选缩小范围")
-    st.dataframe(table, hide_index=True, column_config=column_config(view), key=keys.WELLS_TABLE)
+    ledger_table(table, key=keys.WELLS_TABLE)
     st.download_button(
         "导出筛选后的台账（Excel）",
         lambda: ledger_bytes(view),  # built when clicked: 100,000 wells take seconds
@@ -140,14 +140,10 @@ with t2:
     st.caption(
         "计划完成日期已过而尚未封井的井；所有权人明确的，依《地下水管理条例》第五十八条责令封井。"
     )
-    st.dataframe(
-        overdue, hide_index=True, column_config=column_config(overdue), key="wells.overdue_table"
-    )
+    ledger_table(overdue, key="wells.overdue_table")
 with t3:
     st.caption("未封井的井按风险分排序；每一分都写明依据（评分规则见 gwlib/wells/risk.py）。")
     risk = capped(data.risk[data.risk["code"].isin(view["code"])], "用筛选缩小范围可看其余")
-    st.dataframe(risk, hide_index=True, column_config=column_config(risk), key="wells.risk_table")
+    ledger_table(risk, key="wells.risk_table")
 with t4:
-    st.dataframe(
-        prog, hide_index=True, column_config=column_config(prog), key="wells.township_table"
-    )
+    ledger_table(prog, key="wells.township_table")

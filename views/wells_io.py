@@ -9,7 +9,7 @@ from gwlib.errors import GwlibError
 from gwlib.io.wells import export_name, import_ledger_file, ledger_bytes, template_bytes
 from gwlib.wells.ledger import water_authority
 from gwui import keys, labels
-from gwui.ledger import after_write, column_config, load_ledger, today
+from gwui.ledger import after_write, ledger_table, load_ledger, today
 from gwui.loaders import get_store, load_meta
 from gwui.render import demo_notice, md
 from gwui.session import actor, can_edit
@@ -80,7 +80,7 @@ st.caption(
 )
 if preview.issues:
     issues = preview.issues_frame()
-    st.dataframe(issues, hide_index=True, column_config=column_config(issues), key="wellsio.issues")
+    ledger_table(issues, key="wellsio.issues")
 if st.button(
     "确认导入（一个事务：全部写入或全部不写）",
     key=keys.WELLSIO_COMMIT,

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from gwlib.store.ledger import Actor
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
-CSV_ENCODING = "utf-8-sig"  # UTF-8 with BOM: opens correctly in Excel on Chinese Windows
 FLOAT_FORMAT = "%.10g"
 
 
@@ -44,8 +43,10 @@ def cli_actor(declared: str = "") -> Actor:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, encoding=CSV_ENCODING, float_format=FLOAT_FORMAT)
+    """UTF-8 with BOM, formula-safe (:func:`gwlib.io.export.write_csv`), numbers to 10 digits."""
+    from gwlib.io.export import write_csv as safe_csv
+
+    safe_csv(frame, path, float_format=FLOAT_FORMAT)
 
 
 def report_issues(issues: Sequence[Issue], path: Path) -> None:

@@ -40,6 +40,7 @@ def _progress(done: int, total: int) -> None:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from gwlib.io.export import write_csv
     from gwlib.io.wells import import_ledger_file
     from gwlib.wells.ledger import water_authority
 
@@ -54,9 +55,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
         progress=_progress,
     )
     if report.issues:
-        path = args.report or args.input.with_name(args.input.stem + ".report.csv")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        report.issues_frame().to_csv(path, index=False, encoding="utf-8-sig")
+        path = write_csv(
+            report.issues_frame(),
+            args.report or args.input.with_name(args.input.stem + ".report.csv"),
+        )
         for i in report.issues:
             print("错误：" + i.message(), file=sys.stderr)
         print(f"report: {path}", file=sys.stderr)

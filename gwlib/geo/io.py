@@ -34,11 +34,15 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry import mapping, shape
 
+from gwlib.errors import InputError
 from gwlib.fields import LAT_RANGE, LON_RANGE
+from gwlib.io.archives import check_zip
 from gwlib.io.tables import Issue
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 GEOGRAPHIC = ("EPSG:4326", "EPSG:4490", "OGC:CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84")
+#: A zones Shapefile is a few MB; pyshp holds every shape in memory (many times the file).
+MAX_SHAPEFILE_ZIP_BYTES = 50 * 2**20
 EXPORT_FIELDS = ("code", "name", "kind", "legal_status", "source_code", "basis", "requirements")
 
 
@@ -134,10 +138,11 @@ def _geojson_crs(doc: Mapping[str, Any]) -> str | None:
 
 def _shapefile_features(data: bytes, filename: str, issues: list[Issue]) -> Iterator[Feature]:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        issues.append(Issue(filename, None, "文件", "", "不是有效的 zip 压缩包"))
+        check_zip(data, filename, what="zip 压缩包", max_total=MAX_SHAPEFILE_ZIP_BYTES)
+    except InputError as exc:
+        issues.append(Issue(filename, None, "文件", "", exc.reason))
         return
+    archive = zipfile.ZipFile(io.BytesIO(data))
     names = {PurePosixPath(n).suffix.lower(): n for n in archive.namelist()
              if not n.startswith("__MACOSX")}  # fmt: skip
     shps = [n for n in archive.namelist() if n.lower().endswith(".shp")]
@@ -145,22 +150,29 @@ def _shapefile_features(data: bytes, filename: str, issues: list[Issue]) -> Iter
         reason = "压缩包内应恰好有一组 Shapefile（.shp、.shx、.dbf，最好还有 .prj）"
         issues.append(Issue(filename, None, "文件", "、".join(archive.namelist())[:200], reason))
         return
-    prj = archive.read(names[".prj"]).decode("utf-8", "replace") if ".prj" in names else None
+    wanted: dict[str, str] = {k: names[k] for k in (".prj", ".cpg", ".shx", ".dbf") if k in names}
+    wanted[".shp"] = shps[0]
+    try:
+        parts = {k: archive.read(n) for k, n in wanted.items()}
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:  # a bad CRC, truncated data
+        issues.append(Issue(filename, None, "文件", "", f"压缩包已损坏，无法解压：{exc}"))
+        return
+    prj = parts[".prj"].decode("utf-8", "replace") if ".prj" in parts else None
     transform = _transformer_for(prj, filename, issues)
     if transform is False:
         return
     encodings = (
-        [archive.read(names[".cpg"]).decode("ascii", "replace").strip() or "utf-8"]
-        if ".cpg" in names
+        [parts[".cpg"].decode("ascii", "replace").strip() or "utf-8"]
+        if ".cpg" in parts
         else ["utf-8", "gbk"]
     )
     error = ""
     for encoding in encodings:
         try:
             reader = shapefile.Reader(
-                shp=io.BytesIO(archive.read(shps[0])),
-                shx=io.BytesIO(archive.read(names[".shx"])),
-                dbf=io.BytesIO(archive.read(names[".dbf"])),
+                shp=io.BytesIO(parts[".shp"]),
+                shx=io.BytesIO(parts[".shx"]),
+                dbf=io.BytesIO(parts[".dbf"]),
                 encoding=encoding,
             )
             records = reader.shapeRecords()

@@ -3,6 +3,15 @@
 Every cell is read as text; nothing is guessed or converted here. Title rows above the header
 are skipped by looking for the header row, and row numbers are kept as the spreadsheet shows
 them so that every error can name its row.
+
+Text that looks like a formula stays the text it is (see :mod:`gwlib.io.export`):
+
+- An .xlsx formula cell is read as what the sheet shows: the value Excel/WPS computed and saved
+  with the file (a lab sheet with ``=B2*1000``), and only where the file keeps no such value
+  (files written by programs) as the formula's text, ``=1+2``. Nothing is ever evaluated; the
+  exports write text cells only, so a ledger exported and re-imported gets its text back.
+- A CSV value protected on export with a leading ``'`` (``'=1+2``) is read without it, by
+  :func:`gwlib.io.export.csv_unquote`.
 """
 
 from __future__ import annotations
@@ -10,7 +19,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +26,8 @@ from pathlib import Path
 import pandas as pd
 
 from gwlib.errors import InputError, Location
+from gwlib.io.archives import check_zip
+from gwlib.io.export import csv_unquote
 from gwlib.text import name_key
 
 HEADER_SCAN_ROWS = 20
@@ -76,70 +86,116 @@ def decode_text(data: bytes, name: str) -> str:
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):  # text, and formulas (read as their text, "=…")
+        return value
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, int | float | dt.time | dt.timedelta):
+        return str(value)
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    if isinstance(value, ArrayFormula):  # {=…} entered with Ctrl+Shift+Enter
+        return str(value.text)
+    if isinstance(value, DataTableFormula):  # a what-if table: as Excel shows it
+        return f"=TABLE({value.r1 or ''},{value.r2 or ''})"
     return str(value)
 
 
-def _read_rows(path: Path, name: str) -> tuple[list[list[str]], str | None]:
-    suffix = path.suffix.lower()
-    if path.stat().st_size > MAX_INPUT_BYTES:
-        raise InputError(f"文件过大（超过 {MAX_INPUT_BYTES // 2**20} MB）", where=Location(name))
-    if suffix in {".xlsx", ".xlsm"}:
-        from openpyxl import load_workbook
+def _xlsx_rows(data: bytes, name: str) -> tuple[list[list[str]], str | None]:
+    from openpyxl import load_workbook
 
-        try:
-            with zipfile.ZipFile(path) as zf:
-                inflated = sum(i.file_size for i in zf.infolist())
-        except (zipfile.BadZipFile, OSError):
-            raise InputError("不是有效的 Excel 文件（.xlsx）", where=Location(name)) from None
-        if inflated > MAX_INFLATED_BYTES:
-            raise InputError(
-                f"Excel 文件解压后过大（{inflated / 2**20:.0f} MB，上限 "
-                f"{MAX_INFLATED_BYTES // 2**20} MB）",
-                where=Location(name),
-            )
+    check_zip(data, name, what="Excel 文件（.xlsx）", max_total=MAX_INFLATED_BYTES)
 
+    def sheet_rows(data_only: bool) -> tuple[list[list[object]], str]:
+        # A broken workbook fails inside openpyxl in many ways (BadZipFile, KeyError for a
+        # missing part, XML ParseError, IndexError for a bad shared-string index, …), when it
+        # is opened or, read-only, only while its rows are read: each is an InputError.
         try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+        except Exception as exc:
             raise InputError(f"无法打开 Excel 文件：{exc}", where=Location(name)) from exc
         try:
-            ws = next((s for s in wb.worksheets if s.sheet_state == "visible"), wb.worksheets[0])
-            rows = [[_cell_text(c) for c in row] for row in ws.iter_rows(values_only=True)]
-            return rows, ws.title
+            visible = (s for s in wb.worksheets if s.sheet_state == "visible")
+            ws = next(visible, wb.worksheets[0])
+            return [list(row) for row in ws.iter_rows(values_only=True)], ws.title
+        except Exception as exc:
+            raise InputError(
+                f"Excel 文件已损坏，无法读取工作表：{type(exc).__name__}: {exc}",
+                where=Location(name),
+            ) from exc
         finally:
             wb.close()
+
+    raw, title = sheet_rows(data_only=False)
+    if any(_is_formula(v) for row in raw for v in row):
+        # What the sheet shows: a formula's last computed value where the file keeps one
+        # (a lab sheet saved by Excel/WPS); the formula's text where it does not.
+        shown, _ = sheet_rows(data_only=True)
+
+        def cached(i: int, j: int) -> object:
+            return shown[i][j] if i < len(shown) and j < len(shown[i]) else None
+
+        raw = [
+            [cached(i, j) if _is_formula(v) and cached(i, j) is not None else v
+             for j, v in enumerate(row)]
+            for i, row in enumerate(raw)
+        ]  # fmt: skip
+    return [[_cell_text(c) for c in row] for row in raw], title
+
+
+def _is_formula(value: object) -> bool:
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    return (isinstance(value, str) and value.startswith("=")) or isinstance(
+        value, ArrayFormula | DataTableFormula
+    )
+
+
+def _read_rows(data: bytes, name: str, suffix: str) -> tuple[list[list[str]], str | None]:
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"文件过大（超过 {MAX_INPUT_BYTES // 2**20} MB）", where=Location(name))
+    if suffix in {".xlsx", ".xlsm"}:
+        return _xlsx_rows(data, name)
     if suffix in {".csv", ".txt", ""}:
-        text = decode_text(path.read_bytes(), name)
+        text = decode_text(data, name)
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
-            return list(reader), None
+            return [[csv_unquote(c) for c in row] for row in reader], None
         except csv.Error as exc:
             raise InputError(f"CSV 格式错误：{exc}", where=Location(name, reader.line_num)) from exc
-    raise InputError(f"不支持的文件类型「{path.suffix}」：应为 .csv 或 .xlsx", where=Location(name))
+    raise InputError(f"不支持的文件类型「{suffix}」：应为 .csv 或 .xlsx", where=Location(name))
 
 
 def read_table(
-    path: str | Path,
+    path: str | Path | bytes,
     is_header: Callable[[Sequence[str]], bool] | None = None,
     display_name: str | None = None,
 ) -> RawTable:
-    """Read the first visible sheet of ``path`` as text.
+    """Read the first visible sheet of ``path`` (a file, or the bytes of an upload, then named
+    by ``display_name``, whose suffix gives the type) as text.
 
     The header is the first of the first 20 rows for which ``is_header`` is true (the first
     row when no hint is given or none matches). Fully empty rows below the header are dropped.
     Duplicate header names get a suffix ``#2``, ``#3`` so that no column is lost.
     """
-    p = Path(path)
-    name = display_name or p.name
-    if not p.is_file():
-        raise InputError("文件不存在", where=Location(name))
-    rows, sheet = _read_rows(p, name)
+    if isinstance(path, bytes):
+        name = display_name or "上传的文件"
+        data, suffix = path, Path(name).suffix.lower()
+    else:
+        p = Path(path)
+        name = display_name or p.name
+        if not p.is_file():
+            raise InputError("文件不存在", where=Location(name))
+        if p.stat().st_size > MAX_INPUT_BYTES:
+            raise InputError(
+                f"文件过大（超过 {MAX_INPUT_BYTES // 2**20} MB）", where=Location(name)
+            )
+        data, suffix = p.read_bytes(), p.suffix.lower()
+    rows, sheet = _read_rows(data, name, suffix)
     if not rows:
         raise InputError("文件是空的", where=Location(name))
     header_idx = 0

@@ -25,6 +25,7 @@ import pandas as pd
 from gwlib.errors import InputError, Location
 from gwlib.fields import LAT_RANGE, LON_RANGE
 from gwlib.io.cells import date_problems, parse_dates, parse_partial_dates
+from gwlib.io.export import excel_value
 from gwlib.io.tables import Issue, find_column, read_table
 from gwlib.text import name_key, nfkc
 from gwlib.wells.model import WELL_SUBTYPES, PlanType, WellCategory, WellStatus
@@ -273,7 +274,7 @@ def write_ledger(wells: pd.DataFrame, path: str | Path) -> Path:
                 v = None
             elif isinstance(v, pd.Timestamp):
                 v = v.date()
-            row.append(v)
+            row.append(excel_value(ws, v))  # text is a string cell, never a formula
         ws.append(row)
     n = ws.max_row
     for j, f in enumerate(fields, start=1):

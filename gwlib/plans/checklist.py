@@ -10,7 +10,6 @@ deadline, or the end of the plan year (recurring ones like 每季度 run all yea
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -19,6 +18,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from gwlib.io.export import excel_bytes
 from gwlib.plans.metrics import (
     AT_RISK,
     LAGGING,
@@ -220,9 +220,7 @@ def to_excel(tasks: pd.DataFrame) -> bytes:
     out = tasks[list(EXCEL_HEADERS)].copy()
     out["progress"] = out["progress"].round(1)
     out["overdue"] = out["overdue"].map({True: "是", False: "否"})
-    buf = io.BytesIO()
-    out.rename(columns=EXCEL_HEADERS).to_excel(buf, index=False, sheet_name="任务清单")
-    return buf.getvalue()
+    return excel_bytes({"任务清单": out.rename(columns=EXCEL_HEADERS)})
 
 
 def filter_tasks(

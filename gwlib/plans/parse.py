@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gwlib.errors import InputError, Location
+from gwlib.io.archives import check_zip
 from gwlib.plans.duties import is_duty, parse_duties, trailing_paren
 from gwlib.plans.model import ActionPlan, PlanTask
 from gwlib.plans.terms import Target, deadlines, targets
@@ -404,12 +405,26 @@ def parse_plans(text: str) -> list[ParsedPlan]:
     return out
 
 
+#: A .docx is a zip: its parts together, and each XML part (parsed whole into memory, about
+#: 17 times its size), are capped before python-docx opens it. A 100-page plan's
+#: document.xml is 1–3 MB; the photos in it count only towards the total.
+MAX_DOCX_BYTES = 50 * 2**20
+MAX_DOCX_XML_BYTES = 5 * 2**20
+
+
 def read_plan_text(path: Path) -> str:
     """Text of a plan file: .txt (UTF-8, UTF-8 with BOM or GBK) or .docx (paragraphs)."""
     suffix = path.suffix.lower()
     if suffix == ".docx":
         import docx  # python-docx
 
+        check_zip(
+            path,
+            path.name,
+            what="Word 文件（.docx）",
+            max_total=MAX_DOCX_BYTES,
+            max_xml=MAX_DOCX_XML_BYTES,
+        )
         try:
             document = docx.Document(str(path))
         except Exception as exc:  # python-docx raises zipfile/KeyError/ValueError variants

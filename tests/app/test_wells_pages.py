@@ -3,6 +3,7 @@ well to the next stage (the step shows in its history); a viewer sees no edit fo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,3 +93,30 @@ def test_viewer_cannot_edit(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
         at.button(key="well.edit.submit")
     at.switch_page("views/wells_io.py").run()
     assert any("只读" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(("user", "role"), [("zhang", "editor"), ("boss", "viewer")])
+def test_hidden_columns_never_reach_the_browser(
+    env: str, user: str, role: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An attachment's file name on disk (stored_name) and internal keys are dropped from the
+    frames the ledger pages send, not merely hidden on screen: AppTest sees what the browser
+    receives."""
+    store = Store.open(env)
+    code = next(c for c in store.wells()["code"] if c != CODE)
+    L.add_document(store, L.Actor("zhang"), code, "现场照片.jpg", b"\xff\xd8photo",
+                   "照片", Path(os.environ["GWLIB_ATTACHMENTS_DIR"]))  # fmt: skip
+    store.close()
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    _login(at, monkeypatch, env, user)
+    at.switch_page("views/well_record.py").run()
+    at.selectbox(key=keys.WELL_CODE).set_value(code).run()
+    assert not at.exception, [e.value for e in at.exception]
+    frames = [d.value for d in at.dataframe]
+    at.switch_page("views/wells.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    frames += [d.value for d in at.dataframe]
+    assert any("现场照片.jpg" in set(f.get("filename", [])) for f in frames)  # the docs table
+    sent = {str(c) for f in frames for c in f.columns}
+    assert not sent & {"stored_name", "id", "version", "deleted"}, sent

@@ -246,3 +246,31 @@ def test_dl_notation_takes_the_limit_from_its_own_column(tmp_path: Path) -> None
     assert f.loc["砷", "value"] == pytest.approx(0.0003)
     assert f.loc["铅", "value"] == pytest.approx(0.0025)
     assert f.loc["汞", "value"] == pytest.approx(0.00004)
+
+
+def test_formula_cells_read_as_the_sheet_shows_them(tmp_path: Path) -> None:
+    """A lab sheet saved by Excel keeps each formula's computed value: that value is read (what
+    the user sees); a formula the file keeps no value for is read as its text, never run."""
+    import re
+    import zipfile
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["点位编码", "采样日期", "指标", "监测值", "单位"])
+    ws.append(["P1", "2024-05-01", "氟化物", "=0.0008*1000", "mg/L"])
+    ws.append(["P1", "2024-05-01", "砷", "=1/0", "mg/L"])
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    saved = tmp_path / "saved.xlsx"  # as Excel saves it: <f>…</f><v>0.8</v> for D2
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(saved, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"(<c r=\"D2\"[^>]*>\s*<f>[^<]*</f>)(\s*<v>\s*</v>)?", rb"\1<v>0.8</v>",
+                              data)  # fmt: skip
+            zout.writestr(item, data)
+    batch = read_lab_file(saved, get_standard())
+    f = batch.frame.set_index("indicator_raw")
+    assert f.loc["氟化物", "value"] == pytest.approx(0.8)
+    [issue] = [i for i in batch.errors if i.row == 3]
+    assert issue.value == "=1/0" and "无法识别的监测值" in issue.reason
