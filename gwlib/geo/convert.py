@@ -277,6 +277,12 @@ def to_wgs84(
     r = resolve_crs(crs, lon_hint)
     a = np.asarray(first, dtype=np.float64).ravel()
     b = np.asarray(second, dtype=np.float64).ravel()
+    with np.errstate(all="ignore"):  # NaN and huge values are sorted out below, row by row
+        return _convert(a, b, r, labels, rows, file, sheet)
+
+
+def _convert(a: FloatArray, b: FloatArray, r: ResolvedCrs, labels: tuple[str, str],
+             rows: Sequence[int] | None, file: str, sheet: str) -> Converted:  # fmt: skip
     count = len(a)
     row_no = list(rows) if rows is not None else list(range(1, count + 1))
     res = _Result(np.full(count, np.nan), np.full(count, np.nan))
@@ -286,6 +292,9 @@ def to_wgs84(
         for i in np.flatnonzero(mask):
             messages.setdefault(int(i), (slot, why, "error"))
 
+    fail(np.isinf(a), 0, "坐标应为有限的数值")
+    fail(np.isinf(b), 1, "坐标应为有限的数值")
+    a, b = np.where(np.isinf(a), np.nan, a), np.where(np.isinf(b), np.nan, b)
     fa, fb = np.isfinite(a), np.isfinite(b)
     fail(fa & ~fb, 1, f"只填了{labels[0]}，缺{labels[1]}")
     fail(~fa & fb, 0, f"只填了{labels[1]}，缺{labels[0]}")
@@ -465,11 +474,12 @@ def geometry_to_wgs84(
     nothing is swapped here."""
     r = resolve_crs(crs, lon_hint)
     try:
-        geom = shape(geometry)
+        with np.errstate(invalid="ignore"):
+            geom = shape(geometry)
     except Exception:  # an invalid structure: the validator reports it
         return dict(geometry), "", ()
     xy = shapely.get_coordinates(geom)
-    if not len(xy):
+    if not len(xy) or not np.isfinite(xy).all():  # the validator reports these too
         return dict(geometry), "", ()
     x, y = xy[:, 0].copy(), xy[:, 1].copy()
     res = _Result(np.full(len(x), np.nan), np.full(len(x), np.nan))
