@@ -109,7 +109,8 @@ def _tm_to_wgs84(datum: Datum, cm: float, utm: bool, south: bool) -> Transformer
     return _to_wgs84(tm_crs(datum, cm, utm, south))
 
 
-def _in_china(lon: FloatArray, lat: FloatArray) -> BoolArray:
+def within_china(lon: FloatArray, lat: FloatArray) -> BoolArray:
+    """True where lon/lat fall in China's extent (:data:`gwlib.fields.LON_RANGE`/``LAT_RANGE``)."""
     return (lon >= LON_RANGE[0]) & (lon <= LON_RANGE[1]) & (lat >= LAT_RANGE[0]) & (
         lat <= LAT_RANGE[1])  # fmt: skip
 
@@ -352,7 +353,7 @@ def _convert(a: FloatArray, b: FloatArray, r: ResolvedCrs, labels: tuple[str, st
             assert crs_obj is not None
             x1, y1 = _to_wgs84(crs_obj).transform(a, b)
             x2, y2 = _to_wgs84(crs_obj).transform(b, a)
-            in1, in2 = metres & _in_china(x1, y1), metres & _in_china(x2, y2)
+            in1, in2 = metres & within_china(x1, y1), metres & within_china(x2, y2)
             swap2 = in2 & ~in1
             east[:], north[:] = np.where(swap2, b, a), np.where(swap2, a, b)
             swapped |= swap2
@@ -362,7 +363,7 @@ def _convert(a: FloatArray, b: FloatArray, r: ResolvedCrs, labels: tuple[str, st
     for i, (slot, why) in res.errors.items():
         messages.setdefault(i, (int(east_slot[i]) if slot else 0, why, "error"))
     converted = np.isfinite(res.lon)
-    outside = converted & ~_in_china(res.lon, res.lat)
+    outside = converted & ~within_china(res.lon, res.lat)
     for k in np.flatnonzero(outside):
         why = (f"按坐标系 {r.label} 换算得经度 {res.lon[k]:.5f}、纬度 {res.lat[k]:.5f}，不在中国"
                "范围内：请核对坐标系（带号、中央经线）和坐标列")  # fmt: skip
@@ -496,7 +497,7 @@ def geometry_to_wgs84(
         _projected(x, y, r, res, every)
     if res.errors:
         return None, next(iter(res.errors.values()))[1], tuple(res.notes)
-    if not np.all(_in_china(res.lon, res.lat)):
+    if not np.all(within_china(res.lon, res.lat)):
         why = f"按坐标系 {r.label} 换算后不在中国范围内：请核对坐标系（带号、中央经线）"
         return None, why, tuple(res.notes)
     out = shapely.set_coordinates(geom, np.column_stack([res.lon, res.lat]))

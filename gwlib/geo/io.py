@@ -48,7 +48,7 @@ from gwlib.errors import ValueFormatError
 from gwlib.fields import LAT_RANGE, LON_RANGE
 from gwlib.geo.archive import kmz_document, open_zip, read_member
 from gwlib.geo.attributes import zone_attributes
-from gwlib.geo.convert import geometry_to_wgs84
+from gwlib.geo.convert import geometry_to_wgs84, within_china
 from gwlib.geo.resolve import Datum, ResolvedCrs, resolve_crs, suggestion, width_of_zone
 from gwlib.io.tables import MAX_INPUT_BYTES, Issue
 
@@ -172,9 +172,7 @@ def _shapefile_without_prj(features: list[Feature], filename: str,
                            issues: list[Issue]) -> tuple[bool, ResolvedCrs | None]:  # fmt: skip
     """Degrees inside China: read as lon/lat, with a warning. Metres: ask for the 坐标系."""
     xy = _all_coordinates(features)
-    inside = ((xy[:, 0] >= LON_RANGE[0]) & (xy[:, 0] <= LON_RANGE[1])
-              & (xy[:, 1] >= LAT_RANGE[0]) & (xy[:, 1] <= LAT_RANGE[1]))  # fmt: skip
-    if inside.all():
+    if within_china(xy[:, 0], xy[:, 1]).all():
         if len(xy):
             issues.append(Issue(filename, None, "坐标系", "（无 .prj）",
                                 "Shapefile 缺少 .prj：坐标是中国范围内的经纬度，已按 CGCS2000/"

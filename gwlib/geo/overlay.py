@@ -17,6 +17,8 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import shape
 
+from gwlib.geo.resolve import utm_zone_of
+
 IntArray = npt.NDArray[np.intp]
 
 
@@ -84,7 +86,7 @@ def distance_to_area_m(
     if area.is_empty or not ok.any():
         return out
     centre = area.centroid
-    zone = int((centre.x + 180) // 6) % 60 + 1
+    zone = utm_zone_of(centre.x)
     to_utm = Transformer.from_crs(
         "EPSG:4326", f"EPSG:{32600 + zone if centre.y >= 0 else 32700 + zone}", always_xy=True
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 from gwlib.errors import ValueFormatError
 from gwlib.geo.coords import parse_angle, parse_column, parse_number
@@ -254,6 +254,22 @@ def test_crs_errors_say_what_to_write(text: str, reason: str) -> None:
     with pytest.raises(ValueFormatError) as err:
         resolve_crs(text)
     assert reason in err.value.reason
+
+
+@pytest.mark.parametrize("text", ["EPSG:4525", "EPSG:4546", "CGCS2000 6度带 19带", "北京54 3度带 37带",
+                                  "UTM 49N"])
+def test_resolved_pyproj_crs_projects_like_the_epsg_definition(text: str) -> None:
+    """``ResolvedCrs.crs`` (built from datum and central meridian) agrees with EPSG's own."""
+    oracle = {"EPSG:4525": 4525, "EPSG:4546": 4546, "CGCS2000 6度带 19带": 4508,
+              "北京54 3度带 37带": 2434, "UTM 49N": 32649}[text]  # fmt: skip
+    crs = resolve_crs(text).crs
+    assert crs is not None
+    ours = Transformer.from_crs(crs.geodetic_crs, crs, always_xy=True).transform(111.57, 35.49)
+    epsg = CRS.from_epsg(oracle)
+    want = Transformer.from_crs(epsg.geodetic_crs, epsg, always_xy=True).transform(111.57, 35.49)
+    assert ours == pytest.approx(want, abs=1e-6)
+    assert resolve_crs("CGCS2000 3度带").crs is None  # no zone: not one CRS yet
+    assert resolve_crs("GCJ-02").crs is None
 
 
 def test_lon_hint_is_kept() -> None:
