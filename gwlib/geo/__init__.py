@@ -4,7 +4,8 @@ write them (度分秒, 坐标系 names, Gauss–Krüger X/Y) and GeoJSON helpers
 Everything gwlib stores is lon/lat in WGS 84 (≈ CGCS2000). Data taken from Chinese web maps
 (高德/Amap, 腾讯) is GCJ-02 and must go through :func:`gcj02_to_wgs84` first; 百度 is BD-09.
 Coordinates from a sheet go through :func:`columns_to_wgs84` (or :func:`to_wgs84` for numbers)
-with a 坐标系 read by :func:`resolve_crs`.
+with a 坐标系 read by :func:`resolve_crs`; a register's rows, each with 经度/纬度 or X/Y and its
+own 坐标系, through :func:`point_coordinates`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from gwlib.geo.crs import (
     wgs84_to_gcj02,
 )
 from gwlib.geo.overlay import distance_to_area_m
+from gwlib.geo.points import point_coordinates
 from gwlib.geo.resolve import CrsKind, Datum, ResolvedCrs, resolve_crs
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "in_china",
     "parse_angle",
     "parse_number",
+    "point_coordinates",
     "resolve_crs",
     "to_metric",
     "to_wgs84",

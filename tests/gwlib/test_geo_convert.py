@@ -325,3 +325,47 @@ def test_distance_to_area_against_geodesic() -> None:
     assert got[0] == pytest.approx(west, rel=2e-3)  # ~9.07 km
     assert got[1] == pytest.approx(north, rel=2e-3)  # ~11.1 km
     assert got[2] == 0 and got[3] == 0 and np.isnan(got[4])
+
+
+# ---------------------------------------------------------------------------------------------
+# A register's rows: 经度/纬度 or X/Y, each with its own 坐标系
+
+
+def test_register_rows_each_with_their_own_crs() -> None:
+    from gwlib.geo.points import point_coordinates
+
+    e37, n37 = _project(4525, JX_LON, JX_LAT)
+    e_xian, n_xian = _project(2382, JX_LON, JX_LAT)
+    glon, glat = wgs84_to_gcj02(JX_LON, JX_LAT)
+    blank = ""
+    lon = ["111°34'12\"", f"{glon[1]:.9f}", blank, blank, blank, "111.70", blank, blank]
+    lat = ["35°29'24\"", f"{glat[1]:.9f}", blank, blank, blank, "35.60", blank, blank]
+    x = [blank, blank, f"{n37[2]:.3f}", f"{n_xian[3]:.3f}", f"{n37[4]:.3f}", f"{n37[0]:.3f}",
+         "3929105", blank]
+    y = [blank, blank, f"{e37[2]:.3f}", f"{e_xian[3]:.3f}", f"{e37[4]:.3f}", f"{e37[0]:.3f}",
+         "551722", blank]
+    crs = [blank, "高德", blank, "西安80 3度带 37带", "3度带 37带", blank, "bogus", blank]
+    got = point_coordinates(lon, lat, x, y, crs, "CGCS2000 3度带", rows=range(2, 10),
+                            file="点位.xlsx", lon_hint=111.57)  # fmt: skip
+    assert got.lon[0] == pytest.approx(111 + 34 / 60 + 12 / 3600)  # 经度/纬度 in 度分秒
+    assert got.lon[1] == pytest.approx(JX_LON[1], abs=1e-8)  # the row's GCJ-02
+    assert got.lon[2] == pytest.approx(JX_LON[2], abs=1e-8)  # default: zone from the prefix
+    assert got.lon[3] == pytest.approx(JX_LON[3], abs=1e-8)  # the row's 西安80
+    assert np.isnan(got.lon[4]) and np.isnan(got.lon[6]) and np.isnan(got.lon[7])
+    assert got.lon[5] == pytest.approx(111.70)  # both given: 经度/纬度 used
+    by_row = {(i.row, i.column, i.severity): i.reason for i in got.issues}
+    assert "没有写大地基准" in by_row[(6, "坐标系", "error")]
+    assert "无法识别的坐标系" in by_row[(8, "坐标系", "error")]
+    assert "相距" not in str(by_row) and "约 " in by_row[(7, "X坐标", "warning")]
+    assert "近似值" in by_row[(None, "坐标系", "warning")]
+    assert len(got.issues) == 4  # and row 9 (nothing filled) is not a problem here
+
+
+def test_register_xy_without_any_crs() -> None:
+    from gwlib.geo.points import point_coordinates
+
+    got = point_coordinates(None, None, ["3929105"], ["37551722"], rows=[5])
+    (issue,) = got.issues
+    assert (issue.row, issue.column) == (5, "坐标系") and "没有坐标系" in issue.reason
+    plain = point_coordinates(["111.57"], ["35.49"])  # 经度/纬度 alone: CGCS2000
+    assert plain.lon[0] == 111.57 and not plain.issues

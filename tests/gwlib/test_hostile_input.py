@@ -19,6 +19,7 @@ from gwlib.geo.convert import columns_to_wgs84, to_wgs84
 from gwlib.geo.coords import parse_angle, parse_number
 from gwlib.geo.corners import read_corner_table
 from gwlib.geo.io import read_zones
+from gwlib.geo.points import point_coordinates
 from gwlib.geo.resolve import resolve_crs
 from gwlib.io.lab import read_lab_file
 from gwlib.io.wells import read_ledger
@@ -204,3 +205,16 @@ def test_kml_coordinates_never_crash(points: list[str], zipped: bool) -> None:
         kml = buf.getvalue()
     got = read_zones(kml, "z.kmz" if zipped else "z.kml")
     assert len(got.zones) + len({i.row for i in got.issues if i.severity == "error"}) == 1
+
+
+@FUZZ
+@given(st.lists(st.tuples(coordinate_text, coordinate_text, coordinate_text, coordinate_text,
+                          st.sampled_from([c or "" for c in CRS_TEXTS])), max_size=15),
+       st.sampled_from(CRS_TEXTS[:-2]))  # fmt: skip
+def test_register_coordinates_never_crash(rows: list[tuple[str, ...]], default: str | None) -> None:
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 5
+    got = point_coordinates(*cols, default_crs=default, rows=range(2, len(rows) + 2),
+                            lon_hint=111.57)  # fmt: skip
+    assert len(got.lon) == len(rows)
+    for issue in got.issues:
+        assert issue.reason and (issue.row is None or 2 <= issue.row <= len(rows) + 1)
