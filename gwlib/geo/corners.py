@@ -236,13 +236,19 @@ def _parse(sheet_name: str, rows: list[list[str]], default: str) -> _Sheet:
             j = header.get(role)
             return cells[j] if j is not None and j < len(cells) else ""
 
+        coords = {r: cell(r) for r in COORDINATE_ROLES}
+        if not any(coords.values()) and not _POINT_LABEL.match(cell("point")):
+            # No point number and no coordinates: a caption such as 「一级保护区 | 面积 0.05 km²」.
+            if not _numeric(text):
+                title = clean_title(text) or title
+            gap = True
+            continue
         if "crs" in header and cell("crs") and sheet.crs is None:
             sheet.crs = (i, cell("crs"))
         attrs = {a: cell(a) for a in ATTRIBUTE_FIELDS if cell(a)}
         # A merged name cell has its text on the first row only: later rows of the block keep it.
         name = cell("name") or (last_name if "name" in header and not gap else "")
         name = name or title or default
-        coords = {r: cell(r) for r in COORDINATE_ROLES}
         sheet.rows.append(_Row(i, name, coords, cell("point"), attrs, gap))
         gap, last_name = False, name
     return sheet
@@ -290,6 +296,10 @@ def _sheet_zones(sheet: _Sheet, filename: str, crs: str | ResolvedCrs | None,
         sheet=sheet.name,
     )  # fmt: skip
     issues += got.issues
+    for r in rows:
+        if not r.coords[a] and not r.coords[b]:
+            problem(r.row, sheet.labels[a], r.point, f"拐点 {r.point} 没有填写坐标（"
+                    f"{sheet.labels[a]}、{sheet.labels[b]}）")  # fmt: skip
     groups: dict[str, list[list[int]]] = {}
     for k, r in enumerate(rows):
         rings = groups.setdefault(r.name, [])

@@ -374,7 +374,7 @@ def _validate(filename: str, row: int, geometry: dict[str, Any] | None, props: d
             and maxy <= LAT_RANGE[1]):  # fmt: skip
         reject("坐标", f"{minx:.3f},{miny:.3f} – {maxx:.3f},{maxy:.3f}",
                f"经纬度应在中国范围内（经度 {LON_RANGE[0]}–{LON_RANGE[1]}，纬度 {LAT_RANGE[0]}–"
-               f"{LAT_RANGE[1]}）；投影坐标的 Shapefile 请附 .prj")  # fmt: skip
+               f"{LAT_RANGE[1]}）；投影坐标的 Shapefile 请附 .prj 或指定坐标系")  # fmt: skip
         return None
     if not geom.is_valid:
         why = shapely.is_valid_reason(geom)

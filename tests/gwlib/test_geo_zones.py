@@ -308,6 +308,17 @@ def test_problems_name_file_sheet_row_column_value() -> None:
     assert shape(got.zones[0].geometry).is_valid
 
 
+def test_caption_rows_and_points_without_coordinates() -> None:
+    rows: list[list[object]] = [["坐标系：EPSG:4546"], ["点号", "X", "Y", "备注"],
+                                ["一级保护区", "", "", "面积 0.05 km²"], *_block(gk(FIRST)),
+                                ["二级保护区", "", "", "面积 1.2 km²"], *_block(gk(SECOND))]  # fmt: skip
+    rows[-2] = ["J4", "", ""]
+    got = read_zones(_xlsx({"Sheet1": rows}), "注记.xlsx")
+    assert [z.name for z in got.zones] == ["一级保护区"]
+    assert [(i.row, i.column, i.value) for i in got.issues if i.row == 13] == [(13, "X", "J4")]
+    assert "拐点 J4 没有填写坐标" in got.issues[0].reason
+
+
 def test_xy_without_crs_anywhere_is_an_error() -> None:
     data = _xlsx({"Sheet1": [["点号", "X", "Y"], *_block(gk(FIRST))]})
     got = read_corner_table(data, "无坐标系.xlsx")
