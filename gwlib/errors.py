@@ -37,11 +37,14 @@ class Location:
     file: str = ""
     row: int | None = None
     column: str = ""
+    sheet: str = ""  # the worksheet, for workbooks read sheet by sheet
 
     def describe(self) -> str:
         parts = []
         if self.file:
             parts.append(f"文件 {self.file}")
+        if self.sheet:
+            parts.append(f"工作表「{self.sheet}」")
         if self.row is not None:
             parts.append(f"第 {self.row} 行")
         if self.column:

@@ -11,6 +11,11 @@ about four digits). Outside China's bounding box the offset is zero.
 CGCS2000 (EPSG:4490) and WGS 84 (EPSG:4326) agree within centimetres for mapping, so lon/lat
 converted out of GCJ-02 is stored as WGS 84 ≈ CGCS2000.
 
+BD-09 (百度) is GCJ-02 offset once more by Baidu's published formula (a rotation and scaling
+about the origin plus a shift of 0.0065°/0.006°). The forward direction is exact; the inverse
+is solved by the same fixed-point iteration as GCJ-02 (the published one-step inverse is off by
+up to about 1e-6°, ~0.1 m), so BD-09 → WGS 84 is BD-09 → GCJ-02 → WGS 84.
+
 Distances and overlays are computed in the working UTM zone: the zone of the county the database
 is set up for (:func:`set_metric_crs`; UTM 49N, EPSG:32649, for 运城/绛县 until a store says
 otherwise). Areas are geodesic and buffers centred on their point, so both are exact anywhere.
@@ -118,6 +123,51 @@ def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[Any, Any]:
         if not np.any(step > INVERSE_TOL_DEG):
             break
     return _result(wx, wy, _is_scalar(lon, lat))
+
+
+_BD_X_PI = np.pi * 3000.0 / 180.0
+
+
+def _bd_forward(gx: FloatArray, gy: FloatArray) -> tuple[FloatArray, FloatArray]:
+    z = np.sqrt(gx * gx + gy * gy) + 0.00002 * np.sin(gy * _BD_X_PI)
+    theta = np.arctan2(gy, gx) + 0.000003 * np.cos(gx * _BD_X_PI)
+    return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
+
+
+def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[Any, Any]:
+    """GCJ-02 → BD-09 (百度), Baidu's published formula. Scalars or arrays, as above."""
+    x, y = _arrays(lon, lat)
+    bx, by = _bd_forward(x, y)
+    return _result(bx, by, _is_scalar(lon, lat))
+
+
+def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[Any, Any]:
+    """BD-09 → GCJ-02 by fixed-point iteration until every step is below 1e-10 degrees."""
+    bx, by = _arrays(lon, lat)
+    gx, gy = bx - 0.0065, by - 0.006
+    for _ in range(INVERSE_MAX_ITER):
+        fx, fy = _bd_forward(gx, gy)
+        nx, ny = gx + (bx - fx), gy + (by - fy)
+        with np.errstate(invalid="ignore"):
+            step = np.fmax(np.abs(nx - gx), np.abs(ny - gy))
+        gx, gy = nx, ny
+        if not np.any(step > INVERSE_TOL_DEG):
+            break
+    return _result(gx, gy, _is_scalar(lon, lat))
+
+
+def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[Any, Any]:
+    """BD-09 → GCJ-02 → WGS 84."""
+    gx, gy = bd09_to_gcj02(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
+    wx, wy = gcj02_to_wgs84(gx, gy)
+    return _result(np.asarray(wx), np.asarray(wy), _is_scalar(lon, lat))
+
+
+def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[Any, Any]:
+    """WGS 84 → GCJ-02 → BD-09."""
+    gx, gy = wgs84_to_gcj02(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
+    bx, by = gcj02_to_bd09(gx, gy)
+    return _result(np.asarray(bx), np.asarray(by), _is_scalar(lon, lat))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import shapely
+from pyproj import Transformer
 from shapely.geometry import shape
+
+from gwlib.geo.resolve import utm_zone_of
 
 IntArray = npt.NDArray[np.intp]
 
@@ -65,3 +68,29 @@ def bbox_of(
         return None
     minx, miny, maxx, maxy = shapely.total_bounds(np.array(parts, dtype=object))
     return float(minx), float(miny), float(maxx), float(maxy)
+
+
+def distance_to_area_m(
+    lon: npt.ArrayLike, lat: npt.ArrayLike, area: shapely.Geometry
+) -> npt.NDArray[np.float64]:
+    """Metres from each point to ``area`` (lon/lat): 0 inside or on the outline, NaN for a
+    missing coordinate. For "outside the county, N km from its boundary" warnings.
+
+    Measured in the UTM zone of the area's centre (scale error below 0.1 % across a county or a
+    province's width), so it holds for any county, not only 绛县.
+    """
+    x = np.atleast_1d(np.asarray(lon, dtype=np.float64))
+    y = np.atleast_1d(np.asarray(lat, dtype=np.float64))
+    out = np.full(x.shape, np.nan)
+    ok = np.isfinite(x) & np.isfinite(y)
+    if area.is_empty or not ok.any():
+        return out
+    centre = area.centroid
+    zone = utm_zone_of(centre.x)
+    to_utm = Transformer.from_crs(
+        "EPSG:4326", f"EPSG:{32600 + zone if centre.y >= 0 else 32700 + zone}", always_xy=True
+    )
+    metric_area = shapely.transform(area, lambda xy: np.column_stack(to_utm.transform(*xy.T)))
+    px, py = to_utm.transform(x[ok], y[ok])
+    out[ok] = shapely.distance(shapely.points(px, py), metric_area)
+    return out

@@ -45,11 +45,11 @@ class Issue:
     value: str
     reason: str
     severity: str = "error"  # "error": the row was not used; "warning": used, but look at it
+    sheet: str = ""  # the worksheet, when the file has several that are read
 
     def message(self) -> str:
-        return InputError(
-            self.reason, value=self.value, where=Location(self.file, self.row, self.column)
-        ).message
+        where = Location(self.file, self.row, self.column, self.sheet)
+        return InputError(self.reason, value=self.value, where=where).message
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from gwlib.errors import InputError, Location
+from gwlib.errors import InputError, Location, ValueFormatError
 from gwlib.fields import LAT_RANGE, LON_RANGE
+from gwlib.geo.coords import parse_angle
 from gwlib.io.cells import date_problems, parse_dates, parse_partial_dates
 from gwlib.io.export import excel_value
 from gwlib.io.tables import Issue, find_column, read_table
@@ -73,12 +74,6 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "status": tuple(s.value for s in WellStatus),
     "plan_type": tuple(p.value for p in PlanType),
 }
-_DMS = re.compile(
-    r"^(?P<h1>[NSEW东西南北])?\s*(?P<d>\d+(?:\.\d+)?)\s*(?:°|度)\s*"
-    r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:'|分)\s*)?(?:(?P<s>\d+(?:\.\d+)?)\s*(?:\"|秒)\s*)?"
-    r"(?P<h2>[NSEW东西南北])?$"
-)
-_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _DEPTH_UNIT = re.compile(r"\s*(?:m|米|M)$")
 
 
@@ -99,24 +94,12 @@ class LedgerRows:
 
 
 def parse_coordinate(text: str) -> float | None:
-    """Decimal degrees or degrees-minutes-seconds (with primes, quotes or 度分秒).
-    None for a blank cell; ValueError when unreadable."""
-    s = nfkc(text).strip()
-    if not s:
-        return None
-    for marks, plain in (("\u2032\u2032", '"'), ("''", '"'), ("\u2032", "'"), ("\u2019", "'")):
-        s = s.replace(marks, plain)
-    s = s.replace("\u201c", '"').replace("\u201d", '"').replace(" ", "")
-    if _NUMBER.match(s):
-        return float(s)
-    m = _DMS.match(s)
-    if not m:
-        raise ValueError("应为十进制度（如 111.5701）或度分秒（如 111°34'12.5\"）")
-    d, mi, se = float(m["d"]), float(m["m"] or 0), float(m["s"] or 0)
-    if mi >= 60 or se >= 60:
-        raise ValueError("分、秒应小于 60")
-    value = d + mi / 60 + se / 3600
-    return -value if (m["h1"] or m["h2"] or "") in ("S", "W", "南", "西") else value
+    """Decimal degrees or degrees-minutes-seconds, as :func:`gwlib.geo.coords.parse_angle`
+    reads them. None for a blank cell; ValueError (the reason) when unreadable."""
+    try:
+        return parse_angle(text)
+    except ValueFormatError as exc:
+        raise ValueError(exc.reason) from None
 
 
 def _is_header(keys: Sequence[str]) -> bool:

@@ -12,12 +12,16 @@ from hypothesis import strategies as st
 
 from gwlib.geo import (
     area_km2,
+    bd09_to_gcj02,
+    bd09_to_wgs84,
     buffer_m,
     from_metric,
+    gcj02_to_bd09,
     gcj02_to_wgs84,
     in_china,
     to_metric,
     transform_geometry,
+    wgs84_to_bd09,
     wgs84_to_gcj02,
 )
 
@@ -38,6 +42,13 @@ COORDTRANSFORM_INVERSE = (116.404, 39.915, 116.39775550083061, 39.91359571849836
 # hujiulong/gcoord test/unit/crs/GCJ02.spec.js: GCJ02 → WGS84 of (123, 45), checked to 5 decimals,
 # and (183, 45) outside China unchanged.
 GCOORD_INVERSE = (123.0, 45.0, 122.99395597, 44.99804071)
+# BD-09 (百度). wandergis/coordtransform test/app.js gcj02tobd09(116.404, 39.915), asserted exactly
+# by hutool's CoordinateUtilTest and coordtransform_rs; bd09togcj02(116.404, 39.915) there is the
+# published one-step inverse (a few 1e-7 degrees from the exact one).
+COORDTRANSFORM_BD = (116.404, 39.915, 116.41036949371029, 39.92133699351021)
+COORDTRANSFORM_BD_INVERSE = (116.404, 39.915, 116.39762729119315, 39.90865673957631)
+# hujiulong/gcoord test/unit/crs/BD09.spec.js: BD09 (123, 45) → GCJ02 and → WGS84, 5 decimals.
+GCOORD_BD = (123.0, 45.0, 122.99363304, 44.99365430, 122.98762210, 44.99171540)
 
 
 @pytest.mark.parametrize(("wlon", "wlat", "glon", "glat"), EVILTRANSFORM)
@@ -206,3 +217,24 @@ def test_areas_and_buffers_are_right_far_from_111_east() -> None:
     assert utm_crs_for(111.57) == "EPSG:32649"
     assert utm_crs_for(75.2) == "EPSG:32643"
     assert utm_crs_for(128.0) == "EPSG:32652"
+
+
+def test_bd09_against_published_vectors() -> None:
+    glon, glat, blon, blat = COORDTRANSFORM_BD
+    assert gcj02_to_bd09(glon, glat) == pytest.approx((blon, blat), abs=1e-12)
+    blon, blat, glon, glat = COORDTRANSFORM_BD_INVERSE
+    assert bd09_to_gcj02(blon, blat) == pytest.approx((glon, glat), abs=1e-6)
+    blon, blat, glon, glat, wlon, wlat = GCOORD_BD
+    assert bd09_to_gcj02(blon, blat) == pytest.approx((glon, glat), abs=5e-6)
+    assert bd09_to_wgs84(blon, blat) == pytest.approx((wlon, wlat), abs=5e-6)
+
+
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(st.floats(73.7, 135.0), st.floats(18.2, 53.5))
+def test_bd09_round_trip(lon: float, lat: float) -> None:
+    blon, blat = gcj02_to_bd09(lon, lat)
+    assert bd09_to_gcj02(blon, blat) == pytest.approx((lon, lat), abs=1e-9)
+    blon, blat = wgs84_to_bd09(lon, lat)
+    assert bd09_to_wgs84(blon, blat) == pytest.approx((lon, lat), abs=1e-9)
+    wl, wt = bd09_to_wgs84(np.array([blon, np.nan]), np.array([blat, 1.0]))
+    assert wl[0] == pytest.approx(lon, abs=1e-9) and np.isnan(wl[1]) and wt.shape == (2,)

@@ -12,9 +12,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shapely.geometry import shape
 
-from gwlib.errors import GwlibError
+from gwlib.errors import GwlibError, ValueFormatError
+from gwlib.geo.convert import columns_to_wgs84, to_wgs84
+from gwlib.geo.coords import parse_angle, parse_number
+from gwlib.geo.corners import read_corner_table
 from gwlib.geo.io import read_zones
+from gwlib.geo.points import point_coordinates
+from gwlib.geo.resolve import resolve_crs
 from gwlib.io.lab import read_lab_file
 from gwlib.io.wells import read_ledger
 from gwlib.plans.parse import parse_plan_file
@@ -91,3 +97,124 @@ def test_zip_bomb_xlsx_is_rejected(tmp_path: Path) -> None:
     assert path.stat().st_size < 2_000_000
     with pytest.raises(GwlibError, match="解压后过大"):
         read_lab_file(path, STD)
+
+
+# -- geographic input: coordinates, 坐标系 names, zone archives and 拐点坐标表 -----------------
+
+CRS_TEXTS = [None, "CGCS2000", "CGCS2000 3度带", "CGCS2000 3度带 37带", "EPSG:4525", "EPSG:3857",
+             "UTM 49N", "WGS84 UTM", "GCJ-02", "百度", "西安80 6度带", "bogus", "3度带 19带"]
+coordinate_text = st.one_of(
+    st.text(max_size=16),
+    st.sampled_from(["111°34'12.5\"", "111度75分", "E111.5N", "东经", "°", "''", "1e309", "-0",
+                     "３９２９１０５．３５４", "37551722.443", "3929105.354", "35.49", "111.57",
+                     "nan", "inf", "111 34 12.5 9", "111:", "N", "--1", "1,2,3"]),
+)
+
+
+@FUZZ
+@given(st.text(max_size=60))
+def test_coordinate_and_crs_texts_never_crash(text: str) -> None:
+    for reader in (parse_angle, parse_number, resolve_crs):
+        with contextlib.suppress(ValueFormatError):
+            reader(text)  # type: ignore[operator]
+
+
+@FUZZ
+@given(st.lists(st.tuples(coordinate_text, coordinate_text), max_size=20),
+       st.sampled_from([c for c in CRS_TEXTS if c and c not in ("bogus", "3度带 19带")]),
+       st.booleans(), st.sampled_from([None, 111.57, 80.0, 200.0]))  # fmt: skip
+def test_coordinate_columns_never_crash(pairs: list[tuple[str, str]], crs: str, degrees: bool,
+                                        hint: float | None) -> None:  # fmt: skip
+    got = columns_to_wgs84([a for a, _ in pairs], [b for _, b in pairs], crs, degrees=degrees,
+                           rows=range(2, len(pairs) + 2), lon_hint=hint)  # fmt: skip
+    assert len(got.lon) == len(pairs)
+    for issue in got.issues:  # every problem names a real row (or the file) and says why
+        assert issue.reason and (issue.row is None or 2 <= issue.row <= len(pairs) + 1)
+    bad = {i.row for i in got.issues if i.severity == "error"}
+    assert all(row not in bad for row, ok in zip(range(2, len(pairs) + 2), got.ok, strict=True)
+               if ok)  # fmt: skip
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.floats(), st.floats()), max_size=20),
+       st.sampled_from([c for c in CRS_TEXTS if c and c not in ("bogus", "3度带 19带")]))
+def test_conversion_of_any_float_never_crashes(pairs: list[tuple[float, float]], crs: str) -> None:
+    got = to_wgs84([a for a, _ in pairs], [b for _, b in pairs], crs, lon_hint=111.57)
+    assert got.ok.sum() + len({i.row for i in got.issues if i.severity == "error"}) <= len(pairs)
+
+
+corner_cells = st.one_of(
+    st.text(max_size=10),
+    st.sampled_from(["X", "Y", "X坐标", "Y坐标", "北坐标", "东坐标", "经度", "纬度", "点号", "序号",
+                     "保护区名称", "一级保护区", "二级保护区拐点坐标", "坐标系：CGCS2000 3度带 37带",
+                     "坐标系：EPSG:4546", "坐标系", "3929105.354", "551722.443", "37551722.443",
+                     "3939105.354", "561722.443", "111°34'12\"", "35.49", "111.57", "-1",
+                     "1e309", "nan", "划定状态", "已批复", "批复日期", "2019-13-45", "J1", ""]),
+)
+
+
+@FUZZ
+@given(st.lists(st.lists(corner_cells, max_size=6), max_size=25), st.sampled_from(CRS_TEXTS))
+def test_corner_table_never_crashes(table: list[list[str]], crs: str | None) -> None:
+    data = _csv(table).encode("utf-8")
+    got = read_corner_table(data, "拐点.csv", crs=crs, lon_hint=111.57)
+    for issue in got.issues:
+        assert issue.reason and (issue.row is None or 1 <= issue.row <= len(table))
+    for zone in got.zones:
+        geom = shape(zone.geometry)
+        assert geom.is_valid and not geom.is_empty and zone.name
+
+
+@FUZZ
+@given(st.binary(max_size=1024), st.sampled_from(["z.kmz", "z.xlsx", "z.csv", "z.xls", "z.zip"]),
+       st.sampled_from(CRS_TEXTS))  # fmt: skip
+def test_zone_archives_and_sheets_reject_garbage(data: bytes, name: str, crs: str | None) -> None:
+    got = read_zones(data, name, crs=crs)  # problems come back as issues, never as exceptions
+    assert all(i.reason for i in got.issues)
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.text(max_size=8), st.binary(max_size=200)), max_size=4))
+def test_zipped_zone_files_with_garbage_members(members: list[tuple[str, bytes]]) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for k, (name, body) in enumerate(members):
+            z.writestr(f"{k}{name}{('.shp', '.shx', '.dbf', '.prj', '.kml')[k % 5]}", body)
+    for suffix in ("z.zip", "z.kmz", "z.xlsx"):
+        got = read_zones(buf.getvalue(), suffix, crs="CGCS2000 3度带")
+        assert all(i.reason for i in got.issues)
+
+
+kml_coordinates = st.lists(st.one_of(
+    st.sampled_from(["111.5,35.4", "111.6,35.4,0", "111.6,35.5", "111.5,35.4", "a,b", "1", ",",
+                     "nan,nan", "inf,1", "1e309,2", "111.5", "111.5,35.4,0,9"]),
+    st.text(alphabet="0123456789.,-e ", max_size=12)), max_size=8)  # fmt: skip
+
+
+@FUZZ
+@given(kml_coordinates, st.booleans())
+def test_kml_coordinates_never_crash(points: list[str], zipped: bool) -> None:
+    ring = " ".join(points)
+    kml = ('<kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><name>z</name><Polygon>'
+           f"<outerBoundaryIs><LinearRing><coordinates>{ring}</coordinates></LinearRing>"
+           "</outerBoundaryIs></Polygon></Placemark></kml>").encode()  # fmt: skip
+    if zipped:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("doc.kml", kml)
+        kml = buf.getvalue()
+    got = read_zones(kml, "z.kmz" if zipped else "z.kml")
+    assert len(got.zones) + len({i.row for i in got.issues if i.severity == "error"}) == 1
+
+
+@FUZZ
+@given(st.lists(st.tuples(coordinate_text, coordinate_text, coordinate_text, coordinate_text,
+                          st.sampled_from([c or "" for c in CRS_TEXTS])), max_size=15),
+       st.sampled_from(CRS_TEXTS[:-2]))  # fmt: skip
+def test_register_coordinates_never_crash(rows: list[tuple[str, ...]], default: str | None) -> None:
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 5
+    got = point_coordinates(*cols, default_crs=default, rows=range(2, len(rows) + 2),
+                            lon_hint=111.57)  # fmt: skip
+    assert len(got.lon) == len(rows)
+    for issue in got.issues:
+        assert issue.reason and (issue.row is None or 2 <= issue.row <= len(rows) + 1)
