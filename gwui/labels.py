@@ -176,3 +176,21 @@ DB_DETAIL = "如持续出现，请把以下信息告诉系统管理员："
 
 #: How the 封井完成率 is defined (gwlib.wells.ledger.LedgerFigures), shown wherever it is quoted.
 COMPLETION_RATE_HELP = "封井完成率 =（已封井待验收 + 已验收销号）/（清单井数 − 暂缓）"
+
+RESULTS_TITLE = "检测结果导入"
+RESULTS_CAPTION = (
+    "一个文件是一个导入批次：先预览，确认后一次写入。长表（每行一个监测值）或宽表（每行一个样品、"
+    "每列一个指标，单位写在表头）都可以。同一文件再导入不作改动；改正后的文件只改变有变化的值，"
+    "逐项记入审计日志；批次可以撤回。"
+)
+#: Chinese headers of the frames the results page shows (the frames keep English columns).
+RESULTS_COLUMNS = {
+    "file": "文件", "row": "行", "column": "列", "value": "值", "reason": "原因",
+    "point": "点位编码", "point_name": "点位名称", "date": "采样日期", "indicator": "指标",
+    "field": "项目", "old": "原值", "new": "新值", "year": "年度", "old_class": "原年度类别",
+    "new_class": "新年度类别", "id": "批次", "file_name": "文件名", "user_name": "导入人",
+    "created_at": "导入时间", "n_new": "新增样品", "n_updated": "修改样品",
+    "n_unchanged": "未变样品", "rows_rejected": "拒收行", "status": "状态",
+    "withdrawn_by": "撤回人", "withdrawn_at": "撤回时间", "withdraw_reason": "撤回原因",
+    "quality_class": "水质类别", "samples": "样品数（个）",
+}  # fmt: skip

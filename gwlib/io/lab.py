@@ -103,9 +103,10 @@ def split_header_unit(header: str) -> tuple[str, str]:
 
 
 def read_lab_file(
-    path: str | Path, standard: StandardSet, display_name: str | None = None
+    path: str | Path | bytes, standard: StandardSet, display_name: str | None = None
 ) -> MeasurementBatch:
-    """Read a long or wide lab-result file (CSV or XLSX) into a :class:`MeasurementBatch`."""
+    """Read a long or wide lab-result file (CSV or XLSX; a path, or an upload's bytes named by
+    ``display_name``) into a :class:`MeasurementBatch`."""
     return parse_lab_table(read_table(path, _is_header, display_name), standard)
 
 
@@ -420,3 +421,45 @@ def _finish(
         }
     )
     return out[keep].reset_index(drop=True)
+
+
+#: Headers of the results template (long layout: one row per measurement). A wide sheet (one row
+#: per sample, one column per indicator with its unit) is read just as well.
+TEMPLATE_HEADERS = ("点位编码", "采样日期", "水期", "指标", "监测值", "单位", "检出限", "检测单位",
+                    "水位埋深(m)")  # fmt: skip
+TEMPLATE_NOTES = (
+    ("点位编码", "必填。须已在点位登记表中（先导入点位登记表）"),
+    ("采样日期", "必填。YYYY-MM-DD；也可写 2024/5/1、2024年5月1日，或 Excel 日期"),
+    ("水期", "丰水期 / 平水期 / 枯水期（可写 丰、平、枯）；不填则不分水期"),
+    ("指标", "GB/T 14848-2017 的指标名称（见「指标」表），常见别名也可（见 data/standards/"
+             "synonyms.csv）；钾、钙、水温等非评价项目保留但不评价"),
+    ("监测值", "数值；未检出写 0.004L、<0.004、ND、未检出、检出限以下 或 <DL"
+               "（检出限写在「检出限」列）；超出量程写 >1600；嗅和味、肉眼可见物写 无/有；"
+               "未测留空"),
+    ("单位", "mg/L、μg/L（ug/L）、ng/L 等，自动换算为标准单位；pH 写 无量纲"),
+    ("检出限", "未检出且监测值未写检出限时填写"),
+    ("检测单位", "可选"),
+    ("水位埋深(m)", "可选；同一样品写在任一行即可"),
+    ("导入规则", "一个文件是一个导入批次：先预览（新增、修改、未变的样品，拒收的行及原因，"
+                 "存疑的值），确认后一次写入。同一文件再次导入不作改动；改正后的文件只改变有变化的值并逐项留痕；"
+                 "批次可撤回（须说明原因）。有错误的行整行不导入。"),
+)  # fmt: skip
+
+
+def template_bytes(standard: StandardSet) -> bytes:
+    """The results template: an empty long sheet, the indicators with their units, and notes."""
+    from gwlib.io.export import excel_bytes
+
+    return excel_bytes(
+        {
+            "检测结果": pd.DataFrame(columns=list(TEMPLATE_HEADERS)),
+            "指标": pd.DataFrame(
+                {
+                    "指标": [i.name for i in standard.indicators],
+                    "标准单位": [i.unit for i in standard.indicators],
+                    "编号": [i.code for i in standard.indicators],
+                }
+            ),
+            "填表说明": pd.DataFrame(TEMPLATE_NOTES, columns=["列", "说明"]),
+        }
+    )

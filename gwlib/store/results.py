@@ -106,17 +106,19 @@ def stored_results(store: Store, keys: pd.DataFrame) -> pd.DataFrame:
 
 def prepare_results(
     store: Store,
-    path: str | Path,
+    source: str | Path | bytes,
     today: dt.date,
     display_name: str | None = None,
     standard: StandardSet | None = None,
 ) -> ResultsPlan:
-    """Read a results file and plan its import against what the store holds (nothing written).
-    ``today`` is the caller's date (sampling dates after it are listed as suspicious)."""
+    """Read a results file (a path, or an upload's bytes named by ``display_name``) and plan its
+    import against what the store holds (nothing written). ``today`` is the caller's date
+    (sampling dates after it are listed as suspicious)."""
     std = standard or get_standard()
-    p = Path(path)
-    digest = hashlib.sha256(p.read_bytes()).hexdigest()
-    batch = read_lab_file(p, std, display_name=display_name)
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    name = display_name or ("上传的文件" if isinstance(source, bytes) else Path(source).name)
+    digest = hashlib.sha256(data).hexdigest()
+    batch = read_lab_file(data, std, display_name=name)
     keys = batch.frame[["point", "date"]].drop_duplicates()
     return plan_results(batch, digest, store.points(), stored_results(store, keys), today)
 

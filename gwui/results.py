@@ -1,0 +1,80 @@
+"""The 检测结果导入 page's working parts: the plan of the uploaded file (kept for the session until
+it is committed), the tables with Chinese headers, and what to clear after a write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from gwlib.quality.results import ResultsPlan
+from gwlib.store.results import batches, prepare_results
+from gwui import labels
+from gwui.loaders import get_store
+
+PLAN_KEY = "results.plan"
+#: Times are stored in UTC and shown in the section's own time zone.
+TIME_ZONE = os.environ.get("GWLIB_TIME_ZONE", "Asia/Shanghai")
+
+
+def plan_for(data: bytes, name: str) -> ResultsPlan:
+    """The import plan of this upload, computed once per file and session."""
+    digest = hashlib.sha256(data).hexdigest()
+    held = st.session_state.get(PLAN_KEY)
+    if held is None or held[0] != digest:
+        with st.spinner("正在检查文件…"):
+            plan = prepare_results(get_store(), data, dt.date.today(), display_name=name)
+        st.session_state[PLAN_KEY] = (digest, plan)
+        return plan
+    return held[1]  # type: ignore[no-any-return]
+
+
+def forget_plan() -> None:
+    st.session_state.pop(PLAN_KEY, None)
+
+
+def local_time(values: pd.Series) -> pd.Series:
+    """UTC timestamps as YYYY-MM-DD HH:MM in :data:`TIME_ZONE`."""
+    t = pd.to_datetime(values, errors="coerce")
+    return t.dt.tz_localize("UTC").dt.tz_convert(TIME_ZONE).dt.strftime("%Y-%m-%d %H:%M")
+
+
+def table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:
+    """A frame with Chinese headers; nothing but the columns given is sent to the browser."""
+    config = {c: labels.RESULTS_COLUMNS.get(str(c), str(c)) for c in frame.columns}
+    st.dataframe(frame, hide_index=True, column_config=config, key=key, **kwargs)
+
+
+def issues_frame(issues: list[Any]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"row": i.row, "column": i.column, "value": i.value, "reason": i.reason} for i in issues],
+        columns=["row", "column", "value", "reason"],
+    )
+
+
+@st.cache_data(ttl=60, max_entries=4, show_spinner=False)
+def batch_history() -> pd.DataFrame:
+    b = batches(get_store())
+    cols = ["id", "file_name", "user_name", "created_at", "n_new", "n_updated", "n_unchanged",
+            "rows_rejected", "status", "withdrawn_by", "withdrawn_at",
+            "withdraw_reason"]  # fmt: skip
+    b = b[cols].copy()
+    for c in ("created_at", "withdrawn_at"):
+        b[c] = local_time(b[c]).fillna("")
+    return b
+
+
+def class_labels(values: pd.Series) -> pd.Series:
+    """0..5 → 无 / Ⅰ类 … Ⅴ类."""
+    names = {0: "无", 1: "Ⅰ类", 2: "Ⅱ类", 3: "Ⅲ类", 4: "Ⅳ类", 5: "Ⅴ类"}
+    return values.astype("int64").map(names)
+
+
+def after_results_write() -> None:
+    """A commit or withdrawal changes samples, classes and trends: every cached frame goes."""
+    st.cache_data.clear()
+    forget_plan()
