@@ -60,3 +60,10 @@ def sign_in(monkeypatch: pytest.MonkeyPatch, url: str, username: str, role: str)
     store.close()
     monkeypatch.setattr("gwui.session.browser_token", lambda: token)
     return token
+
+
+@pytest.fixture(scope="module")
+def app_env_module(demo_url: str) -> Iterator[str]:
+    """``app_env`` for a module's fixtures (several pages run once, then compared)."""
+    with pytest.MonkeyPatch.context() as mp:
+        yield from _app_env(demo_url, mp)
