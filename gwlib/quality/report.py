@@ -125,49 +125,82 @@ class PointReport:
         return series.sort_values("date"), (t.iloc[0] if len(t) else None)
 
     def sheets(self) -> dict[str, pd.DataFrame]:
-        """Tables for export, with Chinese headers and units."""
+        """Tables for export, as the page shows them: Chinese headers with units, classes as
+        Ⅰ–Ⅴ, dates as dates, statistics rounded, and the point's name and target first."""
         names = self.standard.names
-        m = self.measurements
+        m, s, t = self.measurements, self.samples, self.trends
+        first = s.iloc[-1] if len(s) else None
+        point = pd.DataFrame(
+            {
+                "点位编码": [self.point],
+                "点位名称": [first["point_name"] if first is not None else ""],
+                "点位类别": [first["category"] if first is not None else ""],
+                "监测用途": [first.get("purpose", "") if first is not None else ""],
+                "乡镇": [first["township"] if first is not None else ""],
+                "目标类别": [_roman(first["target_class"]) if first is not None else ""],
+                "最近一次采样": [_date(first["date"]) if first is not None else None],
+                "最近水质类别": [_roman(first["quality_class"]) if first is not None else ""],
+                "定类指标": [self.standard.limiting_names(first["limiting"])
+                             if first is not None else ""],
+            }
+        )  # fmt: skip
         data = pd.DataFrame(
             {
-                "采样日期": m["date"].astype(str),
+                "采样日期": m["date"].map(_date),
                 "水期": m["period"],
                 "指标": m["indicator_code"].map(names),
                 "监测值": m["value"],
                 "限定符": m["qualifier"],
                 "单位": m["unit"],
-                "水质类别（Ⅰ–Ⅴ）": m["quality_class"],
-                "超Ⅲ类倍数（倍）": m["exceedance"],
+                "水质类别": m["quality_class"].map(_roman),
+                "超Ⅲ类倍数（倍）": m["exceedance"].round(2),
                 "原始记录值": m["raw_value"],
             }
         )
-        t = self.trends
         trend = pd.DataFrame(
             {
                 "指标": t["indicator_code"].map(names),
                 "样本数（个）": t["n"],
                 "未检出数（个）": t["n_nd"],
                 "S": t["s"],
-                "Var(S)": t["var_s"],
-                "Z": t["z"],
-                "p": t["p"],
-                "Kendall τ": t["tau"],
-                "Sen 斜率（单位/年）": t["slope"],
-                "变异系数": t["cov"],
+                "Var(S)": t["var_s"].round(1),
+                "Z": t["z"].round(3),
+                "p": t["p"].round(4),
+                "Kendall τ": t["tau"].round(3),
+                "Sen 斜率（单位/年）": t["slope"].map(_sig4),
+                "变异系数": t["cov"].round(3),
                 "趋势": t["category"],
             }
         )
-        s = self.samples
         samples = pd.DataFrame(
             {
-                "采样日期": s["date"].astype(str),
+                "采样日期": s["date"].map(_date),
                 "水期": s["period"],
-                "水质类别（Ⅰ–Ⅴ）": s["quality_class"],
+                "水质类别": s["quality_class"].map(_roman),
                 "定类指标": s["limiting"].map(self.standard.limiting_names),
-                "水位埋深（m）": s["water_level_m"],
+                "水位埋深（m）": s["water_level_m"].round(2),
             }
         )
-        return {"样品": samples, "监测值": data, "趋势统计": trend}
+        return {"点位": point, "样品": samples, "监测值": data, "趋势统计": trend}
+
+
+def _roman(value: object) -> str:
+    """A stored class 1–5 as Ⅰ–Ⅴ (0 or empty: not graded → "")."""
+    try:
+        n = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return ""
+    return QualityClass(n).roman if 1 <= n <= 5 else ""
+
+
+def _date(value: object) -> object:
+    d = pd.to_datetime(str(value), errors="coerce") if value is not None else pd.NaT
+    return None if pd.isna(d) else d.date()
+
+
+def _sig4(value: object) -> float:
+    x = float(value)  # type: ignore[arg-type]
+    return float(f"{x:.4g}") if np.isfinite(x) else np.nan
 
 
 def point_report(

@@ -459,3 +459,26 @@ def test_target_status() -> None:
             r.detail)
         for p, r in got.iterrows()
     } == TARGET_EXPECTED  # fmt: skip
+
+
+def test_point_report_export_reads_as_the_page_shows(demo_url: str) -> None:
+    """点位报告 export: the point's name and target first, classes as Ⅰ–Ⅴ, dates as dates."""
+    import io
+
+    import openpyxl
+
+    from gwlib.io.export import excel_bytes
+    from gwlib.quality.report import point_report
+    from gwlib.store import Store
+
+    with Store.open(demo_url) as store:
+        report = point_report(store.measurements("JX-SY-03"), store.samples(), store.trends(),
+                              STD, "JX-SY-03")  # fmt: skip
+    wb = openpyxl.load_workbook(io.BytesIO(excel_bytes(report.sheets())))
+    assert wb.sheetnames[0] == "点位"
+    head = [c.value for c in wb["点位"][1]]
+    first = dict(zip(head, [c.value for c in wb["点位"][2]], strict=True))
+    assert first["点位编码"] == "JX-SY-03" and first["点位名称"] and first["目标类别"] == "Ⅲ"
+    rows = list(wb["样品"].iter_rows(min_row=2, values_only=True))
+    assert rows and all(isinstance(r[0], dt.datetime) for r in rows)
+    assert {r[2] for r in rows} <= {"Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", None}
