@@ -153,7 +153,7 @@ class PointReport:
                 "限定符": m["qualifier"],
                 "单位": m["unit"],
                 "水质类别": m["quality_class"].map(_roman),
-                "超Ⅲ类倍数（倍）": m["exceedance"].round(2),
+                "超Ⅲ类倍数（倍）": _num(m["exceedance"]).round(2),
                 "原始记录值": m["raw_value"],
             }
         )
@@ -163,12 +163,12 @@ class PointReport:
                 "样本数（个）": t["n"],
                 "未检出数（个）": t["n_nd"],
                 "S": t["s"],
-                "Var(S)": t["var_s"].round(1),
-                "Z": t["z"].round(3),
-                "p": t["p"].round(4),
-                "Kendall τ": t["tau"].round(3),
+                "Var(S)": _num(t["var_s"]).round(1),
+                "Z": _num(t["z"]).round(3),
+                "p": _num(t["p"]).round(4),
+                "Kendall τ": _num(t["tau"]).round(3),
                 "Sen 斜率（单位/年）": t["slope"].map(_sig4),
-                "变异系数": t["cov"].round(3),
+                "变异系数": _num(t["cov"]).round(3),
                 "趋势": t["category"],
             }
         )
@@ -178,10 +178,14 @@ class PointReport:
                 "水期": s["period"],
                 "水质类别": s["quality_class"].map(_roman),
                 "定类指标": s["limiting"].map(self.standard.limiting_names),
-                "水位埋深（m）": s["water_level_m"].round(2),
+                "水位埋深（m）": _num(s["water_level_m"]).round(2),
             }
         )
         return {"点位": point, "样品": samples, "监测值": data, "趋势统计": trend}
+
+
+def _num(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce")
 
 
 def _roman(value: object) -> str:
