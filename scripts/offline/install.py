@@ -127,8 +127,12 @@ class InstallError(Exception):
     """Stop: the message (Chinese) says what is wrong and what to do."""
 
 
+STARTED = time.monotonic()
+
+
 def say(msg: str) -> None:
-    print(f"==> {msg}", flush=True)
+    """A progress line, with the seconds since the installer started."""
+    print(f"==> [{time.monotonic() - STARTED:4.0f} s] {msg}", flush=True)
 
 
 # -- the bundle and an installed directory ---------------------------------------------------
@@ -520,6 +524,7 @@ def create_venv(bundle: Bundle, target: Path) -> float:
 def check_imports(target: Path) -> None:
     python = str(target / VENV / "bin/python")
     run([python, "-c", IMPORT_CHECK], target, "检查程序能否加载（导入全部模块）")
+    say("程序的全部模块均可加载")
 
 
 def check_font(target: Path) -> str:
@@ -577,6 +582,7 @@ def preflight(problems: list[str]) -> None:
     if problems:
         lines = "\n".join(f"  {i}. {p}" for i, p in enumerate(problems, 1))
         raise InstallError(f"安装前检查未通过，未做任何改动：\n{lines}")
+    say("检查通过")
 
 
 def install(bundle: Bundle, target: Path, fonts: str) -> None:
@@ -586,6 +592,7 @@ def install(bundle: Bundle, target: Path, fonts: str) -> None:
     upgrade = record is not None and not in_place
     files = bundle.program_files(in_place)
 
+    say(f"检查安装包（{len(bundle.manifest())} 个文件的 SHA-256）和本机…")
     problems = check_manifest(bundle) + check_python(bundle) + check_system(bundle)
     problems += check_writable(target)
     db = resolve_database(target, bundle.root)
@@ -819,6 +826,7 @@ def rollback(target: Path, db_override: str | None) -> None:
 
     owner = db_owner(db)
     if backup is not None:
+        say(f"用 {state['from']} 把升级前的备份 {backup} 恢复到数据库…")
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         if db.sqlite_path is not None:
             path = db.sqlite_path
@@ -848,6 +856,7 @@ def rollback(target: Path, db_override: str | None) -> None:
                 f"用 {state['from']} 恢复备份", owner)  # fmt: skip
             say(f"数据库已从 {backup} 恢复到 {Database(db_override, db.data_dir).shown()}")
 
+    say(f"删除 {state['to']} 的程序文件，换回 {state['from']}…")
     for item in record["entries"]:
         path = target / item
         if path.is_dir() and not path.is_symlink():

@@ -19,7 +19,7 @@ fail() { printf 'install.sh：%s\n' "$*" >&2; exit 1; }
     || fail "本目录不是完整的安装包（缺少 bundle.json 或 scripts/offline/install.py）：请重新解压安装包"
 
 # The wheels are built for one Python minor version (bundle.json "python"); find that Python.
-want=$(sed -n 's/^ *"python": "\(3\.[0-9][0-9]*\)".*/\1/p' "$HERE/bundle.json")
+want=$(grep -o '"python": *"3\.[0-9][0-9]*"' "$HERE/bundle.json" | head -n 1 | grep -o '3\.[0-9]*' || true)
 [[ -n $want ]] || fail "bundle.json 中没有 Python 版本：请重新解压安装包"
 
 found=()
