@@ -20,9 +20,12 @@ writes ``dist/gwlib-offline-<version>-cp<XY>-<platform>.tar.gz``, one directory 
   against it before it changes anything;
 * ``MANIFEST``: the SHA-256 of every other file (``sha256sum -c MANIFEST`` format).
 
-The version is ``[project] version`` in ``pyproject.toml``. Wheels come through pip's cache, so a
-rebuild downloads only index pages. Run by ``./dev.sh bundle``, which installs fonts-noto-cjk
-and the Leaflet files first; needs PyPI (or the mirror pip is configured for).
+Next to the archive, ``<archive>.sha256`` checks the copy on the server (``sha256sum -c``).
+
+The version is ``[project] version`` in ``pyproject.toml``. Wheels are kept in
+``~/.cache/gwlib-bundle/wheels``: a rebuild whose pins are all there needs no network; otherwise
+pip downloads (PyPI or the mirror pip is configured for; pip's own cache applies). Run by
+``./dev.sh bundle``, which installs fonts-noto-cjk and the Leaflet files first.
 """
 
 from __future__ import annotations
@@ -401,6 +404,8 @@ def build(
     with tarfile.open(partial, "w:gz", compresslevel=1) as tf:
         tf.add(top, arcname=name, filter=_tar_filter)
     partial.replace(archive)  # a half-written bundle never carries the final name
+    # For checking the copy carried to the server: sha256sum -c <archive>.sha256
+    archive.with_name(archive.name + ".sha256").write_text(f"{sha256(archive)}  {archive.name}\n")
     shutil.rmtree(work)
     figures: dict[str, Any] = {
         "files": n_files,

@@ -873,9 +873,9 @@ def rollback(target: Path, db_override: str | None) -> None:
 
 def finish(target: Path) -> None:
     print(
-        f"启动：{target}/run.sh [--server.port 8501]"
-        f"（局域网访问：GWLIB_ADDRESS=0.0.0.0 {target}/run.sh）\n"
-        "作为服务运行：见 docs/deploy.md（systemd）",
+        f"启动：      {target}/run.sh [--server.port 8501]\n"
+        f"局域网访问：GWLIB_ADDRESS=0.0.0.0 {target}/run.sh（或写入 {target / ENV_FILE}）\n"
+        "作为服务运行：见 docs/deploy.md 第 7 节（systemd）",
         flush=True,
     )
 
