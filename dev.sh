@@ -5,6 +5,9 @@
 #                                      then start the app (e.g. ./dev.sh run --server.port 8502)
 #   ./dev.sh test [pytest args...]     set up everything the tests need, then run
 #                                      ruff, mypy (strict, gwlib) and pytest (all of tests/)
+#   ./dev.sh bundle [--python 3.12] [--platform manylinux_2_28_aarch64]
+#                                      write dist/gwlib-offline-<version>-<python>-<platform>.tar.gz,
+#                                      the offline install bundle (scripts/offline/build.py)
 #
 # Environment:
 #   GWLIB_ADDRESS    address the app listens on (default 127.0.0.1; 0.0.0.0 for the intranet)
@@ -19,8 +22,9 @@ PY="$VENV/bin/python"
 STAMP="$VENV/.req-stamp"
 APT_UPDATED=0
 
-step() { printf '==> %s\n' "$*"; }
-die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
+# step, die, export_db_env, ensure_demo_db, serve_app: shared with the offline bundle's run.sh
+# shellcheck source=scripts/serve.sh
+. scripts/serve.sh
 
 as_root() {
     if [[ $(id -u) -eq 0 ]]; then
@@ -108,33 +112,6 @@ ensure_web_assets() {
     "$PY" -m gwui.webassets
 }
 
-export_db_env() {
-    export GWLIB_DATA_DIR="${GWLIB_DATA_DIR:-$HOME/.local/share/gwlib}"
-    export GWLIB_DB_URL="${GWLIB_DB_URL:-sqlite:///$GWLIB_DATA_DIR/gwlib.sqlite}"
-}
-
-# Build the demo database unless it exists. Only SQLite files can be checked from here; for other
-# URLs the database is assumed to be provisioned (build it with `python -m gwlib demo --db URL`).
-ensure_demo_db() {
-    local url=$GWLIB_DB_URL path
-    if [[ ! $url =~ ^sqlite(\+[a-z0-9]+)?:/// ]]; then
-        step "GWLIB_DB_URL is not SQLite; not building the demo database"
-        return
-    fi
-    path=${url#*:///}
-    path=${path%%\?*}
-    if [[ -s $path ]]; then
-        step "demo database present: $path"
-        return
-    fi
-    mkdir -p "$(dirname "$path")"
-    step "building demo database: $path"
-    # Build under a temporary name so an interrupted build is not mistaken for a finished one.
-    rm -f "$path.partial"
-    "$PY" -m gwlib demo --db "sqlite:///$path.partial"
-    mv "$path.partial" "$path"
-}
-
 cmd_run() {
     ensure_apt fonts-noto-cjk
     ensure_venv
@@ -142,11 +119,7 @@ cmd_run() {
     ensure_web_assets
     export_db_env
     ensure_demo_db
-    # Bind to this machine only by default (no outbound address lookup at start-up either);
-    # GWLIB_ADDRESS=0.0.0.0 ./dev.sh run shares the app with colleagues on the intranet.
-    local address=${GWLIB_ADDRESS:-127.0.0.1}
-    step "streamlit run app.py --server.address $address $*"
-    exec "$VENV/bin/streamlit" run app.py --server.address "$address" "$@"
+    serve_app "$@"
 }
 
 cmd_test() {
@@ -169,8 +142,24 @@ cmd_test() {
     step "all checks passed"
 }
 
+# The bundle carries the fonts, the Leaflet files and wheels pip downloads (PyPI or the
+# configured mirror) for the target Python; the build venv only runs the builder and pip.
+cmd_bundle() {
+    ensure_apt fonts-noto-cjk
+    ensure_venv
+    ensure_requirements requirements.txt
+    ensure_web_assets
+    step "scripts/offline/build.py $*"
+    "$PY" scripts/offline/build.py "$@"
+}
+
 case "${1:-}" in
     run) shift; cmd_run "$@" ;;
     test) shift; cmd_test "$@" ;;
-    *) printf 'usage: %s run [streamlit args...] | test [pytest args...]\n' "$0" >&2; exit 2 ;;
+    bundle) shift; cmd_bundle "$@" ;;
+    *)
+        printf 'usage: %s run [streamlit args...] | test [pytest args...] | bundle [--python X.Y]\n' \
+            "$0" >&2
+        exit 2
+        ;;
 esac
