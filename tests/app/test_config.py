@@ -45,10 +45,11 @@ def _effective(*flags: str) -> str:
 def test_plain_streamlit_run_listens_on_this_machine_only() -> None:
     assert _settings()["server.address"] == "127.0.0.1"
     assert '\naddress = "127.0.0.1"\n' in _effective()
-    # ./dev.sh run passes GWLIB_ADDRESS on the command line, and the command line wins.
-    dev = (ROOT / "dev.sh").read_text(encoding="utf-8")
-    assert "address=${GWLIB_ADDRESS:-127.0.0.1}" in dev
-    assert '--server.address "$address"' in dev
+    # ./dev.sh run and the bundle's run.sh (both through scripts/serve.sh) pass GWLIB_ADDRESS on
+    # the command line, and the command line wins.
+    serve = (ROOT / "scripts" / "serve.sh").read_text(encoding="utf-8")
+    assert "address=${GWLIB_ADDRESS:-127.0.0.1}" in serve
+    assert '--server.address "$address"' in serve
     assert '\naddress = "0.0.0.0"\n' in _effective("--server.address", "0.0.0.0")
 
 

@@ -44,7 +44,7 @@ from tests.e2e.offline_probe import (  # noqa: E402
 HIDDEN_FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/local/share/fonts")
 HEALTH_TIMEOUT_S = 180
 TIMEOUT_MS = 120_000
-PASSWORD = "离线升级-口令-2024"
+PASSWORD = "Offline-升级-2024"  # meets the password policy: 3 of 4 classes, 10+ chars
 SECRETS = '# kept across upgrades\n[map]\nbasemap = "none"\n'
 LOGS: list[Path] = []  # where each step's output is kept (the work directory)
 

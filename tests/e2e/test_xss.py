@@ -55,8 +55,9 @@ PAYLOADS = (
 #: Free-text columns people or imports fill; each gets payloads (JSON list columns a list).
 FREE_TEXT: dict[str, tuple[str, ...]] = {
     "boundary": ("name", "source"),
-    "monitoring_point": ("name", "township", "owner"),
+    "monitoring_point": ("name", "township", "owner", "note"),
     "sample": ("lab", "source_file"),
+    "import_batch": ("file_name", "user_name", "withdrawn_by", "withdraw_reason"),
     "measurement": ("reported_name",),
     "abandoned_well": (
         "township", "village", "owner", "phone", "abandon_reason",
@@ -96,6 +97,11 @@ NOT_FREE_TEXT = {
         "*.review_status", "*.from_status", "*.to_status", "*.old_status", "*.new_status",
         "audit_log.action", "audit_log.entity", "audit_log.field", "*.method",
         "abandoned_well.subtype", "sample.standard", "trend_result.first_date", "trend_result.last_date",
+        "monitoring_point.purpose", "monitoring_point.input_crs",
+    ),
+    "replaced sample versions (kept for withdrawal, never shown; a withdrawal restores them as sample rows)": (
+        "sample_version.lab", "sample_version.limiting", "sample_version.standard",
+        "sample_version.source_file", "sample_version.measurements",
     ),
     "machine-written (geometry, CRS, hashes, parsed values, JSON dates, app metadata)": (
         "*.geometry", "*.crs", "*.sha256", "*.stored_name", "*.password_hash", "*.unit",
@@ -154,6 +160,15 @@ def _plant(url: str) -> str:
         tasks = conn.execute(sa.text("select section, number from plan_task limit 3")).all()
     ts = dt.datetime(2025, 12, 1, 9, 0)
     with store.transaction() as conn:
+        for status in ("有效", "已撤回"):  # the demo holds no import batches: two to fill
+            conn.execute(
+                sa.insert(metadata.tables["import_batch"]).values(
+                    kind="results", file_name="x.xlsx", sha256="0" * 64, user_name="x",
+                    created_at=ts, rows_total=1, rows_rejected=0, n_new=1, n_updated=0,
+                    n_unchanged=0, status=status,
+                    withdrawn_at=ts if status == "已撤回" else None,
+                )
+            )  # fmt: skip
         for table, columns in FREE_TEXT.items():
             if table == "audit_log":
                 continue  # append-only: its payloads come from the real writes below

@@ -101,11 +101,9 @@ def _rewrite_manifest(src: Path, dst: Path, edit: Callable[[dict[str, Any]], Non
 
 
 def test_verify_finds_every_row_unchanged_and_names_a_changed_table(
-    demo_sqlite: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_copy_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = tmp_path / "copy.sqlite"
-    target.write_bytes(Path(demo_sqlite.removeprefix("sqlite:///")).read_bytes())
-    url = f"sqlite:///{target}"
+    url = demo_copy_url
     out = tmp_path / "v.backup"
     assert main(["backup", "--db", url, "-o", str(out)]) == 0
     with Store.open(url) as store:
@@ -123,11 +121,11 @@ def test_verify_finds_every_row_unchanged_and_names_a_changed_table(
     assert "不一致：表 meta" in capsys.readouterr().err
 
 
-def test_verify_reads_rows_on_the_backups_columns(demo_sqlite: str, tmp_path: Path) -> None:
+def test_verify_reads_rows_on_the_backups_columns(demo_url: str, tmp_path: Path) -> None:
     """A backup made before a migration added a column: the rows still match on the columns
     the backup holds. The oracle hashes the backup's own JSON lines cut to those columns."""
     full = tmp_path / "full.backup"
-    with Store.open(demo_sqlite) as store:
+    with Store.open(demo_url) as store:
         backup(store, full)
     with zipfile.ZipFile(full) as zf:
         lines = zf.read("monitoring_point.jsonl").decode().splitlines()
@@ -149,7 +147,7 @@ def test_verify_reads_rows_on_the_backups_columns(demo_sqlite: str, tmp_path: Pa
 
     old = tmp_path / "old.backup"
     _rewrite_manifest(full, old, older)
-    with Store.open(demo_sqlite) as store:
+    with Store.open(demo_url) as store:
         checks = {c.table: c for c in verify(store, old)}
     assert checks["monitoring_point"].same
     assert checks["monitoring_point"].rows == len(lines) > 0
