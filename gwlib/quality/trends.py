@@ -290,9 +290,13 @@ def refresh_trends(
     frames = []
     for i in range(0, len(codes), TREND_POINTS_PER_READ):
         m = store.trend_input(codes[i : i + TREND_POINTS_PER_READ])
+        # first/last date per series, once for both methods; on datetime64 (a column of Python
+        # dates would make pandas fall back to a per-group Python loop)
+        days = pd.to_datetime(m["date"])
+        span = days.groupby([m[k] for k in keys]).agg(["min", "max"])
+        span = span.apply(lambda c: c.dt.strftime("%Y-%m-%d"))
         for method, season in (("mk", None), ("seasonal", "period")):
             res = mann_kendall(m, keys, season=season)
-            span = m.groupby(keys)["date"].agg(["min", "max"]).astype("str")
             res = res.join(span, on=keys)
             frames.append(res.rename(columns={"min": "first_date", "max": "last_date"}))
             frames[-1]["method"] = method

@@ -132,9 +132,27 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _insert_frame(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:
-    """Insert a frame in chunks, converting one chunk at a time (memory stays flat)."""
+    """Insert a frame in chunks, converting one chunk at a time (memory stays flat).
+
+    On SQLite, a frame with no date or time columns (measurements: numbers, text, flags) goes
+    straight to the driver's ``executemany`` as tuples: SQLAlchemy's per-value parameter
+    processing was half the cost of a results import, and these types need none. Dates keep the
+    SQLAlchemy path (it writes them in its own text format); PostgreSQL keeps it too (its
+    multi-row INSERTs are faster than the driver's ``executemany``)."""
+    names = [str(c) for c in frame.columns]
+    plain = conn.dialect.name == "sqlite" and not any(
+        isinstance(table.c[n].type, sa.Date | sa.DateTime) for n in names
+    )
+    sql = (
+        f'INSERT INTO "{table.name}" ({", ".join(chr(34) + n + chr(34) for n in names)}) '
+        f"VALUES ({', '.join('?' * len(names))})"
+    )
     for i in range(0, len(frame), CHUNK):
-        conn.execute(sa.insert(table), _records(frame.iloc[i : i + CHUNK]))
+        chunk = frame.iloc[i : i + CHUNK]
+        if plain:
+            conn.exec_driver_sql(sql, [tuple(r.values()) for r in _records(chunk)])
+        else:
+            conn.execute(sa.insert(table), _records(chunk))
 
 
 def _row_of(obj: Any) -> dict[str, Any]:

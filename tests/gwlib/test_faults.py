@@ -40,12 +40,11 @@ def test_locked_sqlite_retries_then_says_so(tmp_path: Path,
 
 
 KILLED_IMPORT = textwrap.dedent("""
-    import os, signal, sys
+    import os, re, signal, sys
     import sqlalchemy as sa
     from gwlib.demo import build_demo
     from gwlib.quality.assess import assess
     from gwlib.store import Store
-    from gwlib.store.schema import measurement
     from gwlib.quality.standards import get_standard
     import gwlib.demo as demo
 
@@ -53,10 +52,11 @@ KILLED_IMPORT = textwrap.dedent("""
     store = Store.open(url)
     inserts = []
 
-    @sa.event.listens_for(store.engine, "before_execute")
-    def die_mid_import(conn, clauseelement, multiparams, params, execution_options):
-        # Kill the process hard once some measurements are in, before the commit.
-        if getattr(clauseelement, "table", None) is measurement:
+    @sa.event.listens_for(store.engine, "before_cursor_execute")
+    def die_mid_import(conn, cursor, statement, parameters, context, executemany):
+        # Kill the process hard once some measurements are in, before the commit (whether
+        # they go through SQLAlchemy's INSERT or straight to the driver).
+        if re.match(r'INSERT INTO "?measurement"? ', statement):
             inserts.append(1)
             if len(inserts) == 2:
                 os.kill(os.getpid(), signal.SIGKILL)
