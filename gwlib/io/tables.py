@@ -226,7 +226,9 @@ def read_table(
     rows, sheet = _read_rows(data, name, suffix)
     if not len(rows):
         raise InputError("文件是空的", where=Location(name))
-    top = rows.iloc[:HEADER_SCAN_ROWS].to_numpy().tolist() if isinstance(rows, pd.DataFrame) else rows
+    top = (
+        rows.iloc[:HEADER_SCAN_ROWS].to_numpy().tolist() if isinstance(rows, pd.DataFrame) else rows
+    )
     header_idx = 0
     if is_header is not None:
         for i, row in enumerate(top[:HEADER_SCAN_ROWS]):

@@ -131,17 +131,29 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
+_PLAIN_TYPES = (sa.Integer, sa.Float, sa.String, sa.Boolean)  # Text is a String
+# SQLAlchemy's storage format for dates and times on SQLite (its defaults), so rows written
+# straight to the driver read back exactly as rows written through SQLAlchemy.
+_SQLITE_FORMATS = {sa.DateTime: "%Y-%m-%d %H:%M:%S.%f", sa.Date: "%Y-%m-%d"}
+
+
+def _sqlite_text(values: pd.Series, fmt: str) -> pd.Series:
+    stamps = pd.to_datetime(values)
+    return stamps.dt.strftime(fmt).where(stamps.notna(), None)
+
+
 def _insert_frame(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:
     """Insert a frame in chunks, converting one chunk at a time (memory stays flat).
 
-    On SQLite, a frame with no date or time columns (measurements: numbers, text, flags) goes
-    straight to the driver's ``executemany`` as tuples: SQLAlchemy's per-value parameter
-    processing was half the cost of a results import, and these types need none. Dates keep the
-    SQLAlchemy path (it writes them in its own text format); PostgreSQL keeps it too (its
-    multi-row INSERTs are faster than the driver's ``executemany``)."""
+    On SQLite, rows go straight to the driver's ``executemany`` as tuples, dates and times
+    written in SQLAlchemy's own text format: SQLAlchemy's per-value parameter processing was
+    half the cost of a results import and most of a trend refresh. Columns of any other type
+    keep the SQLAlchemy path, and so does PostgreSQL (its multi-row INSERTs are faster than the
+    driver's ``executemany``)."""
     names = [str(c) for c in frame.columns]
-    plain = conn.dialect.name == "sqlite" and not any(
-        isinstance(table.c[n].type, sa.Date | sa.DateTime) for n in names
+    types = [table.c[n].type for n in names]
+    plain = conn.dialect.name == "sqlite" and all(
+        isinstance(t, _PLAIN_TYPES + tuple(_SQLITE_FORMATS)) for t in types
     )
     sql = (
         f'INSERT INTO "{table.name}" ({", ".join(chr(34) + n + chr(34) for n in names)}) '
@@ -149,10 +161,15 @@ def _insert_frame(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> Non
     )
     for i in range(0, len(frame), CHUNK):
         chunk = frame.iloc[i : i + CHUNK]
-        if plain:
-            conn.exec_driver_sql(sql, [tuple(r.values()) for r in _records(chunk)])
-        else:
+        if not plain:
             conn.execute(sa.insert(table), _records(chunk))
+            continue
+        chunk = chunk.copy()
+        for n, t in zip(names, types, strict=True):
+            fmt = next((f for k, f in _SQLITE_FORMATS.items() if isinstance(t, k)), None)
+            if fmt:
+                chunk[n] = _sqlite_text(chunk[n], fmt)
+        conn.exec_driver_sql(sql, [tuple(r.values()) for r in _records(chunk)])
 
 
 def _row_of(obj: Any) -> dict[str, Any]:
