@@ -1,7 +1,7 @@
 """Results import by batch at province scale (issue 12 item 7): figures, each next to a
 reference measured in the same run.
 
-    python bench/bench_import.py [--points 2000] [--years 3] [--db-url URL]
+    python bench/bench_import.py [--points 2000] [--years 3] [--db-url URL | --pg]
 
 1. A results file of points × years × 2 samples × 93 indicators (2,000 × 3 → 1,116,000
    measurements, long CSV, text as a laboratory writes it, 15 % non-detects) imported through the
@@ -71,10 +71,22 @@ def main() -> None:
     ap.add_argument("--points", type=int, default=2_000)
     ap.add_argument("--years", type=int, default=3)
     ap.add_argument("--db-url", default=None, help="an empty database (default: a new SQLite file)")
+    ap.add_argument("--pg", action="store_true", help="a throwaway PostgreSQL server on loopback")
     args = ap.parse_args()
+    if args.pg:
+        from bench.browser import free_port
+        from devtools.pgserver import pg_server
+
+        with pg_server(free_port(), "gwbench") as url:
+            run(url, args)
+        return
     tmp = Path(tempfile.mkdtemp(prefix="gw-bench-import-"))
-    url = args.db_url or f"sqlite:///{tmp / 'bench.sqlite'}"
+    run(args.db_url or f"sqlite:///{tmp / 'bench.sqlite'}", args)
+
+
+def run(url: str, args: argparse.Namespace) -> None:
     store = Store.open(url)
+    print(f"database: {store.dialect}", flush=True)
     store.upsert_points(province.points(args.points))
     actor = Actor.command_line("bench")
     rng = np.random.default_rng(7)
