@@ -273,26 +273,54 @@ def completeness(
 ) -> pd.DataFrame:
     """到报率 per point for ``year``: samples received vs expected by the point's frequency rule.
 
-    With a period chosen, one sample of that 水期 is expected from every point sampled in it.
+    - Points whose 状态 is 停用 or 已废弃 are not expected, and are not listed.
+    - A rule's expected samples are slots (:meth:`FrequencyRule.slot`): 丰枯各1次 one in 丰水期
+      and one in 枯水期; 每年1次 one in 枯水期; 每季度1次 one per quarter; 逢单月1次 one per odd
+      month; 每月1次 one per month. A sample fills at most one slot; a second in the same slot,
+      or one in a slot the rule does not have (a 丰水期 sample for 每年1次, an even month for
+      逢单月), does not count. A sample with no 水期 recorded fills an open seasonal slot.
+    - With a ``period`` chosen, one sample of that 水期 is expected from each point whose rule
+      asks for it (a seasonal rule without it is not listed), and from every calendar-rule point.
+
     Points with no sample are listed with 0 received.
     """
+    p = points
+    if "status" in p.columns:
+        p = p[~p["status"].isin(["停用", "已废弃"])]
+    if period:
+        asks = [not (r := FrequencyRule(f)).periods or period in r.periods for f in p["frequency"]]
+        p = p[asks]
+    p = p[["code", "name", "category", "township", "frequency"]].rename(
+        columns={"code": "point", "name": "point_name"}
+    )
+    rules = [FrequencyRule(f) for f in p["frequency"]]
     s = samples[pd.to_datetime(samples["date"]).dt.year == year]
     if period:
         s = s[s["period"] == period]
-    got = s.groupby("point").size()
-    p = points[["code", "name", "category", "township", "frequency"]].rename(
-        columns={"code": "point", "name": "point_name"}
-    )
-    per_year = p["frequency"].map(lambda f: FrequencyRule(f).per_year)
-    p = p.assign(
-        expected=1 if period else per_year, received=p["point"].map(got).fillna(0).astype(int)
-    )
-    p["received"] = np.minimum(p["received"], p["expected"])
+    rule_of = dict(zip(p["point"], rules, strict=True))
+    filled: dict[str, set[str]] = {}
+    blank: dict[str, int] = {}
+    months = pd.to_datetime(s["date"]).dt.month
+    for point, month, per in zip(s["point"], months, s["period"].fillna(""), strict=True):
+        rule = rule_of.get(point)
+        if rule is None:
+            continue
+        slot = "any" if period else rule.slot(int(month), str(per))
+        if slot == "":
+            blank[point] = blank.get(point, 0) + 1
+        elif slot is not None:
+            filled.setdefault(point, set()).add(slot)
+    expected = [1 if period else rule_of[c].per_year for c in p["point"]]
+    received = [
+        min(len(filled.get(c, ())) + blank.get(c, 0), e)
+        for c, e in zip(p["point"], expected, strict=True)
+    ]
+    p = p.assign(expected=expected, received=received)
     p["rate"] = p["received"] / p["expected"] * 100
     p["status"] = np.where(
         p["received"] == 0, "未监测", np.where(p["received"] < p["expected"], "不完整", "完整")
     )
-    return p
+    return p.reset_index(drop=True)
 
 
 def exceedance_table(

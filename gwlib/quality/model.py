@@ -98,6 +98,32 @@ class FrequencyRule(StrEnum):
             self.value
         ]
 
+    @property
+    def periods(self) -> tuple[str, ...]:
+        """The 水期 the rule asks a sample in (丰枯各1次: 丰水期 and 枯水期; 每年1次: 枯水期, as its
+        name in the plans, 枯水期每年1次); empty for the rules counted by calendar month."""
+        return {"丰枯各1次": ("丰水期", "枯水期"), "每年1次": ("枯水期",)}.get(self.value, ())
+
+    @property
+    def months(self) -> tuple[int, ...]:
+        """Calendar months that count for a calendar rule (逢单月: the odd months)."""
+        return {"逢单月1次": (1, 3, 5, 7, 9, 11)}.get(self.value, tuple(range(1, 13)))
+
+    def slot(self, month: int, period: str) -> str | None:
+        """Which of the year's expected samples a sample of ``month`` and ``period`` counts as,
+        or None when it counts for none (a 丰水期 sample for a 枯水期 rule, an even month for
+        逢单月). A sample with no 水期 recorded counts for the first seasonal slot still open
+        (see :func:`gwlib.quality.annual.completeness`)."""
+        if self.periods:
+            if not period:
+                return ""
+            return period if period in self.periods else None
+        if month not in self.months:
+            return None
+        if self is FrequencyRule.QUARTERLY:
+            return f"Q{(month - 1) // 3 + 1}"
+        return f"M{month:02d}"
+
 
 @dataclass(frozen=True)
 class MonitoringPoint:

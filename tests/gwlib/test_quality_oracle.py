@@ -284,11 +284,11 @@ COMPLETENESS_YEAR = {
     "P4": (12, 0, 0.0, "未监测"),
     "P5": (6, 6, 100.0, "完整"),
 }
-#: 丰水期 only: one sample expected from every point. P1 has 2 → capped at 1; P5 has 3 (May,
-#: July, Sep) → 1; P2, P3 (its sample is 枯水期), P4 have none.
+#: 丰水期 only: one sample expected from every point whose rule asks for one in 丰水期 — not P2
+#: (每年1次 is a 枯水期 rule), every calendar-rule point. P1 has 2 → capped at 1; P5 has 3 (May,
+#: July, Sep) → 1; P3 (its sample is 枯水期) and P4 have none.
 COMPLETENESS_WET = {
     "P1": (1, 1, 100.0, "完整"),
-    "P2": (1, 0, 0.0, "未监测"),
     "P3": (1, 0, 0.0, "未监测"),
     "P4": (1, 0, 0.0, "未监测"),
     "P5": (1, 1, 100.0, "完整"),
@@ -329,13 +329,46 @@ def test_completeness_caps_received_at_expected(
 def test_completeness_rate_is_a_percentage(
     draws: list[tuple[str, tuple[dt.date, int, set[str]]]],
 ) -> None:
-    rows = [(p, d.isoformat(), DRY, c, "") for p, (d, c, _) in draws]
+    rows = [(p, d.isoformat(), WET if d.month in (7, 8) else DRY, c, "") for p, (d, c, _) in draws]
     got = completeness(_points(), samples(rows), 2024)
     assert got["rate"].between(0, 100).all()
     assert (got["received"] <= got["expected"]).all()
+    # Oracle: the distinct slots each rule's samples fill, written out per rule.
+    slot_of = {
+        "丰枯各1次": lambda d, per: per,
+        "每年1次": lambda d, per: per if per == DRY else None,
+        "每季度1次": lambda d, per: (d.month + 2) // 3,
+        "逢单月1次": lambda d, per: d.month if d.month % 2 else None,
+        "每月1次": lambda d, per: d.month,
+    }
     for point, r in got.set_index("point").iterrows():
-        sent = sum(1 for p, _ in draws if p == point)
-        assert r["received"] == min(sent, FrequencyRule(POINTS[point][4]).per_year)
+        rule = POINTS[point][4]
+        slots = {slot_of[rule](dt.date.fromisoformat(d), per) for p, d, per, _, _ in rows
+                 if p == point} - {None}  # fmt: skip
+        assert r["received"] == len(slots)
+
+
+def test_completeness_skips_retired_points_and_samples_in_the_wrong_slot() -> None:
+    points = _points()
+    points["status"] = ["在用", "停用", "在用", "已废弃", "在用"]  # P2 and P4 not expected
+    rows = [
+        ("P1", "2024-08-01", WET, 3, ""),
+        ("P1", "2024-08-20", WET, 3, ""),  # a second 丰水期 sample: still one slot
+        ("P3", "2024-01-10", DRY, 3, ""),
+        ("P3", "2024-02-10", DRY, 3, ""),  # same quarter
+        ("P5", "2024-02-15", DRY, 3, ""),  # an even month: not a 逢单月 sample
+        ("P5", "2024-03-15", DRY, 3, ""),
+        ("P5", "2024-05-15", "", 3, ""),  # no 水期 recorded: a calendar rule counts the month
+    ]
+    got = completeness(points, samples(rows), 2024).set_index("point")
+    assert sorted(got.index) == ["P1", "P3", "P5"]
+    assert {p: (int(r.expected), int(r.received)) for p, r in got.iterrows()} == {
+        "P1": (2, 1), "P3": (4, 1), "P5": (6, 2),
+    }  # fmt: skip
+    # 每年1次 asks for a 枯水期 sample: a 丰水期 one does not count; one with no 水期 does.
+    one = _points().iloc[[1]]
+    assert completeness(one, samples([("P2", "2024-08-01", WET, 3, "")]), 2024)["received"].item() == 0
+    assert completeness(one, samples([("P2", "2024-08-01", "", 3, "")]), 2024)["received"].item() == 1
 
 
 # -- year-over-year change and the class-change ledger -------------------------------------------
