@@ -194,3 +194,21 @@ RESULTS_COLUMNS = {
     "withdrawn_by": "撤回人", "withdrawn_at": "撤回时间", "withdraw_reason": "撤回原因",
     "quality_class": "水质类别", "samples": "样品数（个）",
 }  # fmt: skip
+
+DISPATCH_TITLE = "调度与通报"
+DISPATCH_CAPTION = (
+    "每季度一轮调度：开启时快照各任务进展；各牵头单位（落实到乡镇的任务由各乡镇）按截止日期填报；"
+    "本页列出未报单位、与上一轮相比的变化和单位排名；滞后事项可下达督办并记录回复；"
+    "最后生成通报（公文格式 .docx）。每一步都记入审计日志。"
+)
+DISPATCH_COLUMNS = {
+    "unit": "单位", "task_number": "任务序号", "title": "任务", "expected": "应报(项)",
+    "reported": "已报(项)", "report_rate": "报送率(%)", "done": "已完成(项)",
+    "lagging": "滞后(项)", "rank": "排名", "status": "状态", "done_text": "完成情况",
+    "evidence": "佐证材料", "reported_by": "填报人", "reported_at": "填报时间",
+    "kind": "类型", "requirement": "要求", "deadline": "期限", "issued_by": "下达人",
+    "issued_at": "下达时间", "response": "办理情况", "responded_at": "回复时间", "id": "编号",
+    "number": "任务序号", "lead": "牵头单位", "progress": "进度(%)", "outlook": "研判",
+    "old_outlook": "上轮研判", "new_outlook": "本轮研判", "old_progress": "上轮进度(%)",
+    "new_progress": "本轮进度(%)", "code": "轮次", "issue_no": "期号", "due": "填报截止",
+}  # fmt: skip

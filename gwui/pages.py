@@ -40,6 +40,8 @@ PAGES: tuple[PageSpec, ...] = (
              section="系统"),
     PageSpec("views/tasks.py", "年度目标任务清单", ":material/checklist:", "tasks",
              section="任务与简报"),
+    PageSpec("views/dispatch.py", "调度与通报", ":material/campaign:", "dispatch",
+             section="任务与简报"),
     PageSpec("views/brief.py", "联席会议简报", ":material/summarize:", "brief",
              section="任务与简报"),
 )

@@ -347,12 +347,14 @@ def build_parser() -> argparse.ArgumentParser:
     from gwlib.cli.county import add_parsers as add_county_parsers
     from gwlib.cli.points import add_parsers as add_points_parsers
     from gwlib.cli.results import add_parsers as add_results_parsers
+    from gwlib.cli.rounds import add_parsers as add_rounds_parsers
     from gwlib.cli.wells import add_parsers as add_ledger_parsers
 
     add_ledger_parsers(sub)  # wells import/export/template, users add/set/list
     add_results_parsers(sub)  # results import/withdraw/batches, classes
     add_county_parsers(sub)  # init
     add_points_parsers(sub)  # points import/export/template
+    add_rounds_parsers(sub)  # rounds open/list/report/act/respond, bulletin
     return parser
 
 

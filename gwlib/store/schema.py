@@ -284,7 +284,13 @@ Index("ix_sample_version_replaced_by", sample_version.c.replaced_by)
 Index("ix_sample_version_batch_id", sample_version.c.batch_id)
 
 # Tables of feature modules register on the same metadata (imported last: they import it).
-from gwlib.store import schema_auth, schema_ledger, schema_tasks, schema_trends  # noqa: E402, F401
+from gwlib.store import (  # noqa: E402, F401
+    schema_auth,
+    schema_dispatch,
+    schema_ledger,
+    schema_tasks,
+    schema_trends,
+)
 
 #: Append-only history, table -> its name in messages: database triggers refuse UPDATE, DELETE
 #: and (PostgreSQL) TRUNCATE (migration ``history_0001``), and the application's role may only

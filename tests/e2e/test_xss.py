@@ -58,6 +58,9 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "monitoring_point": ("name", "township", "owner", "note"),
     "sample": ("lab", "source_file"),
     "import_batch": ("file_name", "user_name", "withdrawn_by", "withdraw_reason"),
+    "dispatch_round": ("opened_by",),
+    "dispatch_report": ("unit", "done_text", "evidence", "reported_by"),
+    "dispatch_action": ("unit", "requirement", "response", "issued_by", "responded_by"),
     "measurement": ("reported_name",),
     "abandoned_well": (
         "township", "village", "owner", "phone", "abandon_reason",
@@ -97,7 +100,7 @@ NOT_FREE_TEXT = {
         "*.review_status", "*.from_status", "*.to_status", "*.old_status", "*.new_status",
         "audit_log.action", "audit_log.entity", "audit_log.field", "*.method",
         "abandoned_well.subtype", "sample.standard", "trend_result.first_date", "trend_result.last_date",
-        "monitoring_point.purpose", "monitoring_point.input_crs",
+        "monitoring_point.purpose", "monitoring_point.input_crs", "dispatch_round.code",
     ),
     "replaced sample versions (kept for withdrawal, never shown; a withdrawal restores them as sample rows)": (
         "sample_version.lab", "sample_version.limiting", "sample_version.standard",
@@ -106,7 +109,7 @@ NOT_FREE_TEXT = {
     "machine-written (geometry, CRS, hashes, parsed values, JSON dates, app metadata)": (
         "*.geometry", "*.crs", "*.sha256", "*.stored_name", "*.password_hash", "*.unit",
         "*.qualifier", "*.raw_value", "*.raw_unit", "sample.limiting", "plan_task.deadlines",
-        "meta.value", "alembic_version.version_num",
+        "meta.value", "alembic_version.version_num", "dispatch_round.snapshot",
     ),
     "sign-in bookkeeping (never shown on a page; session tokens are stored only hashed)": (
         "login_session.token_hash", "login_session.username", "login_session.via",
@@ -169,6 +172,19 @@ def _plant(url: str) -> str:
                     withdrawn_at=ts if status == "已撤回" else None,
                 )
             )  # fmt: skip
+        # the demo holds no 调度 round: one with a 填报 and a 督办 to fill
+        rid = conn.execute(
+            sa.insert(metadata.tables["dispatch_round"]).values(
+                code="2025Q4", plan_year=plan.year, issue_no=1, period_end=dt.date(2025, 12, 31),
+                due=dt.date(2026, 1, 7), opened_by="x", opened_at=ts, snapshot="[]",
+            ).returning(metadata.tables["dispatch_round"].c.id)
+        ).scalar_one()  # fmt: skip
+        conn.execute(sa.insert(metadata.tables["dispatch_report"]).values(
+            round_id=rid, unit="x", task_number=1, status="推进中", reported_by="x",
+            reported_at=ts))  # fmt: skip
+        conn.execute(sa.insert(metadata.tables["dispatch_action"]).values(
+            round_id=rid, kind="督办", unit="x", task_number=1, issued_by="x", issued_at=ts,
+            responded_at=ts))  # fmt: skip
         for table, columns in FREE_TEXT.items():
             if table == "audit_log":
                 continue  # append-only: its payloads come from the real writes below
