@@ -138,3 +138,13 @@ DISPATCH_REQUIREMENT = "dispatch.requirement"
 DISPATCH_DEADLINE = "dispatch.deadline"
 DISPATCH_ACTION_ID = "dispatch.action_id"
 DISPATCH_RESPONSE = "dispatch.response"
+
+# 监测点位登记
+POINTS_TEMPLATE = "points.template"
+POINTS_EXPORT = "points.export"
+POINTS_UPLOAD = "points.upload"
+POINTS_CRS = "points.crs"
+POINTS_COMMIT = "points.commit"
+POINTS_TABLE = "points.table"
+POINTS_EDIT_CODE = "points.edit_code"
+POINTS_EDIT_FORM = "points.edit_form"

@@ -212,3 +212,16 @@ DISPATCH_COLUMNS = {
     "old_outlook": "上轮研判", "new_outlook": "本轮研判", "old_progress": "上轮进度(%)",
     "new_progress": "本轮进度(%)", "code": "轮次", "issue_no": "期号", "due": "填报截止",
 }  # fmt: skip
+
+POINTS_TITLE = "监测点位登记"
+POINTS_CAPTION = (
+    "点位登记表按「点位编码」新增或更新（不删除点位；停用的点位保留全部历史数据）。坐标可填经度/纬度"
+    "（十进制度或度分秒），或 X坐标/Y坐标 加坐标系"
+    "（EPSG 代码、CGCS2000 3度带/6度带、UTM、GCJ-02 等）。"
+    "先预览：每个问题都指明行、列、值和原因；确认后一个事务写入，每项修改记入审计日志。"
+)
+POINTS_COLUMNS = {
+    "row": "行", "column": "列", "value": "值", "reason": "原因", "severity": "级别",
+    "point": "点位编码", "field": "项目", "old": "原值", "new": "新值", "code": "点位编码",
+    "name": "点位名称", "status": "导入结果",
+}  # fmt: skip

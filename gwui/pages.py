@@ -34,6 +34,8 @@ PAGES: tuple[PageSpec, ...] = (
              section="封井回填"),
     PageSpec("views/wells_io.py", "台账导入导出", ":material/upload_file:", "wells-io",
              section="封井回填"),
+    PageSpec("views/points_register.py", "监测点位登记", ":material/location_on:", "points",
+             section="数据管理"),
     PageSpec("views/results_import.py", "检测结果导入", ":material/science:", "results",
              section="数据管理"),
     PageSpec("views/users.py", "用户管理", ":material/manage_accounts:", "users",
