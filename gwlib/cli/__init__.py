@@ -349,12 +349,14 @@ def build_parser() -> argparse.ArgumentParser:
     from gwlib.cli.results import add_parsers as add_results_parsers
     from gwlib.cli.rounds import add_parsers as add_rounds_parsers
     from gwlib.cli.wells import add_parsers as add_ledger_parsers
+    from gwlib.cli.zones import add_parsers as add_zones_parsers
 
     add_ledger_parsers(sub)  # wells import/export/template, users add/set/list
     add_results_parsers(sub)  # results import/withdraw/batches, classes
     add_county_parsers(sub)  # init
     add_points_parsers(sub)  # points import/export/template
     add_rounds_parsers(sub)  # rounds open/list/report/act/respond, bulletin
+    add_zones_parsers(sub)  # zones import
     return parser
 
 

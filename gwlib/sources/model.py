@@ -3,6 +3,7 @@ pollution sources (一企一库、两场两区、加油站 …)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -127,6 +128,8 @@ class Zone:
     basis: str = ""  # 划定依据 / 批复文件
     requirements: str = ""  # 管理要求
     crs: str = COORD_CRS
+    approval_no: str = ""  # 批复文号
+    approval_date: dt.date | None = None  # 批复日期
 
     def __post_init__(self) -> None:
         if self.geometry.get("type") not in ("Polygon", "MultiPolygon"):

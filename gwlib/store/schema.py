@@ -212,6 +212,8 @@ zone = Table(
     Column("requirements", Text, nullable=False, server_default=""),
     Column("geometry", Text, nullable=False),
     Column("crs", String(32), nullable=False),
+    Column("approval_no", String(128), nullable=False, server_default=""),  # 批复文号 (zones_0001)
+    Column("approval_date", Date),  # 批复日期
 )
 
 pollution_source = Table(
