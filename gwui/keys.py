@@ -148,3 +148,12 @@ POINTS_COMMIT = "points.commit"
 POINTS_TABLE = "points.table"
 POINTS_EDIT_CODE = "points.edit_code"
 POINTS_EDIT_FORM = "points.edit_form"
+
+# 保护区与分区导入
+ZONES_KIND = "zones.kind"
+ZONES_SOURCE = "zones.source"
+ZONES_CRS = "zones.crs"
+ZONES_UPLOAD = "zones.upload"
+ZONES_COMMIT = "zones.commit"
+ZONES_TABLE = "zones.table"
+ZONES_MAP = "zones.map"

@@ -225,3 +225,16 @@ POINTS_COLUMNS = {
     "point": "点位编码", "field": "项目", "old": "原值", "new": "新值", "code": "点位编码",
     "name": "点位名称", "status": "导入结果",
 }  # fmt: skip
+
+ZONES_TITLE = "保护区与分区导入"
+ZONES_CAPTION = (
+    "导入饮用水水源保护区（一级/二级/准保护区，须指定所属水源地）、补给区、防治分区（保护类/管控类/一般区）"
+    "或乡镇界。支持 Shapefile（zip 压缩包，无 .prj 时须选择坐标系）、GeoJSON、KML/KMZ 和划定方案的"
+    "拐点坐标表（Excel/CSV）。先在地图上预览，确认后一个事务写入；再次导入同一文件不会重复登记。"
+)
+ZONES_COLUMNS = {
+    "code": "编码", "name": "名称", "status": "导入结果", "area_km2": "面积(km²)",
+    "legal_status": "划定状态", "approval_no": "批复文号", "approval_date": "批复日期",
+    "field": "项目", "old": "原值", "new": "新值", "row": "要素/行", "column": "列",
+    "value": "值", "reason": "原因", "severity": "级别",
+}  # fmt: skip

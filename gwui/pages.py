@@ -38,6 +38,8 @@ PAGES: tuple[PageSpec, ...] = (
              section="数据管理"),
     PageSpec("views/results_import.py", "检测结果导入", ":material/science:", "results",
              section="数据管理"),
+    PageSpec("views/zones_import.py", "保护区与分区导入", ":material/polyline:", "zones-import",
+             section="数据管理"),
     PageSpec("views/users.py", "用户管理", ":material/manage_accounts:", "users",
              section="系统"),
     PageSpec("views/tasks.py", "年度目标任务清单", ":material/checklist:", "tasks",

@@ -1,0 +1,86 @@
+"""The 保护区与分区导入 page's working parts: the plan of an upload (kept for the session until
+committed), the preview map (existing zones and boundaries under the polygons to import) and
+tables with Chinese headers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+import streamlit as st
+from shapely.geometry import shape
+from streamlit_folium import st_folium
+
+from gwlib.geo import basemaps
+from gwlib.sources.model import ZoneKind
+from gwlib.sources.zone_import import TOWNSHIP, ZonesPlan
+from gwlib.store.zones import prepare_zones
+from gwui import keys, labels
+from gwui.loaders import get_store
+from gwui.mapdata import load_boundaries, load_zones, map_settings
+from gwui.mapview import assemble_map, boundary_features, compact_features, zone_features
+
+PLAN_KEY = "zones.plan"
+
+
+def plan_for(data: bytes, name: str, kind: str, source: str, crs: str) -> ZonesPlan:
+    digest = hashlib.sha256(data + f"|{kind}|{source}|{crs}".encode()).hexdigest()
+    held = st.session_state.get(PLAN_KEY)
+    if held is None or held[0] != digest:
+        with st.spinner("正在读取并检查文件…"):
+            plan = prepare_zones(get_store(), data, name, kind, source, crs or None)
+        st.session_state[PLAN_KEY] = (digest, plan)
+        return plan
+    return held[1]  # type: ignore[no-any-return]
+
+
+def after_write() -> None:
+    st.session_state.pop(PLAN_KEY, None)
+    st.cache_data.clear()
+
+
+def source_codes() -> list[str]:
+    s = get_store().drinking_sources()
+    return [f"{c}" for c in s["code"]] if len(s) else []
+
+
+def table(frame: pd.DataFrame, key: str) -> None:
+    config = {c: labels.ZONES_COLUMNS.get(str(c), str(c)) for c in frame.columns}
+    st.dataframe(frame, hide_index=True, column_config=config, key=key)
+
+
+def issues_frame(plan: ZonesPlan) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"row": i.row, "column": i.column, "value": i.value, "reason": i.reason,
+          "severity": "拒收" if i.severity == "error" else "提示"} for i in plan.issues],
+        columns=["row", "column", "value", "reason", "severity"],
+    )  # fmt: skip
+
+
+def preview_map(plan: ZonesPlan) -> None:
+    """The polygons to import over what the store holds, on the offline map."""
+    settings = map_settings()
+    basemap = basemaps.available(settings)[basemaps.default_key(settings)]
+    bounds = load_boundaries()
+    new = plan.frame()
+    if plan.kind == TOWNSHIP:
+        planned = boundary_features(new.assign(level=TOWNSHIP), TOWNSHIP, basemap)
+    else:
+        planned = zone_features(new, (ZoneKind(plan.kind),), basemap)
+    layers = [
+        ("现有分区", zone_features(load_zones(), list(ZoneKind), basemap), True),
+        ("县界", boundary_features(bounds, "县", basemap) if len(bounds) else [], True),
+        (f"待导入（{len(new)} 个）", planned, True),
+    ]
+    data = [("geo", name, compact_features(f), show) for name, f, show in layers]
+    if len(new):
+        shapes = [shape(json.loads(g)) for g in new["geometry"]]
+        minx = min(s.bounds[0] for s in shapes)
+        miny = min(s.bounds[1] for s in shapes)
+        maxx = max(s.bounds[2] for s in shapes)
+        maxy = max(s.bounds[3] for s in shapes)
+        (x0, y0), (x1, y1) = basemap.to_display(minx, miny), basemap.to_display(maxx, maxy)
+        data.append(("bounds", "", {"bounds": [[y0, x0], [y1, x1]]}, False))
+    st_folium(assemble_map(data, basemap), key=keys.ZONES_MAP, height=460,
+              use_container_width=True, returned_objects=[])  # fmt: skip
