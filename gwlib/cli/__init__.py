@@ -345,12 +345,14 @@ def build_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=_cmd_migrate)
 
     from gwlib.cli.county import add_parsers as add_county_parsers
+    from gwlib.cli.registers import add_parsers as add_register_parsers
     from gwlib.cli.results import add_parsers as add_results_parsers
     from gwlib.cli.wells import add_parsers as add_ledger_parsers
 
     add_ledger_parsers(sub)  # wells import/export/template, users add/set/list
     add_results_parsers(sub)  # results import/withdraw/batches, classes
     add_county_parsers(sub)  # init
+    add_register_parsers(sub)  # sources / pollution import/export/template
     return parser
 
 
