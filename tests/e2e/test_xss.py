@@ -65,7 +65,7 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     ),
     "drinking_source": ("name", "township", "remediation_status"),
     "zone": ("name", "basis", "requirements"),
-    "pollution_source": ("name", "township", "risk_control"),
+    "pollution_source": ("name", "township", "risk_control", "permit_no"),
     "action_plan": ("title", "goals"),
     "plan_task": ("section", "title", "text", "lead", "cooperating"),
     "task_status": ("evidence", "updated_by"),
