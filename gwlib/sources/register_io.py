@@ -30,15 +30,17 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from gwlib.errors import InputError, Location, ValidationError
+from gwlib.geo.overlay import distance_to_area_m
 from gwlib.geo.points import point_coordinates
 from gwlib.io.tables import Issue, find_column, read_table
 from gwlib.sources.model import (
@@ -56,6 +58,8 @@ NEW, CHANGED, UNCHANGED = "新增", "修改", "未变"
 YES, NO = "是", "否"
 _TRUE = {"是", "y", "yes", "true", "1", "√", "有", "已联网"}
 _FALSE = {"否", "n", "no", "false", "0", "×", "x", "无", "未联网"}
+#: A record farther than this outside the county boundary is warned about (metres).
+OUTSIDE_M = 1.0
 #: Stored and re-read coordinates closer than this (degrees, about 1 cm) are the same.
 COORD_TOL = 1e-7
 _NUMBER_UNIT = re.compile(r"\s*(?:人|t/d|吨/日|吨/天|眼|口|个)$", re.IGNORECASE)
@@ -77,6 +81,11 @@ class Column:
     required: bool = False
     options: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    enum: type[Enum] | None = None  # the domain enumeration a cell's text becomes
+
+    def __post_init__(self) -> None:
+        if self.enum is not None and not self.options:
+            object.__setattr__(self, "options", _values(self.enum))
 
 
 #: The coordinate columns every register has (read by :func:`point_coordinates`).
@@ -137,14 +146,14 @@ SOURCES = RegisterSpec(
     columns=(
         Column("水源编码", "code", "code", True, aliases=("水源地编码", "编码", "水源地编号")),
         Column("水源名称", "name", "text", True, aliases=("水源地名称", "名称")),
-        Column("水源规模", "scale", "enum", True, _values(SourceScale), ("规模",)),
+        Column("水源规模", "scale", "enum", True, enum=SourceScale, aliases=("规模",)),
         Column(
             "水源类型",
             "source_type",
             "enum",
             True,
-            _values(SourceType),
-            ("类型", "含水层类型", "水源地类型"),
+            enum=SourceType,
+            aliases=("类型", "含水层类型", "水源地类型"),
         ),
         Column("乡镇", "township", aliases=("乡镇(街道)", "所在乡镇")),
         Column("服务人口(人)", "population", "int", aliases=("服务人口", "供水人口")),
@@ -158,21 +167,21 @@ SOURCES = RegisterSpec(
             "保护区划定状态",
             "zones_status",
             "enum",
-            options=_values(LegalStatus),
+            enum=LegalStatus,
             aliases=("保护区划定",),
         ),
         Column(
             "补给区划定状态",
             "recharge_status",
             "enum",
-            options=_values(LegalStatus),
+            enum=LegalStatus,
             aliases=("补给区划定",),
         ),
         Column("超标成因", "exceedance_cause", "enum", options=("地质背景", "人为因素")),
         Column("超标整治情况", "remediation_status", aliases=("整治情况", "整治进展")),
-        Column("标志设置", "signage", "enum", options=_values(WorkStatus)),
-        Column("隔离防护", "fencing", "enum", options=_values(WorkStatus)),
-        Column("环境问题整治", "rectification", "enum", options=_values(WorkStatus)),
+        Column("标志设置", "signage", "enum", enum=WorkStatus),
+        Column("隔离防护", "fencing", "enum", enum=WorkStatus),
+        Column("环境问题整治", "rectification", "enum", enum=WorkStatus),
     ),
     build=DrinkingSource,
     notes=(
@@ -200,8 +209,8 @@ POLLUTION = RegisterSpec(
             "category",
             "enum",
             True,
-            _values(PollutionCategory),
-            ("类别", "污染源类型"),
+            enum=PollutionCategory,
+            aliases=("类别", "污染源类型"),
         ),
         Column("乡镇", "township", aliases=("乡镇(街道)", "所在乡镇")),
         Column(
@@ -227,14 +236,14 @@ POLLUTION = RegisterSpec(
             "防渗改造",
             "seepage_status",
             "enum",
-            options=_values(WorkStatus),
+            enum=WorkStatus,
             aliases=("防渗", "防渗改造情况"),
         ),
         Column(
             "调查评估",
             "survey_status",
             "enum",
-            options=_values(WorkStatus),
+            enum=WorkStatus,
             aliases=("环境状况调查评估", "地下水环境状况调查评估"),
         ),
         Column("风险管控措施", "risk_control", aliases=("风险管控", "管控措施")),
@@ -304,9 +313,12 @@ def read_register(
     display_name: str | None = None,
     townships: Sequence[str] = (),
     default_crs: str | None = None,
+    county: shapely.Geometry | None = None,
 ) -> RegisterRows:
     """Read and check a register file (a path, or an upload's bytes named by
-    ``display_name``). ``townships``: the county's 乡镇 (empty: not checked)."""
+    ``display_name``). ``townships``: the county's 乡镇 (empty: not checked); ``county``: its
+    boundary in lon/lat (a record outside it is imported with a warning giving the distance;
+    its centre also picks the Gauss–Krüger zone of a 坐标系 written without one)."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     name = display_name or ("上传的文件" if isinstance(source, bytes) else Path(source).name)
     table = read_table(data, is_header=_is_header(spec), display_name=name)
@@ -380,6 +392,7 @@ def read_register(
     def column(fld: str) -> list[object] | None:
         return frame[present[fld]].tolist() if fld in present else None
 
+    hint = None if county is None or county.is_empty else float(county.centroid.x)
     conv = point_coordinates(
         column("lon"),
         column("lat"),
@@ -389,6 +402,7 @@ def read_register(
         default_crs,
         rows=row_no.tolist(),
         file=name,
+        lon_hint=hint,
     )
     issues += conv.issues
     for pos, idx in enumerate(frame.index):
@@ -400,6 +414,8 @@ def read_register(
         if int(row_no[idx]) not in bad and "lon" not in fields[idx]:
             err(idx, "lon", "", "没有坐标：填「经度」「纬度」，或「X坐标」「Y坐标」和「坐标系」")
 
+    if hint is not None and county is not None:
+        issues += _outside(county, frame, fields, row_no, present, name)
     code_col = frame[present["code"]].fillna("").map(nfkc).str.strip()
     first: dict[str, int] = {}
     for idx, code in zip(frame.index, code_col, strict=True):
@@ -435,47 +451,57 @@ def read_register(
             records.append((r, spec.build(**kwargs)))
         except ValidationError as exc:
             err(idx, _field_of(spec, exc.field), str(exc.value), f"应为{exc.expected}")
-        except (TypeError, ValueError) as exc:  # pragma: no cover - a column the model lacks
-            err(idx, "code", str(kwargs.get("code", "")), str(exc))
     issues.sort(key=lambda i: (i.row or 0, i.severity != "error"))
     return RegisterRows(
         spec, name, hashlib.sha256(data).hexdigest(), tuple(records), tuple(issues), len(frame)
     )
 
 
+def _outside(county: shapely.Geometry, frame: pd.DataFrame, fields: dict[Any, dict[str, Any]],
+             row_no: pd.Series, present: dict[str, str], name: str) -> list[Issue]:  # fmt: skip
+    """A warning for each record outside the county, with its distance to the boundary."""
+    placed = [idx for idx in frame.index if "lon" in fields[idx]]
+    if not placed:
+        return []
+    dist = distance_to_area_m([fields[i]["lon"] for i in placed],
+                              [fields[i]["lat"] for i in placed], county)  # fmt: skip
+    out = []
+    for idx, d in zip(placed, dist, strict=True):
+        if d > OUTSIDE_M:
+            by_ll = "lon" in present and str(frame.at[idx, present["lon"]]).strip() != ""
+            col = present["lon"] if by_ll else present.get("x", "X坐标")
+            out.append(Issue(name, int(row_no[idx]), col, str(frame.at[idx, col])[:40],
+                             f"位于县界之外，距县界约 {d / 1000:,.1f} km：已导入，请核对坐标"
+                             "和坐标系", "warning"))  # fmt: skip
+    return out
+
+
 def _with_defaults(spec: RegisterSpec, given: dict[str, Any]) -> dict[str, Any]:
-    """The model's fields: what the row gives, else the documented default."""
+    """The model's fields: what the row gives (enumerations as their members), else the
+    documented default (the model's; 乡镇 blank, 服务人口 and 取水量 0)."""
+    enums = {c.field: c.enum for c in spec.all_columns if c.enum is not None}
     out: dict[str, Any] = {}
     for f in dataclasses.fields(spec.build):
         if f.name in given:
             v = given[f.name]
+            out[f.name] = enums[f.name](v) if f.name in enums else v
         elif f.default is not dataclasses.MISSING:
-            v = f.default
-        else:  # required by the model but optional in the sheet
-            v = {"township": "", "population": 0, "capacity_t_d": 0.0}.get(f.name)
-        out[f.name] = v
-    cls = spec.build
-    hints = {f.name: f.type for f in dataclasses.fields(cls)}
-    for k, v in out.items():
-        enum = _ENUM_OF.get(str(hints[k]))
-        if enum is not None and isinstance(v, str):
-            out[k] = enum(v)
+            out[f.name] = f.default
+        else:  # required by the model, optional in the sheet
+            out[f.name] = SHEET_DEFAULTS[f.name]
     return out
 
 
-_ENUM_OF: dict[str, type[Enum]] = {
-    c.__name__: c for c in (SourceScale, SourceType, LegalStatus, PollutionCategory, WorkStatus)
-}
+#: Defaults of the fields the model requires but the sheet may leave blank.
+SHEET_DEFAULTS: dict[str, Any] = {"township": "", "population": 0, "capacity_t_d": 0.0}
 
 
 def _field_of(spec: RegisterSpec, label: str) -> str:
-    """A model error names its field in Chinese; find the column."""
+    """The column of a field a model error names in Chinese (服务人口/取水量 → 服务人口)."""
     for c in spec.all_columns:
-        if label in (c.header, c.field) or c.header.startswith(label):
+        if label in (c.header, c.field) or c.header.startswith(label.split("/")[0]):
             return c.field
-    return {"水源编码": "code", "污染源编码": "code", "监测井数": "monitoring_wells"}.get(
-        label, "population" if "人口" in label else "code"
-    )
+    return "code"
 
 
 # -- planning ---------------------------------------------------------------------------------
@@ -527,7 +553,6 @@ class RegisterPlan:
     rows: RegisterRows
     records: list[tuple[int, Any, str]]
     changes: pd.DataFrame
-    stored_ids: dict[str, int] = field(default_factory=dict)
 
     @property
     def spec(self) -> RegisterSpec:
@@ -600,9 +625,8 @@ def plan_register(rows: RegisterRows, stored: pd.DataFrame) -> RegisterPlan:
                 )
         changes += diff
         records.append((row, rec, CHANGED if diff else UNCHANGED))
-    ids = {str(r["code"]): int(r["id"]) for r in by_code.values() if "id" in r}
     frame = pd.DataFrame(changes, columns=["code", "name", "field", "old", "new", "column"])
-    return RegisterPlan(rows, records, frame, ids)
+    return RegisterPlan(rows, records, frame)
 
 
 # -- writing ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from gwlib.errors import StoreError
+from gwlib.geo.overlay import geometry_of
 from gwlib.sources.register_io import (
     CHANGED,
     NEW,
@@ -31,7 +32,7 @@ from gwlib.sources.register_io import (
     record_row,
 )
 from gwlib.store import CHUNK, Store, schema
-from gwlib.store.county import TOWNSHIP_LEVEL
+from gwlib.store.county import TOWNSHIP_LEVEL, county_boundary
 from gwlib.store.ledger import Actor, _audit
 
 Progress = Callable[[int, int], None]
@@ -63,7 +64,11 @@ def prepare_register(
 ) -> RegisterPlan:
     """Read a register file (a path, or an upload's bytes named by ``display_name``) and plan
     its import against the store."""
-    rows = read_register(spec, source, display_name, county_townships(store), default_crs)
+    bounds = county_boundary(store)
+    county = geometry_of(bounds["geometry"].iloc[0]) if len(bounds) else None
+    rows = read_register(
+        spec, source, display_name, county_townships(store), default_crs, county=county
+    )
     return plan_register(rows, stored_register(store, spec))
 
 

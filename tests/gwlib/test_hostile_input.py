@@ -25,6 +25,7 @@ from gwlib.io.lab import read_lab_file
 from gwlib.io.wells import read_ledger
 from gwlib.plans.parse import parse_plan_file
 from gwlib.quality.standards import get_standard
+from gwlib.sources.register_io import POLLUTION, read_register
 
 STD = get_standard()
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "60"))
@@ -65,7 +66,8 @@ def test_lab_reader_never_crashes(tmp_path: Path, table: list[list[str]], enc: s
 def test_random_bytes_are_rejected_cleanly(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"fuzz{suffix}"
     path.write_bytes(data)
-    for reader in (lambda p: read_lab_file(p, STD), read_ledger):
+    for reader in (lambda p: read_lab_file(p, STD), read_ledger,
+                   lambda p: read_register(POLLUTION, p)):
         with contextlib.suppress(GwlibError):
             reader(path)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -187,6 +188,21 @@ def test_xy_without_crs_and_unknown_township(store: Store, tmp_path: Path) -> No
     [err] = [i for i in plan.issues if i.severity == "error"]
     assert err.row == 3 and err.column == "坐标系" and "没有坐标系" in err.reason
     assert plan.summary() == "imported 1, updated 0, unchanged 0, rejected 1"
+
+
+def test_outside_the_county_is_imported_with_its_distance(store: Store, tmp_path: Path) -> None:
+    county = {"type": "Polygon", "coordinates": [[[111.4, 35.4], [111.6, 35.4], [111.6, 35.6], [111.4, 35.6], [111.4, 35.4]]]}
+    store.upsert_boundary("140826", "绛县", "县", county, "EPSG:4326", "测试")
+    text = S_HEAD + (
+        "SY-01,县城水源地,城镇级,孔隙,古绛镇,111.5,35.5,,,,1,1,,,\n"
+        "SY-02,远处水源地,城镇级,孔隙,古绛镇,111.7,35.5,,,,1,1,,,\n"
+    )
+    plan = prepare_register(store, SOURCES, _file(tmp_path, "s.csv", text))
+    [warn] = plan.issues
+    assert (warn.row, warn.column, warn.severity) == (3, "经度", "warning")
+    km = 0.1 * 111.32 * math.cos(math.radians(35.5))  # 0.1° of longitude at 35.5° N
+    assert f"距县界约 {km:.1f} km" in warn.reason
+    assert plan.counts["新增"] == 2 and plan.rejected_rows == 0
 
 
 def test_broken_files_are_clear_errors_and_write_nothing(store: Store, tmp_path: Path) -> None:
