@@ -15,10 +15,12 @@ from gwlib.sources.register_io import CHANGED, NEW, RegisterPlan, RegisterSpec
 from gwlib.sources.register_io import register_bytes as register_export
 from gwlib.sources.register_io import template_bytes as register_template
 from gwlib.store.registers import commit_register, prepare_register, stored_register
+from gwlib.store.results import batches
 from gwui import labels
 from gwui.keys import RegisterKeys
 from gwui.loaders import get_store
 from gwui.render import md
+from gwui.results import local_time
 from gwui.session import actor, can_edit
 
 
@@ -128,4 +130,29 @@ def register_page(spec: RegisterSpec, k: RegisterKeys) -> None:
             return
         st.cache_data.clear()
         st.session_state.pop(_plan_key(spec), None)
-        st.success(f"导入批次 {result.batch_id}：{result.summary()}")
+        st.success(
+            f"导入批次 {result.batch_id}：新增 {result.imported} 条，修改 {result.updated} 条，"
+            f"未变 {result.unchanged} 条，拒收 {result.rejected} 行（{result.summary()}）"
+        )
+
+
+@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
+def batch_history(kind: str) -> pd.DataFrame:
+    """The register's import batches, newest first, times in the section's time zone."""
+    b = batches(get_store(), kind)
+    cols = ["id", "file_name", "user_name", "created_at", "n_new", "n_updated", "n_unchanged",
+            "rows_rejected"]  # fmt: skip
+    b = b[cols].copy()
+    b["created_at"] = local_time(b["created_at"]).fillna("")
+    return b
+
+
+def history(spec: RegisterSpec, k: RegisterKeys) -> None:
+    st.subheader("导入批次")
+    frame = batch_history(spec.kind)
+    if frame.empty:
+        st.caption("还没有导入过。")
+        return
+    config = {c: labels.RESULTS_COLUMNS.get(c, c) for c in frame.columns}
+    config.update(n_new="新增", n_updated="修改", n_unchanged="未变")
+    st.dataframe(frame, hide_index=True, column_config=config, key=f"{k.table}.batches")

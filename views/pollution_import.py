@@ -5,10 +5,11 @@ import streamlit as st
 from gwlib.sources.register_io import POLLUTION
 from gwui import keys, labels
 from gwui.loaders import load_meta
-from gwui.registers_import import register_page
+from gwui.registers_import import history, register_page
 from gwui.render import demo_notice
 
 st.title(labels.POLLUTION_IMPORT_TITLE)
 demo_notice(load_meta())
 st.caption(labels.REGISTER_CAPTION)
 register_page(POLLUTION, keys.POLLUTION_IMPORT)
+history(POLLUTION, keys.POLLUTION_IMPORT)

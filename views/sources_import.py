@@ -5,10 +5,11 @@ import streamlit as st
 from gwlib.sources.register_io import SOURCES
 from gwui import keys, labels
 from gwui.loaders import load_meta
-from gwui.registers_import import register_page
+from gwui.registers_import import history, register_page
 from gwui.render import demo_notice
 
 st.title(labels.SOURCES_IMPORT_TITLE)
 demo_notice(load_meta())
 st.caption(labels.REGISTER_CAPTION)
 register_page(SOURCES, keys.SOURCES_IMPORT)
+history(SOURCES, keys.SOURCES_IMPORT)

@@ -37,6 +37,7 @@ def test_viewer_is_read_only(app_env: str, kind: str) -> None:
     at = _page(kind)
     assert not at.get("file_uploader")
     assert any(i.value == labels.READ_ONLY for i in at.info)
+    assert any("还没有导入过" in c.value for c in at.caption)  # the batch history, empty
     assert not at.get("button") or not any(
         b.key == PAGES[kind][1].commit for b in at.get("button")
     )
@@ -80,6 +81,10 @@ def test_editor_commits_a_sources_file(app_env_writable: str, monkeypatch: pytes
     assert "NEW-01" in after.index and "BAD-01" not in after.index
     with Store.open(app_env_writable) as s:
         assert batches(s, "sources")["user_name"].tolist() == ["zhao"]
+    history = _frame(at, "file_name")
+    assert history[["file_name", "user_name", "n_new", "n_updated"]].values.tolist() == [
+        ["水源地.csv", "zhao", 1, 1]
+    ]
 
 
 def test_editor_commits_a_pollution_file(app_env_writable: str, monkeypatch: pytest.MonkeyPatch) -> None:
