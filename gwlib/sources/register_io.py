@@ -279,6 +279,7 @@ class RegisterRows:
     records: tuple[tuple[int, Any], ...]
     issues: tuple[Issue, ...]
     total: int
+    given: frozenset[str] = frozenset()  # model fields the file has a column for
 
     @property
     def rejected_rows(self) -> int:
@@ -452,9 +453,9 @@ def read_register(
         except ValidationError as exc:
             err(idx, _field_of(spec, exc.field), str(exc.value), f"应为{exc.expected}")
     issues.sort(key=lambda i: (i.row or 0, i.severity != "error"))
-    return RegisterRows(
-        spec, name, hashlib.sha256(data).hexdigest(), tuple(records), tuple(issues), len(frame)
-    )
+    given = frozenset(present) - {"x", "y", "crs"} | {"lon", "lat"}
+    return RegisterRows(spec, name, hashlib.sha256(data).hexdigest(), tuple(records),
+                        tuple(issues), len(frame), given)  # fmt: skip
 
 
 def _outside(county: shapely.Geometry, frame: pd.DataFrame, fields: dict[Any, dict[str, Any]],
@@ -598,7 +599,8 @@ class RegisterPlan:
 
 
 def plan_register(rows: RegisterRows, stored: pd.DataFrame) -> RegisterPlan:
-    """Compare the file's records with ``stored`` (the register's table) by code."""
+    """Compare the file's records with ``stored`` (the register's table) by code. A field the
+    file has no column for is left as stored (a blank cell in a column it has is the default)."""
     spec = rows.spec
     kinds = {c.field: c.kind for c in spec.all_columns}
     by_code = {str(r["code"]): r for r in stored.to_dict("records")} if len(stored) else {}
@@ -612,7 +614,7 @@ def plan_register(rows: RegisterRows, stored: pd.DataFrame) -> RegisterPlan:
         diff = []
         for k, v in record_row(rec).items():
             kind = kinds.get(k, "text")
-            if not _same(kind, old.get(k), v):
+            if k in rows.given and not _same(kind, old.get(k), v):
                 diff.append(
                     {
                         "code": rec.code,

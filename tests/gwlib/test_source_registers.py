@@ -149,6 +149,26 @@ def test_import_reimport_and_corrected_file(store: Store, tmp_path: Path) -> Non
     assert b[["n_new", "n_updated", "n_unchanged"]].values.tolist() == [[3, 0, 0], [0, 0, 3], [0, 1, 2]]
 
 
+def test_title_rows_and_columns_the_file_does_not_have(store: Store, tmp_path: Path) -> None:
+    commit_register(store, prepare_register(store, SOURCES, _file(tmp_path, "s.csv", SOURCES_CSV)), EDITOR)
+    short = (
+        "绛县饮用水水源地登记表（2025年）,,,,,\n"
+        "填报单位：生态环境局,,,,,\n"
+        "水源编码,水源名称,水源规模,水源类型,经度,纬度\n"
+        "SY-01,县城水源地,城镇级,孔隙,111.5701,35.4912\n"
+        "SY-03,冷口水源地,城镇级,裂隙,111.57013889,35.425\n"
+    )
+    plan = prepare_register(store, SOURCES, _file(tmp_path, "short.csv", short))
+    assert not plan.issues
+    assert plan.counts == {"新增": 0, "修改": 1, "未变": 1}
+    assert plan.changes[["code", "field", "old", "new"]].values.tolist() == [
+        ["SY-03", "水源规模", "乡镇级", "城镇级"]
+    ]
+    commit_register(store, plan, EDITOR)
+    row = store.drinking_sources().set_index("code").loc["SY-03"]
+    assert row["scale"] == "城镇级" and row["population"] == 5200 and row["signage"] == "开展中"
+
+
 def test_rejected_rows_name_file_row_column_value(store: Store, tmp_path: Path) -> None:
     bad = P_HEAD + (
         "WR-01,恒泰化工,化学品生产企业,古绛镇,111.52,35.47,是,,是,3,是,已完成,开展中,\n"
