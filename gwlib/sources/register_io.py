@@ -16,7 +16,8 @@ The reader (:func:`read_register`) takes the file as people fill it in and check
 
 Every problem is an :class:`~gwlib.io.tables.Issue` naming file, row, column, value and what was
 expected; a row with any error is rejected whole. Blank optional cells take the documented
-default (the model's: 未划定, 未开展, 否, 0).
+default (the model's: 未划定, 未开展, 否, 0); a column the file does not have leaves the stored
+records' field as it is.
 
 :func:`plan_register` compares the good rows with the stored records by code: 新增, 修改 (each
 changed field old → new) or 未变. The store writes a plan in one transaction
@@ -133,7 +134,8 @@ _COMMON_NOTES = (
     "坐标二选一：填「经度」「纬度」（十进制度如 111.5701，或度分秒如 111°34'12.5\"），"
     "或填「X坐标」「Y坐标」并在「坐标系」写明坐标系（如 CGCS2000 3度带 37带、EPSG:4546、"
     "WGS84 UTM 49N）。经纬度不写坐标系时按 CGCS2000。",
-    "带下拉列表的列请从列表中选择；留空时取默认值（写在各列说明中）。",
+    "带下拉列表的列请从列表中选择；留空时取默认值（写在各列说明中）；文件中没有的列，"
+    "已登记的记录保持原值。",
     "乡镇应与本县乡镇名称一致（导入了乡镇边界时，不一致的会提示）。",
     "有任何错误的行整行不导入，并列出文件、行号、列、值和原因；其余行在一个事务中写入。",
 )

@@ -6,7 +6,8 @@
   (:meth:`Actor.require_write`), one ``import_batch`` row (kind ``sources`` / ``pollution``),
   new records inserted, changed records updated field by field with one ``audit_log`` row per
   changed field (old → new), and an audit row for the batch. Unchanged records are not touched.
-  A record planned as new that someone else stored in the meantime stops the whole commit.
+  A record planned as new that someone else stored in the meantime, or a field someone else
+  changed after the preview, stops the whole commit (:class:`~gwlib.errors.ConflictError`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from gwlib.errors import StoreError
+from gwlib.errors import ConflictError, StoreError
 from gwlib.geo.overlay import geometry_of
 from gwlib.sources.register_io import (
     CHANGED,
@@ -30,6 +31,7 @@ from gwlib.sources.register_io import (
     plan_register,
     read_register,
     record_row,
+    shown,
 )
 from gwlib.store import CHUNK, Store, schema
 from gwlib.store.county import TOWNSHIP_LEVEL, county_boundary
@@ -97,6 +99,7 @@ def commit_register(
     """Write ``plan`` in one transaction (see the module docstring)."""
     spec, table = plan.spec, _table(plan.spec)
     counts = plan.counts
+    kinds = {c.field: c.kind for c in spec.all_columns}
     new = [record_row(rec) for _, rec, status in plan.records if status == NEW]
     changed = {rec.code: rec for _, rec, status in plan.records if status == CHANGED}
     total = len(new) + len(changed)
@@ -153,6 +156,17 @@ def commit_register(
         for code, g in plan.changes.groupby("code", sort=True):
             if code not in existing:
                 raise StoreError(f"{spec.label('code')}「{code}」已被他人删除：未写入任何内容")
+            now_stored = conn.execute(sa.select(table).where(table.c.id == existing[code]))
+            current = dict(now_stored.mappings().one())
+            moved = [
+                f for f, c, old in zip(g["field"], g["column"], g["old"], strict=True)
+                if shown(kinds[c], current[c]) != old
+            ]  # fmt: skip
+            if moved:
+                raise ConflictError(
+                    f"{spec.label('code')}「{code}」的{'、'.join(moved)}在预览之后已被他人修改："
+                    "未写入任何内容，请重新上传预览"
+                )
             row = record_row(changed[str(code)])
             values = {c: row[c] for c in g["column"]}
             conn.execute(sa.update(table).where(table.c.id == existing[code]).values(**values))

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pyproj import Transformer
 
-from gwlib.errors import GwlibError, InputError, PermissionDenied
+from gwlib.errors import ConflictError, GwlibError, InputError, PermissionDenied
 from gwlib.sources.register_io import (
     POLLUTION,
     SOURCES,
@@ -257,6 +257,18 @@ def test_a_failed_commit_writes_nothing(store: Store, tmp_path: Path, monkeypatc
         commit_register(store, plan, EDITOR)
     pd.testing.assert_frame_equal(before, store.drinking_sources())
     assert len(_batches(store)) == 1
+
+
+def test_a_field_changed_after_the_preview_stops_the_commit(store: Store, tmp_path: Path) -> None:
+    commit_register(store, prepare_register(store, SOURCES, _file(tmp_path, "s.csv", SOURCES_CSV)), EDITOR)
+    plan = prepare_register(store, SOURCES, _file(tmp_path, "f.csv", SOURCES_CSV.replace("86000", "90000")))
+    other = prepare_register(store, SOURCES, _file(tmp_path, "o.csv", SOURCES_CSV.replace("86000", "88000")))
+    commit_register(store, other, Actor("zhang"))
+    before = store.drinking_sources()
+    with pytest.raises(ConflictError, match=r"SY-01.*服务人口"):
+        commit_register(store, plan, EDITOR)
+    pd.testing.assert_frame_equal(before, store.drinking_sources())
+    assert len(_batches(store)) == 2
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
