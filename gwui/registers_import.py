@@ -11,9 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.errors import GwlibError
-from gwlib.sources.register_io import CHANGED, NEW, RegisterPlan, RegisterSpec
-from gwlib.sources.register_io import register_bytes as register_export
-from gwlib.sources.register_io import template_bytes as register_template
+from gwlib.sources.register_plan import CHANGED, NEW, RegisterPlan
+from gwlib.sources.register_spec import RegisterSpec
+from gwlib.sources.register_spec import register_bytes as register_export
+from gwlib.sources.register_spec import template_bytes as register_template
 from gwlib.store.registers import commit_register, prepare_register, stored_register
 from gwlib.store.results import batches
 from gwui import labels

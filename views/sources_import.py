@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gwlib.sources.register_io import SOURCES
+from gwlib.sources.register_spec import SOURCES
 from gwui import keys, labels
 from gwui.loaders import load_meta
 from gwui.registers_import import history, register_page

@@ -22,7 +22,7 @@ from gwlib.cli.common import EXIT_INPUT, EXIT_OK, cli_actor, open_store, report_
 
 
 def _spec(args: argparse.Namespace) -> Any:
-    from gwlib.sources.register_io import REGISTERS
+    from gwlib.sources.register_spec import REGISTERS
 
     return REGISTERS[args.register]
 
@@ -54,7 +54,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from gwlib.sources.register_io import register_bytes
+    from gwlib.sources.register_spec import register_bytes
     from gwlib.store.registers import stored_register
 
     spec = _spec(args)
@@ -66,7 +66,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from gwlib.sources.register_io import template_bytes
+    from gwlib.sources.register_spec import template_bytes
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_bytes(template_bytes(_spec(args)))

@@ -22,17 +22,16 @@ import sqlalchemy as sa
 
 from gwlib.errors import ConflictError, StoreError
 from gwlib.geo.overlay import geometry_of
-from gwlib.sources.register_io import (
+from gwlib.sources.register_io import read_register
+from gwlib.sources.register_plan import (
     CHANGED,
     NEW,
     UNCHANGED,
     RegisterPlan,
-    RegisterSpec,
     plan_register,
-    read_register,
     record_row,
-    shown,
 )
+from gwlib.sources.register_spec import RegisterSpec, shown
 from gwlib.store import CHUNK, Store, schema
 from gwlib.store.county import TOWNSHIP_LEVEL, county_boundary
 from gwlib.store.ledger import Actor, _audit

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gwlib.sources.register_io import SOURCES, register_frame
+from gwlib.sources.register_spec import SOURCES, register_frame
 from gwlib.store import Store
 from gwlib.store.results import batches
 from gwui import keys, labels

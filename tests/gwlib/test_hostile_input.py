@@ -25,7 +25,8 @@ from gwlib.io.lab import read_lab_file
 from gwlib.io.wells import read_ledger
 from gwlib.plans.parse import parse_plan_file
 from gwlib.quality.standards import get_standard
-from gwlib.sources.register_io import POLLUTION, read_register
+from gwlib.sources.register_io import read_register
+from gwlib.sources.register_spec import POLLUTION
 
 STD = get_standard()
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "60"))

@@ -20,13 +20,8 @@ from openpyxl import load_workbook
 from pyproj import Transformer
 
 from gwlib.errors import ConflictError, GwlibError, InputError, PermissionDenied
-from gwlib.sources.register_io import (
-    POLLUTION,
-    SOURCES,
-    read_register,
-    register_bytes,
-    template_bytes,
-)
+from gwlib.sources.register_io import read_register
+from gwlib.sources.register_spec import POLLUTION, SOURCES, register_bytes, template_bytes
 from gwlib.store import Store, schema, schema_ledger
 from gwlib.store.ledger import Actor
 from gwlib.store.registers import commit_register, prepare_register

@@ -21,7 +21,8 @@ from gwlib.io.tables import read_table
 from gwlib.io.wells import read_ledger
 from gwlib.plans import plan_text_from_bytes, read_plan_text
 from gwlib.quality.standards import get_standard
-from gwlib.sources.register_io import SOURCES, read_register
+from gwlib.sources.register_io import read_register
+from gwlib.sources.register_spec import SOURCES
 from tests import zipbombs
 
 ROOT = Path(__file__).resolve().parents[2]
