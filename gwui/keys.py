@@ -157,3 +157,18 @@ ZONES_UPLOAD = "zones.upload"
 ZONES_COMMIT = "zones.commit"
 ZONES_TABLE = "zones.table"
 ZONES_MAP = "zones.map"
+
+class RegisterKeys:
+    """Keys of a register import page (水源地登记 / 污染源登记), prefixed by its page."""
+
+    def __init__(self, page: str) -> None:
+        self.template = f"{page}.template"
+        self.export = f"{page}.export"
+        self.export_csv = f"{page}.export_csv"
+        self.upload = f"{page}.upload"
+        self.commit = f"{page}.commit"
+        self.table = f"{page}.table"  # prefix of the preview tables' keys
+
+
+SOURCES_IMPORT = RegisterKeys("sources_import")
+POLLUTION_IMPORT = RegisterKeys("pollution_import")

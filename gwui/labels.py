@@ -238,3 +238,17 @@ ZONES_COLUMNS = {
     "field": "项目", "old": "原值", "new": "新值", "row": "要素/行", "column": "列",
     "value": "值", "reason": "原因", "severity": "级别",
 }  # fmt: skip
+
+SOURCES_IMPORT_TITLE = "水源地登记"
+POLLUTION_IMPORT_TITLE = "污染源登记"
+REGISTER_CAPTION = (
+    "按模板填写登记表（Excel 或 CSV）后上传：先预览，确认后在一个事务中写入。按编码新增或更新；"
+    "同一文件再导入不作改动；改正后的文件只更新有变化的记录，每个改动的字段（原值 → 新值）记入"
+    "审计日志。坐标可填经纬度，或 X/Y 坐标和坐标系。有错误的行整行不导入。"
+)
+#: Chinese headers of the frames the register pages show.
+REGISTER_COLUMNS = {
+    "row": "行", "column": "列", "value": "值", "reason": "原因", "severity": "类型",
+    "code": "编码", "name": "名称", "field": "字段", "old": "原值", "new": "新值",
+    "status": "导入结果",
+}  # fmt: skip

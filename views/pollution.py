@@ -50,6 +50,8 @@ st.dataframe(
             "category",
             "township",
             "key_discharger",
+            "permit_no",
+            "self_monitoring",
             "networked",
             "seepage_status",
             "survey_status",
@@ -68,6 +70,8 @@ st.dataframe(
         "category": "细类",
         "township": "乡镇",
         "key_discharger": st.column_config.CheckboxColumn("重点排污单位名录"),
+        "permit_no": "排污许可证编号",
+        "self_monitoring": st.column_config.CheckboxColumn("自行监测"),
         "networked": st.column_config.CheckboxColumn("自动监测联网"),
         "seepage_status": "防渗改造",
         "survey_status": "调查评估",
@@ -81,7 +85,8 @@ st.dataframe(
 st.subheader("地下水污染防治分区与管理要求")
 zones = zone_table(load_zones(), PREVENTION_ZONE_KINDS)
 st.dataframe(
-    zones[["code", "name", "kind", "legal_status", "area_km2", "requirements", "basis"]],
+    zones[["code", "name", "kind", "legal_status", "approval_no", "area_km2", "requirements",
+           "basis"]],
     hide_index=True,
     key=keys.POLLUTION_ZONES_TABLE,
     column_config={
@@ -89,6 +94,7 @@ st.dataframe(
         "name": "名称",
         "kind": "分区",
         "legal_status": "划定状态",
+        "approval_no": "批复文号",
         "area_km2": st.column_config.NumberColumn("面积（km²）", format="%.1f"),
         "requirements": st.column_config.TextColumn("管理要求", width="large"),
         "basis": "依据",

@@ -54,7 +54,8 @@ if can_edit():
         m[2].metric("未变样品", f"{c['未变']} 个")
         m[3].metric("拒收", f"{plan.rejected_rows} 行", help=f"文件共 {plan.rows_total} 行")
         dist = plan.class_distribution().assign(
-            quality_class=lambda f: class_labels(f["quality_class"]))
+            quality_class=lambda f: class_labels(f["quality_class"])
+        )
         st.markdown("**新增与修改样品的水质类别**")
         table(dist, key=f"{keys.RESULTS_TABLE}.classes")
         if plan.unknown_points:
@@ -71,8 +72,12 @@ if can_edit():
         if len(plan.changes):
             st.markdown(f"**将修改的值（{len(plan.changes)} 项，逐项记入审计日志）**")
             table(plan.changes, key=f"{keys.RESULTS_TABLE}.diff")
-        if st.button("确认导入（一个事务：以上新增与修改一次写入；拒收的行不写入）", type="primary",
-                     key=keys.RESULTS_COMMIT, disabled=not confirmed or c["新增"] + c["修改"] == 0):
+        if st.button(
+            "确认导入（一个事务：以上新增与修改一次写入；拒收的行不写入）",
+            type="primary",
+            key=keys.RESULTS_COMMIT,
+            disabled=not confirmed or c["新增"] + c["修改"] == 0,
+        ):
             bar = st.progress(0.0, text="正在写入…")
             outcome = commit_and_refresh(get_store(), plan, actor(), lambda d, t: bar.progress(
                 d / max(t, 1), text=f"正在重算趋势：{d}/{t} 个点位"))  # fmt: skip

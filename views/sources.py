@@ -130,7 +130,8 @@ st.dataframe(
 st.subheader("保护区与补给区")
 source_zones = zone_table(zones, SOURCE_ZONE_KINDS)
 st.dataframe(
-    source_zones[["code", "name", "kind", "legal_status", "area_km2", "basis", "requirements"]],
+    source_zones[["code", "name", "kind", "legal_status", "approval_no", "approval_date",
+                  "area_km2", "basis", "requirements"]],
     hide_index=True,
     key=keys.SOURCES_ZONES_TABLE,
     column_config={
@@ -138,6 +139,8 @@ st.dataframe(
         "name": "名称",
         "kind": "类型",
         "legal_status": "划定状态",
+        "approval_no": "批复文号",
+        "approval_date": st.column_config.DateColumn("批复日期", format="YYYY-MM-DD"),
         "area_km2": st.column_config.NumberColumn("面积（km²）", format="%.2f"),
         "basis": "划定依据",
         "requirements": "管理要求",

@@ -251,13 +251,17 @@ def pollution_sources(rng: np.random.Generator, county: County,
             key = listed and rng.random() < 0.6
             lo, hi = WELLS_RANGE[category]
             seepage, survey = rng.choice(list(WorkStatus), size=2, p=[0.3, 0.35, 0.35])
+            networked = bool(key and rng.random() < 0.75)  # draws in the order they always had
+            wells = int(rng.integers(lo, hi + 1))
             out.append(PollutionSource(
                 code=f"JX-WRY-{n:02d}", name=name, category=category,
                 township=county.township_of(lon, lat), lon=lon, lat=lat,
-                key_discharger=bool(key), networked=bool(key and rng.random() < 0.75),
+                key_discharger=bool(key), networked=networked,
                 seepage_status=WorkStatus(seepage), survey_status=WorkStatus(survey),
                 risk_control=_risk_text(category, WorkStatus(seepage)),
-                monitoring_wells=int(rng.integers(lo, hi + 1))))
+                monitoring_wells=wells,
+                permit_no=f"JXPW{n:04d}（模拟）" if listed else "",
+                self_monitoring=wells > 0))
     return tuple(out)
 
 

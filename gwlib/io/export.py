@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +76,17 @@ def string_cells(ws: Any) -> None:
                 _mark_text(cell)
 
 
-def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+def excel_bytes(
+    sheets: Mapping[str, pd.DataFrame],
+    dropdowns: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+    dropdown_rows: int = 2000,
+) -> bytes:
     """An .xlsx file with each frame on its own sheet (names cut to Excel's 31 characters),
-    header row frozen, widths fitted, every text cell a string cell."""
+    header row frozen, widths fitted, every text cell a string cell.
+
+    ``dropdowns``: per sheet, a column header and its allowed values; the column gets a
+    drop-down list (data validation) over its first ``dropdown_rows`` rows, the lists kept on a
+    hidden sheet 「选项」."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, frame in sheets.items():
@@ -92,7 +100,42 @@ def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
             for col_cells in ws.columns:
                 width = max(len(str(c.value or "")) for c in col_cells[:200])
                 ws.column_dimensions[col_cells[0].column_letter].width = min(8 + width * 1.6, 60)
+        if dropdowns:
+            _add_dropdowns(writer, sheets, dropdowns, max(dropdown_rows, 2))
     return buf.getvalue()
+
+
+def _add_dropdowns(writer: Any, sheets: Mapping[str, pd.DataFrame],
+                   dropdowns: Mapping[str, Mapping[str, Sequence[str]]],
+                   rows: int) -> None:  # fmt: skip
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lists = writer.book.create_sheet("选项")
+    lists.sheet_state = "hidden"
+    k = 0
+    for name, columns in dropdowns.items():
+        ws = writer.sheets[name[:31]]
+        headers = [str(c) for c in sheets[name].columns]
+        for header, values in columns.items():
+            if header not in headers or not values:
+                continue
+            k += 1
+            letter = get_column_letter(k)
+            lists.cell(row=1, column=k, value=excel_value(lists, header))
+            for i, item in enumerate(values, start=2):
+                lists.cell(row=i, column=k, value=excel_value(lists, str(item)))
+            dv = DataValidation(
+                type="list",
+                formula1=f"=选项!${letter}$2:${letter}${len(values) + 1}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="请从下拉列表选择",
+                error=("应为：" + "、".join(str(v) for v in values))[:250],
+            )
+            target = get_column_letter(headers.index(header) + 1)
+            dv.add(f"{target}2:{target}{max(rows, len(sheets[name]) + 1)}")
+            ws.add_data_validation(dv)
 
 
 # -- CSV --------------------------------------------------------------------------------------

@@ -152,7 +152,11 @@ class PollutionSource:
     survey_status: WorkStatus = WorkStatus.NOT_STARTED  # 地下水环境状况调查评估
     risk_control: str = ""
     monitoring_wells: int = 0
+    permit_no: str = ""  # 排污许可证编号
+    self_monitoring: bool = False  # 开展地下水自行监测
 
     def __post_init__(self) -> None:
         text_field("污染源编码", self.code, required=True)
         check_lonlat(self.lon, self.lat)
+        if self.monitoring_wells < 0:
+            raise ValidationError("监测井数", self.monitoring_wells, "非负整数")

@@ -232,6 +232,9 @@ pollution_source = Table(
     Column("survey_status", String(16), nullable=False),
     Column("risk_control", Text, nullable=False, server_default=""),
     Column("monitoring_wells", Integer, nullable=False, server_default="0"),
+    # 污染源登记表 (migration registers_0001): 排污许可证编号, 开展地下水自行监测
+    Column("permit_no", String(64), nullable=False, server_default=""),
+    Column("self_monitoring", Boolean, nullable=False, server_default="0"),
 )
 
 action_plan = Table(

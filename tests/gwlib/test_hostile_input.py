@@ -25,6 +25,8 @@ from gwlib.io.lab import read_lab_file
 from gwlib.io.wells import read_ledger
 from gwlib.plans.parse import parse_plan_file
 from gwlib.quality.standards import get_standard
+from gwlib.sources.register_io import read_register
+from gwlib.sources.register_spec import POLLUTION
 
 STD = get_standard()
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "60"))
@@ -65,7 +67,8 @@ def test_lab_reader_never_crashes(tmp_path: Path, table: list[list[str]], enc: s
 def test_random_bytes_are_rejected_cleanly(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"fuzz{suffix}"
     path.write_bytes(data)
-    for reader in (lambda p: read_lab_file(p, STD), read_ledger):
+    for reader in (lambda p: read_lab_file(p, STD), read_ledger,
+                   lambda p: read_register(POLLUTION, p)):
         with contextlib.suppress(GwlibError):
             reader(path)
 

@@ -21,6 +21,8 @@ from gwlib.io.tables import read_table
 from gwlib.io.wells import read_ledger
 from gwlib.plans import plan_text_from_bytes, read_plan_text
 from gwlib.quality.standards import get_standard
+from gwlib.sources.register_io import read_register
+from gwlib.sources.register_spec import SOURCES
 from tests import zipbombs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,6 +94,7 @@ def test_docx_that_lies_about_its_size_is_refused(bombs: dict[str, Path]) -> Non
         pytest.param(read_table, id="read_table"),
         pytest.param(read_ledger, id="ledger"),
         pytest.param(lambda p: read_lab_file(p, STD), id="lab_results"),
+        pytest.param(lambda p: read_register(SOURCES, p), id="source_register"),
     ],
 )
 def test_xlsx_bomb_is_refused_by_every_xlsx_reader(
