@@ -107,6 +107,20 @@ class OfflineMap(folium.Map):
         self.default_css = [("leaflet_css", webassets.url("leaflet/leaflet.css", base_path))]
 
 
+class Redraw(folium.MacroElement):
+    """Redraws the vector layers once the map's frame has its size: a map created in a frame
+    still being laid out (a preview drawn on the rerun after an upload) kept polygons clipped
+    to its first, empty view until the user panned."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.whenReady(function () {"
+        " var m = {{ this._parent.get_name() }};"
+        " setTimeout(function () { m.invalidateSize(); m.fire('moveend'); }, 250); });"
+        "{% endmacro %}"
+    )
+
+
 class _Text(Element):
     """Text that is already rendered, emitted as is."""
 
@@ -688,6 +702,7 @@ def assemble_map(data: MapData, basemap: Basemap, base_path: str = "") -> folium
             WellGridLayer(layer, name, show=show).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     legend().add_to(m)
+    Redraw().add_to(m)
     for kind, _, layer, _ in data:
         if kind == "bounds":
             m.fit_bounds(layer["bounds"])

@@ -13,6 +13,7 @@ from shapely.geometry import shape
 from streamlit_folium import st_folium
 
 from gwlib.geo import basemaps
+from gwlib.sources.maplayers import fit_view
 from gwlib.sources.model import ZoneKind
 from gwlib.sources.zone_import import TOWNSHIP, ZonesPlan
 from gwlib.store.zones import prepare_zones
@@ -74,13 +75,16 @@ def preview_map(plan: ZonesPlan) -> None:
         (f"待导入（{len(new)} 个）", planned, True),
     ]
     data = [("geo", name, compact_features(f), show) for name, f, show in layers]
+    center, zoom = None, None
     if len(new):
         shapes = [shape(json.loads(g)) for g in new["geometry"]]
         minx = min(s.bounds[0] for s in shapes)
         miny = min(s.bounds[1] for s in shapes)
         maxx = max(s.bounds[2] for s in shapes)
         maxy = max(s.bounds[3] for s in shapes)
-        (x0, y0), (x1, y1) = basemap.to_display(minx, miny), basemap.to_display(maxx, maxy)
-        data.append(("bounds", "", {"bounds": [[y0, x0], [y1, x1]]}, False))
+        (lat, lon), zoom = fit_view((minx, miny, maxx, maxy), 800, 460)
+        x, y = basemap.to_display(lon, lat)
+        center, zoom = (y, x), min(zoom, 16)
     st_folium(assemble_map(data, basemap), key=keys.ZONES_MAP, height=460,
-              use_container_width=True, returned_objects=[])  # fmt: skip
+              use_container_width=True, returned_objects=[], center=center,
+              zoom=zoom)  # fmt: skip

@@ -22,7 +22,7 @@ c = st.columns(3)
 kind = c[0].selectbox("分区类型", KINDS, key=keys.ZONES_KIND)
 codes = source_codes()
 source = c[1].selectbox("所属水源地（保护区必选）", ["", *codes], key=keys.ZONES_SOURCE,
-                        disabled=kind == "乡镇")  # fmt: skip
+                        format_func=lambda c: c or "（不指定）", disabled=kind == "乡镇")  # fmt: skip
 crs = c[2].text_input("坐标系（文件未注明时）", placeholder="如 CGCS2000 3度带 37带",
                       key=keys.ZONES_CRS)  # fmt: skip
 if kind in NEEDS_SOURCE and not codes:
@@ -49,6 +49,7 @@ if plan.issues:
 if plan.zones:
     frame = plan.frame()[["code", "name", "status", "area_km2", "legal_status", "approval_no",
                           "approval_date"]]  # fmt: skip
+    frame["approval_date"] = frame["approval_date"].map(lambda d: d.isoformat() if d else "")
     table(frame, f"{keys.ZONES_TABLE}.zones")
     if webassets.missing():
         st.warning(labels.MAP_ASSETS_MISSING)
