@@ -22,7 +22,8 @@ c = st.columns(3)
 kind = c[0].selectbox("分区类型", KINDS, key=keys.ZONES_KIND)
 codes = source_codes()
 source = c[1].selectbox("所属水源地（保护区必选）", ["", *codes], key=keys.ZONES_SOURCE,
-                        format_func=lambda c: c or "（不指定）", disabled=kind == "乡镇")  # fmt: skip
+                        format_func=lambda c: c or "（不指定）",
+                        disabled=kind == "乡镇")  # fmt: skip
 crs = c[2].text_input("坐标系（文件未注明时）", placeholder="如 CGCS2000 3度带 37带",
                       key=keys.ZONES_CRS)  # fmt: skip
 if kind in NEEDS_SOURCE and not codes:
