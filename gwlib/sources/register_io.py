@@ -163,6 +163,9 @@ def read_register(
                     err(idx, col.field, text, f"应为{what}")
                 else:
                     fields[idx][col.field] = n
+            elif col.max_len and len(text) > col.max_len:
+                why = f"太长（{len(text)} 个字符）：不超过 {col.max_len} 个字符"
+                err(idx, col.field, text, why)
             else:
                 fields[idx][col.field] = text
 

@@ -48,10 +48,13 @@ class Column:
     options: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     enum: type[Enum] | None = None  # the domain enumeration a cell's text becomes
+    max_len: int | None = None  # the stored column's width; None: by kind (codes 64, text 128)
 
     def __post_init__(self) -> None:
         if self.enum is not None and not self.options:
             object.__setattr__(self, "options", _values(self.enum))
+        if self.max_len is None:
+            object.__setattr__(self, "max_len", {"code": 64, "text": 128}.get(self.kind, 0))
 
 
 #: The coordinate columns every register has (read by :func:`point_coordinates`).
@@ -122,7 +125,7 @@ SOURCES = RegisterSpec(
             enum=SourceType,
             aliases=("类型", "含水层类型", "水源地类型"),
         ),
-        Column("乡镇", "township", aliases=("乡镇(街道)", "所在乡镇")),
+        Column("乡镇", "township", aliases=("乡镇(街道)", "所在乡镇"), max_len=64),
         Column("服务人口(人)", "population", "int", aliases=("服务人口", "供水人口")),
         Column(
             "取水量(t/d)",
@@ -145,7 +148,7 @@ SOURCES = RegisterSpec(
             aliases=("补给区划定",),
         ),
         Column("超标成因", "exceedance_cause", "enum", options=("地质背景", "人为因素")),
-        Column("超标整治情况", "remediation_status", aliases=("整治情况", "整治进展")),
+        Column("超标整治情况", "remediation_status", aliases=("整治情况", "整治进展"), max_len=0),
         Column("标志设置", "signage", "enum", enum=WorkStatus),
         Column("隔离防护", "fencing", "enum", enum=WorkStatus),
         Column("环境问题整治", "rectification", "enum", enum=WorkStatus),
@@ -179,7 +182,7 @@ POLLUTION = RegisterSpec(
             enum=PollutionCategory,
             aliases=("类别", "污染源类型"),
         ),
-        Column("乡镇", "township", aliases=("乡镇(街道)", "所在乡镇")),
+        Column("乡镇", "township", aliases=("乡镇(街道)", "所在乡镇"), max_len=64),
         Column(
             "重点排污单位",
             "key_discharger",
@@ -213,7 +216,7 @@ POLLUTION = RegisterSpec(
             enum=WorkStatus,
             aliases=("环境状况调查评估", "地下水环境状况调查评估"),
         ),
-        Column("风险管控措施", "risk_control", aliases=("风险管控", "管控措施")),
+        Column("风险管控措施", "risk_control", aliases=("风险管控", "管控措施"), max_len=0),
     ),
     build=PollutionSource,
     notes=(

@@ -171,6 +171,7 @@ def test_rejected_rows_name_file_row_column_value(store: Store, tmp_path: Path) 
         "WR-01,重复,加油站,古绛镇,111.55,35.46,否,,否,0,否,,,\n"
         "WR-04,无坐标,加油站,古绛镇,,,否,,否,0,否,,,\n"
         "WR-05,投影无坐标系,加油站,古绛镇,,,否,,否,0,否,,,\n"
+        f"WR-06,{'长' * 129},加油站,古绛镇,111.5,35.5,否,,否,0,否,,,{'长' * 500}\n"
     )
     bad = bad.replace("WR-05,投影无坐标系,加油站,古绛镇,,,", "WR-05,投影无坐标系,加油站,古绛镇,,,")
     plan = prepare_register(store, POLLUTION, _file(tmp_path, "bad.csv", bad))
@@ -183,10 +184,12 @@ def test_rejected_rows_name_file_row_column_value(store: Store, tmp_path: Path) 
     assert errors[(3, "防渗改造")][0] == "完成了" and "已完成" in errors[(3, "防渗改造")][1]
     assert errors[(4, "污染源编码")] == ("WR-01", "污染源编码与第 2 行重复")
     assert "没有坐标" in errors[(5, "经度")][1]
-    assert plan.summary() == "imported 1, updated 0, unchanged 0, rejected 4"
+    assert errors[(7, "污染源名称")][1] == "太长（129 个字符）：不超过 128 个字符"
+    assert (7, "风险管控措施") not in errors  # free text has no width limit
+    assert plan.summary() == "imported 1, updated 0, unchanged 0, rejected 5"
     r = commit_register(store, plan, EDITOR)
     assert store.pollution_sources()["code"].tolist() == ["WR-01"]
-    assert _batches(store)["rows_rejected"].tolist() == [4] and r.rejected == 4
+    assert _batches(store)["rows_rejected"].tolist() == [5] and r.rejected == 5
 
 
 def test_xy_without_crs_and_unknown_township(store: Store, tmp_path: Path) -> None:
