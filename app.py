@@ -7,6 +7,7 @@ import streamlit as st
 from gwui import auth, filters
 from gwui.loaders import app_title, database_errors, load_townships, load_years
 from gwui.pages import PAGES
+from gwui.render import page_errors
 
 # A local file: an icon name or an emoji would make the browser fetch the favicon from the internet.
 FAVICON = Path(__file__).parent / "gwui" / "assets" / "favicon.png"
@@ -26,7 +27,8 @@ for spec in PAGES:
     if spec.quality_filters:
         uses_filters.add(spec.title)
 pg = st.navigation(sections)
-with database_errors():  # the database gone away: say so; the next rerun reconnects
+# outermost: any other error becomes a Chinese notice (logged), never Streamlit's error box
+with page_errors(), database_errors():  # the database gone away: say so; the next rerun reconnects
     title = app_title()  # the county the database is set up for names the app
     st.set_page_config(page_title=title)
     st.sidebar.caption(title)

@@ -252,3 +252,8 @@ REGISTER_COLUMNS = {
     "code": "编码", "name": "名称", "field": "字段", "old": "原值", "new": "新值",
     "status": "导入结果",
 }  # fmt: skip
+
+PAGE_ERROR = (
+    "本页出现内部错误，已记入服务器日志（编号 {ref}）。"
+    "请刷新页面重试；如仍出现，请把编号告诉系统管理员。"
+)

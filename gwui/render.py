@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import html
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 import streamlit as st
 
+from gwlib.errors import GwlibError
 from gwlib.quality.classes import QualityClass
 from gwui import labels
 
@@ -116,3 +121,22 @@ def capped(frame: pd.DataFrame, where_rest: str, limit: int = TABLE_ROWS) -> pd.
         return frame
     st.caption(f"共 {len(frame):,} 行，表中显示前 {limit:,} 行；{where_rest}。")
     return frame.head(limit)
+
+
+LOG = logging.getLogger("gwui")
+
+
+@contextmanager
+def page_errors() -> Iterator[None]:
+    """No page ever shows Streamlit's English error box (with its outside links): a
+    :class:`GwlibError` is shown as its Chinese message; anything else is logged with its
+    traceback under a short reference and shown as a Chinese notice naming that reference.
+    Streamlit's own stop/rerun signals are BaseExceptions and pass through."""
+    try:
+        yield
+    except GwlibError as exc:
+        st.error(md(str(exc)), icon=":material/error:")
+    except Exception:
+        ref = uuid.uuid4().hex[:8]
+        LOG.exception("page error %s", ref)
+        st.error(labels.PAGE_ERROR.format(ref=ref), icon=":material/error:")

@@ -13,7 +13,7 @@ from gwui import keys, labels, webassets
 from gwui.loaders import as_of_date, load_meta
 from gwui.mapdata import cached_findings, cached_map_data, map_settings
 from gwui.mapview import assemble_map, highlight
-from gwui.render import demo_notice, md
+from gwui.render import demo_notice, md, page_errors
 
 st.title("一张图")
 st.caption(labels.MAP_CAPTION)
@@ -40,7 +40,6 @@ found = findings_frame(cached_findings(as_of))
 base_path = str(st.get_option("server.baseUrlPath") or "")
 
 
-@st.fragment
 def map_and_findings() -> None:
     left, right = st.columns([5, 3])
     with right:
@@ -107,4 +106,12 @@ def map_and_findings() -> None:
         st.caption(labels.MAP_LAYERS_HELP)
 
 
-map_and_findings()
+@st.fragment
+def guarded_map() -> None:
+    # Streamlit shows a fragment's errors itself before the frame's guard (app.py) sees them:
+    # guard inside the fragment.
+    with page_errors():
+        map_and_findings()
+
+
+guarded_map()
