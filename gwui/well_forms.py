@@ -19,7 +19,7 @@ from gwlib.store.ledger import DocumentKind, IntervalRole, ReviewStatus, Sealing
 from gwlib.wells.lifecycle import REQUIRED, missing_fields, next_stage, next_statuses
 from gwlib.wells.model import PlanType, WellStatus
 from gwui import keys
-from gwui.ledger import after_write, column_config, ledger_table, today
+from gwui.ledger import after_write, ledger_table, today
 from gwui.loaders import get_store
 from gwui.render import md
 from gwui.session import actor, can_edit
@@ -268,18 +268,11 @@ def sealing_panel(code: str, seal: dict[str, Any] | None, intervals: pd.DataFram
         }
         st.caption("封填材料（按深度区间；作用：封闭 / 回填 / 止水）")
         iv = st.data_editor(
-            intervals[["top_m", "bottom_m", "role", "material"]]
-            if not intervals.empty
-            else pd.DataFrame({"top_m": [], "bottom_m": [], "role": [], "material": []}),
+            interval_frame(intervals),
             num_rows="dynamic",
             key=f"{p}.intervals",
             hide_index=True,
-            column_config={
-                **column_config(intervals),
-                "role": st.column_config.SelectboxColumn(
-                    "作用", options=[r.value for r in IntervalRole]
-                ),
-            },
+            column_config=INTERVAL_COLUMNS,
         )
         if st.form_submit_button("保存封井记录", key=f"{p}.submit"):
 
@@ -354,3 +347,22 @@ def delete_panel(row: dict[str, Any]) -> None:
 
 def _unused(_: dt.date) -> None:  # keeps the datetime import for type checkers of lambdas
     return None
+
+
+#: The 封填材料 editor's columns: typed from this table, never inferred from the data (an empty
+#: table would make 材料 a number column, so a first record could not name 黏土球), and new rows
+#: start blank rather than "None".
+INTERVAL_COLUMNS = {
+    "top_m": st.column_config.NumberColumn("顶深（m）", min_value=0.0, format="%.1f"),
+    "bottom_m": st.column_config.NumberColumn("底深（m）", min_value=0.0, format="%.1f"),
+    "role": st.column_config.SelectboxColumn("作用", options=[r.value for r in IntervalRole]),
+    "material": st.column_config.TextColumn("材料", default="", max_chars=128),
+}
+
+
+def interval_frame(intervals: pd.DataFrame) -> pd.DataFrame:
+    """The intervals as the editor shows them, with depth columns float and text columns str."""
+    cols = list(INTERVAL_COLUMNS)
+    frame = intervals[cols] if len(intervals) else pd.DataFrame(columns=cols)
+    return frame.astype({"top_m": "float64", "bottom_m": "float64", "role": "object",
+                         "material": "object"}).reset_index(drop=True)  # fmt: skip
