@@ -100,11 +100,13 @@ with tab_point:
     report = point_report(
         load_point_measurements(point), samples, load_trends(), std, point
     )
-    picked = st.multiselect(
+    targets = dict(zip(points["code"], points["target_class"], strict=True))
+    st.markdown(report.headline(targets.get(point)))
+    picked = st.multiselect(  # a key per point: another point opens on its own limiting ones
         "指标",
         report.indicators,
         default=report.limiting or report.indicators[:3],
-        key=keys.QUALITY_POINT_INDICATORS,
+        key=f"{keys.QUALITY_POINT_INDICATORS}.{point}",
         format_func=report.name_of,
         placeholder="选择指标",
     )

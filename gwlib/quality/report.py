@@ -109,6 +109,32 @@ class PointReport:
             return []
         return [c for c in str(s.sort_values("date")["limiting"].iloc[-1]).split(";") if c]
 
+    def headline(self, target_class: int | None) -> str:
+        """The report's first line: the latest graded sample's date and class against the
+        point's target, and each limiting indicator's value with its multiple over Ⅲ."""
+        s = self.samples[graded(self.samples["quality_class"])]
+        if s.empty:
+            return "尚无评价结果"
+        last = s.sort_values("date").iloc[-1]
+        cls = QualityClass(int(last["quality_class"]))
+        text = f"最新采样 {str(last['date'])[:10]}：**{cls.label}**"
+        if target_class:
+            target = QualityClass(int(target_class))
+            verdict = "达标" if cls <= target else "未达标"
+            text += f"（目标 {target.label}，{verdict}）"
+        m = self.measurements
+        m = m[(m["date"].astype(str).str[:10] == str(last["date"])[:10])
+              & m["indicator_code"].isin(self.limiting)]  # fmt: skip
+        parts = []
+        for r in m.to_dict("records"):
+            value = f"{r['value']:g} {self.unit_of(r['indicator_code'])}".strip()
+            ex = r.get("exceedance")
+            over = f"，超Ⅲ类 {ex:.2f} 倍" if ex is not None and ex == ex and ex > 0 else ""
+            parts.append(f"{self.name_of(r['indicator_code'])} {value}{over}")
+        if parts:
+            text += "；定类指标：" + "、".join(parts)
+        return text
+
     @property
     def has_water_level(self) -> bool:
         return bool(self.samples["water_level_m"].notna().any())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from gwlib.quality.annual import exceedance_table
@@ -37,7 +38,7 @@ def test_point_report_shows_trend_statistics(app_env: str) -> None:
     box.select(point).run()
     assert not at.exception
     assert at.selectbox(key=keys.QUALITY_POINT).value == point
-    picked = at.multiselect(key=keys.QUALITY_POINT_INDICATORS).value
+    picked = at.multiselect(key=f"{keys.QUALITY_POINT_INDICATORS}.{point}").value
     assert picked, "the limiting indicators are preselected"
     texts = " ".join(m.value for m in at.markdown)
     assert "Kendall τ" in texts and "Sen 斜率" in texts and "趋势：" in texts
@@ -56,3 +57,29 @@ def test_township_filter_narrows_the_matrix(app_env: str) -> None:
     assert 0 < len(narrowed) < full
     allowed = set(pts[pts["township"] == township]["code"])
     assert set(narrowed["point"]) <= allowed
+
+
+def test_another_point_opens_on_its_own_limiting_indicators(app_env: str) -> None:
+    """Issue 17 item 7: the selection of one point is not carried to the next."""
+    from gwlib.quality.report import point_report
+
+    at = _quality_page()
+    box = at.selectbox(key=keys.QUALITY_POINT)
+    codes = [o.split("\u3000")[0] for o in box.options]
+    with Store.open(app_env) as store:
+        samples, meas, pts = store.samples(), store.measurements(), store.points()
+    reports = {c: point_report(meas, samples, pd.DataFrame(columns=["point", "indicator_code"]),
+                               get_standard(), c) for c in codes}  # fmt: skip
+    a, b = next((x, y) for x in codes for y in codes
+                if reports[x].limiting and reports[y].limiting
+                and set(reports[x].limiting) != set(reports[y].limiting))  # fmt: skip
+    box.select(a).run()
+    first = at.multiselect(key=f"{keys.QUALITY_POINT_INDICATORS}.{a}")
+    first.set_value([*first.value, *[c for c in reports[a].indicators
+                                     if c not in first.value][:1]]).run()  # the user adds one
+    at.selectbox(key=keys.QUALITY_POINT).select(b).run()
+    assert not at.exception
+    assert at.multiselect(key=f"{keys.QUALITY_POINT_INDICATORS}.{b}").value == reports[b].limiting
+    target = int(pts.set_index("code").loc[b, "target_class"])
+    head = next(m.value for m in at.markdown if m.value.startswith("最新采样"))
+    assert f"目标 {'ⅠⅡⅢⅣⅤ'[target - 1]}类" in head and "定类指标：" in head
