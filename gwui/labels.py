@@ -166,6 +166,7 @@ WELL_COLUMNS = {
     "column": "列",
     "value": "值",
     "reason": "原因",
+    "severity": "处理",
 }
 
 DB_UNAVAILABLE = (

@@ -1,8 +1,5 @@
 """台账导入导出: template, upload with a preview and row-level errors, one-transaction commit."""
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
 from gwlib.errors import GwlibError
@@ -10,7 +7,7 @@ from gwlib.io.wells import export_name, import_ledger_file, ledger_bytes, templa
 from gwlib.wells.ledger import water_authority
 from gwui import keys, labels
 from gwui.ledger import after_write, ledger_table, load_ledger, today
-from gwui.loaders import get_store, load_meta
+from gwui.loaders import get_store, load_meta, load_townships
 from gwui.render import demo_notice, md
 from gwui.session import actor, can_edit
 
@@ -21,9 +18,13 @@ st.caption(
     "模板表头为中文，井类别、井别、状态、处置方式带下拉列表；导出的台账与模板同表头，可直接再导入。"
 )
 c1, c2 = st.columns(2)
+DONE = "wellsio.done"
+if DONE in st.session_state:  # the last import's outcome, shown after the rerun that refreshed
+    st.success(st.session_state.pop(DONE))  # the counts above
+towns = load_townships()
 c1.download_button(
     "下载空白模板（Excel）",
-    template_bytes(),
+    lambda: template_bytes(towns),
     "废弃井封井回填台账模板.xlsx",
     key=keys.WELLSIO_TEMPLATE,
     on_click="ignore",
@@ -31,7 +32,7 @@ c1.download_button(
 wells = load_ledger().wells
 c2.download_button(
     f"导出全部台账（{len(wells)} 眼，Excel）",
-    lambda: ledger_bytes(wells),  # built when clicked
+    lambda: ledger_bytes(wells, towns),  # built when clicked
     export_name(today()),
     key=keys.WELLSIO_EXPORT,
     on_click="ignore",
@@ -50,18 +51,8 @@ authority = water_authority(meta.get("region", ""))
 
 
 def run(dry_run: bool, progress=None):  # type: ignore[no-untyped-def]
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / Path(up.name).name
-        path.write_bytes(up.getvalue())
-        return import_ledger_file(
-            get_store(),
-            actor(),
-            path,
-            authority,
-            display_name=up.name,
-            dry_run=dry_run,
-            progress=progress,
-        )
+    return import_ledger_file(get_store(), actor(), up.getvalue(), authority,
+                              display_name=up.name, dry_run=dry_run, progress=progress)
 
 
 try:
@@ -79,10 +70,10 @@ st.caption(
     f"所有权人不明的井，责任主体默认为 {authority}。"
 )
 if preview.issues:
-    issues = preview.issues_frame()
+    issues = preview.issues_frame(severity=True)
     ledger_table(issues, key="wellsio.issues")
 if st.button(
-    "确认导入（一个事务：全部写入或全部不写）",
+    "确认导入（无误的行在一个事务中写入；被拒绝的行不写入，见上表）",
     key=keys.WELLSIO_COMMIT,
     type="primary",
     disabled=preview.imported + preview.updated == 0,
@@ -92,6 +83,7 @@ if st.button(
         dry_run=False, progress=lambda d, t: bar.progress(d / max(t, 1), text=f"{d}/{t} 行")
     )
     after_write()
-    st.success(
+    st.session_state[DONE] = (
         f"已导入：新增 {result.imported} 眼，更新 {result.updated} 眼，拒绝 {result.rejected} 行。"
     )
+    st.rerun()  # every count on the page read again

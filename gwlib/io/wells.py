@@ -107,7 +107,7 @@ def _is_header(keys: Sequence[str]) -> bool:
     return any(k in code_keys for k in keys) and len([k for k in keys if k]) >= 3
 
 
-def read_ledger(path: str | Path, display_name: str | None = None) -> LedgerRows:
+def read_ledger(path: str | Path | bytes, display_name: str | None = None) -> LedgerRows:
     """Read a ledger file into rows for :func:`gwlib.store.ledger_import.import_wells`."""
     table = read_table(path, is_header=_is_header, display_name=display_name)
     name, frame = table.name, table.frame
@@ -231,9 +231,10 @@ def _header_of(column: str, present: dict[str, str]) -> str:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def write_ledger(wells: pd.DataFrame, path: str | Path) -> Path:
+def write_ledger(wells: pd.DataFrame, path: str | Path, townships: Sequence[str] = ()) -> Path:
     """Write wells (Store.wells() columns) as an .xlsx with the template's headers and drop-down
-    lists; with no rows this is the blank template."""
+    lists (乡镇: the county's townships, where known; another name is warned about, not refused);
+    with no rows this is the blank template."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -285,6 +286,19 @@ def write_ledger(wells: pd.DataFrame, path: str | Path) -> Path:
             )
             dv.add(f"{letter}2:{letter}{max(n, 2000)}")
             ws.add_data_validation(dv)
+    if townships:
+        j = fields.index("township") + 1
+        k = len(ENUMS) + 1
+        col = get_column_letter(k)
+        lists.cell(row=1, column=k, value=FIELD_OF["township"])
+        for i, item in enumerate(townships, start=2):
+            lists.cell(row=i, column=k, value=item)
+        dv = DataValidation(type="list", formula1=f"=选项!${col}$2:${col}${len(townships) + 1}",
+                            allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                            errorTitle="不是本县已登记的乡镇", error="请核对乡镇名称")  # fmt: skip
+        letter = get_column_letter(j)
+        dv.add(f"{letter}2:{letter}{max(n, 2000)}")
+        ws.add_data_validation(dv)
     ws.freeze_panes = "B2"
     lists.sheet_state = "hidden"
     notes = wb.create_sheet("填表说明")
@@ -309,20 +323,20 @@ TEMPLATE_NOTES = (
 )
 
 
-def template_bytes() -> bytes:
+def template_bytes(townships: Sequence[str] = ()) -> bytes:
     """The blank template as .xlsx bytes."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:
-        p = write_ledger(pd.DataFrame(columns=[f for _, f, _ in COLUMNS]), Path(d) / "t.xlsx")
-        return p.read_bytes()
+        empty = pd.DataFrame(columns=[f for _, f, _ in COLUMNS])
+        return write_ledger(empty, Path(d) / "t.xlsx", townships).read_bytes()
 
 
-def ledger_bytes(wells: pd.DataFrame) -> bytes:
+def ledger_bytes(wells: pd.DataFrame, townships: Sequence[str] = ()) -> bytes:
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:
-        return write_ledger(wells, Path(d) / "ledger.xlsx").read_bytes()
+        return write_ledger(wells, Path(d) / "ledger.xlsx", townships).read_bytes()
 
 
 def export_name(as_of: dt.date) -> str:
@@ -357,29 +371,43 @@ class ImportReport:
             + (" [dry run: nothing written]" if self.dry_run else "")
         )
 
-    def issues_frame(self) -> pd.DataFrame:
+    def issues_frame(self, severity: bool = False) -> pd.DataFrame:
+        """row, column, value, reason (the CLI report's columns); with ``severity`` also 拒绝 /
+        提示 (the page's table: a warned row is imported)."""
+        cols = ["row", "column", "value", "reason"] + (["severity"] if severity else [])
         return pd.DataFrame(
             [
-                {"row": i.row, "column": i.column, "value": i.value, "reason": i.reason}
+                {"row": i.row, "column": i.column, "value": i.value, "reason": i.reason,
+                 "severity": "拒绝" if i.severity == "error" else "提示"}
                 for i in self.issues
             ],
-            columns=["row", "column", "value", "reason"],
-        )
+            columns=["row", "column", "value", "reason", "severity"],
+        )[cols]
 
 
 def import_ledger_file(
     store: Store,
     actor: Actor,
-    path: str | Path,
+    path: str | Path | bytes,
     authority: str,
     display_name: str | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Read ``path`` and upsert its wells in one transaction; every row is counted once."""
+    from gwlib.store.county import townships
     from gwlib.store.ledger_import import import_wells
 
     got = read_ledger(path, display_name)
+    known = set(townships(store))
+    unknown = tuple(
+        Issue(got.file, row, FIELD_OF["township"], str(r["township"]),
+              "不是本县已登记的乡镇（" + "、".join(sorted(known))[:150] + "）：已导入，请核对",
+              "warning")
+        for row, r in got.rows
+        if known and str(r.get("township") or "").strip()
+        and str(r["township"]).strip() not in known
+    )  # fmt: skip
     outcome = import_wells(
         store, actor, got.rows, authority, source=got.file, dry_run=dry_run, progress=progress
     )
@@ -388,7 +416,7 @@ def import_ledger_file(
         Issue(got.file, row, _column_label(column, col), value, reason)
         for row, column, value, reason in outcome.rejected
     )
-    issues = tuple(sorted((*got.issues, *later), key=lambda i: i.row or 0))
+    issues = tuple(sorted((*got.issues, *later, *unknown), key=lambda i: i.row or 0))
     return ImportReport(
         got.file,
         got.total,

@@ -403,51 +403,12 @@ def template_bytes() -> bytes:
 
 
 def _workbook(frame: pd.DataFrame) -> bytes:
-    import io
+    """The register sheet (drop-downs on the enum columns) and its 填表说明, written through
+    :func:`gwlib.io.export.excel_bytes` (every text cell a string cell)."""
+    from gwlib.io.export import excel_bytes
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from gwlib.io.export import excel_value
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "监测点位"
-    lists = wb.create_sheet("选项")
-    ws.append(list(HEADERS))
-    for c in ws[1]:
-        c.font = Font(bold=True)
-        c.fill = PatternFill("solid", fgColor="DDEBF7")
-    for rec in frame.itertuples(index=False):
-        ws.append([excel_value(ws, None if _blank(v) else v) for v in rec])
-    n = max(ws.max_row, 2000)
-    for j, (header, f, _) in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(j)
-        ws.column_dimensions[letter].width = 28 if f in ("name", "note") else 14
-        if f == "code":
-            for (cell,) in ws.iter_rows(min_row=2, max_row=ws.max_row, min_col=j, max_col=j):
-                cell.number_format = "@"
-        if f in CHOICES:
-            k = list(CHOICES).index(f) + 1
-            col = get_column_letter(k)
-            lists.cell(row=1, column=k, value=header)
-            for i, item in enumerate(CHOICES[f], start=2):
-                lists.cell(row=i, column=k, value=item)
-            last = len(CHOICES[f]) + 1
-            dv = DataValidation(type="list", formula1=f"=选项!${col}$2:${col}${last}",
-                                allow_blank=True, showErrorMessage=True,
-                                errorTitle="请从下拉列表选择",
-                                error="应为：" + "、".join(CHOICES[f])[:200])  # fmt: skip
-            dv.add(f"{letter}2:{letter}{n}")
-            ws.add_data_validation(dv)
-    ws.freeze_panes = "B2"
-    lists.sheet_state = "hidden"
-    notes = wb.create_sheet("填表说明")
-    for line in TEMPLATE_NOTES:
-        notes.append([line])
-    notes.column_dimensions["A"].width = 110
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    header_of = {f: h for h, f, _ in COLUMNS}
+    return excel_bytes(
+        {"监测点位": frame, "填表说明": pd.DataFrame({"填表说明": TEMPLATE_NOTES[1:]})},
+        dropdowns={"监测点位": {header_of[f]: list(v) for f, v in CHOICES.items()}},
+    )

@@ -1,4 +1,4 @@
-"""单井档案 › 封井记录 (issue 17 item 4): the 封填材料 editor types its columns from a table, so a
+"""单井档案 > 封井记录 (issue 17 item 4): the 封填材料 editor types its columns from a table, so a
 well with no intervals yet still takes text (黏土球) as 材料, and new rows start blank."""
 
 from __future__ import annotations

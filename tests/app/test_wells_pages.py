@@ -120,3 +120,35 @@ def test_hidden_columns_never_reach_the_browser(
     assert any("现场照片.jpg" in set(f.get("filename", [])) for f in frames)  # the docs table
     sent = {str(c) for f in frames for c in f.columns}
     assert not sent & {"stored_name", "id", "version", "deleted"}, sent
+
+
+def test_ledger_import_warns_of_an_unknown_township_and_refreshes_counts(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17 item 6: 幸福镇 is not a township of the county (a warning naming the row, the
+    well is imported); after the import the page's counts are read again; the button says what
+    a partial import does."""
+    from gwlib.io.wells import HEADERS
+
+    store = Store.open(env)
+    before = len(store.wells())
+    store.close()
+    csv = (",".join(HEADERS[:5]) + "\nJX-NEW-0001,取水井,农田灌溉井,幸福镇,南村\n"
+           "JX-NEW-0002,火箭井,,古绛镇,北村\n").encode()  # fmt: skip
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    _login(at, monkeypatch, env, "zhang")
+    at.switch_page("views/wells_io.py").run()
+    at.file_uploader(key=keys.WELLSIO_UPLOAD).set_value(("台账.csv", csv, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    issues = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    town = issues[issues["column"] == "乡镇"]
+    assert list(town["value"]) == ["幸福镇"] and list(town["severity"]) == ["提示"]
+    assert "不是本县已登记的乡镇" in town["reason"].iloc[0]
+    button = at.button(key=keys.WELLSIO_COMMIT)
+    assert "被拒绝的行不写入" in button.label and "全部不写" not in button.label
+    button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("新增 1 眼" in s.value and "拒绝 1 行" in s.value for s in at.success)
+    export = next(b for b in at.get("download_button") if "导出全部台账" in b.proto.label)
+    assert f"（{before + 1} 眼" in export.proto.label

@@ -34,6 +34,8 @@ from gwlib.plans.model import ActionPlan, PlanTask
 from gwlib.quality.annual import exceedance_table
 from gwlib.quality.assess import assess
 from gwlib.quality.model import MonitoringPoint
+from gwlib.quality.register import register_bytes
+from gwlib.quality.register import template_bytes as points_template
 from gwlib.quality.report import point_report
 from gwlib.quality.standards import get_standard
 from gwlib.quality.trends import refresh_trends
@@ -221,6 +223,8 @@ def _xlsx_exports(store: Store, d: Path) -> dict[str, bytes]:
         "python -m gwlib wells template": (d / "cli_template.xlsx").read_bytes(),
         "年度目标任务清单 / 导出 Excel": to_excel(check.tasks),
         "水质类别与趋势 / 点位报告": excel_bytes(report.sheets()),
+        "监测点位登记 / 导出（Excel）": register_bytes(points),
+        "监测点位登记 / 模板": points_template(),
         "水质类别与趋势 / 超标明细": excel_bytes(
             {"超标明细": exceedance_table(store.exceedances(), points, STD)}
         ),
@@ -252,6 +256,7 @@ def _csv_exports(store: Store, d: Path) -> dict[str, bytes]:
         "python -m gwlib trend --report": (out / "tr.csv").read_bytes(),
         "python -m gwlib wells import --report": (out / "wr.csv").read_bytes(),
         "一张图 / 导出问题清单（CSV）": csv_bytes(findings_frame([finding])),
+        "监测点位登记 / 导出（CSV）": register_bytes(store.points(), ".csv"),
     }
 
 
@@ -382,11 +387,13 @@ def test_formula_cells_from_other_programs_are_read_as_their_text(tmp_path: Path
 # -- the enumeration is complete ----------------------------------------------------------------
 
 # Expressions a download button may hand to the browser, and the export above that covers each.
-COVERED = {"excel_bytes", "ledger_bytes", "template_bytes", "to_excel", "csv_bytes"}
+COVERED = {"excel_bytes", "ledger_bytes", "template_bytes", "to_excel", "csv_bytes",
+           "export_bytes"}  # export_bytes: gwui.points, register_bytes above  # fmt: skip
 NOT_A_SPREADSHEET = {
     "zones_to_geojson",  # GeoJSON
     "zones_to_kml",  # KML
     "payload",  # 简报 .docx/.pptx/.pdf (pack_bytes)
+    "bulletin_bytes",  # 通报 .docx
 }
 WRITERS = re.compile(r"\.to_excel\(|\.to_csv\(|ExcelWriter\(|csv\.writer\(|DictWriter\(|Workbook\(")
 
