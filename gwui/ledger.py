@@ -42,6 +42,12 @@ def load_ledger() -> LedgerData:
     )
 
 
+@st.cache_data(ttl=TTL_S, max_entries=2, show_spinner=False)
+def load_sealing() -> pd.DataFrame:
+    """Every well's sealing record with its intervals (the export's 封井与验收 sheet)."""
+    return ledger.all_sealing(get_store())
+
+
 def after_write() -> None:
     """Drop cached ledger frames so every page shows the change at once."""
     load_ledger.clear()

@@ -16,7 +16,7 @@ from gwlib.wells.ledger import (
 from gwlib.wells.model import PlanType, WellCategory, WellStatus
 from gwlib.wells.risk import LEVELS
 from gwui import keys, labels
-from gwui.ledger import ledger_table, load_ledger
+from gwui.ledger import ledger_table, load_ledger, load_sealing
 from gwui.loaders import as_of_date, load_meta
 from gwui.render import capped, demo_notice, plot_text
 
@@ -126,12 +126,12 @@ if not tl.empty:
 
 t1, t2, t3, t4 = st.tabs(["台账", "逾期清单", "风险优先工作清单", "各乡镇"])
 with t1:
-    st.caption(f"共 {len(view)} 眼。点击井编码所在行后，可在「单井档案」页查看与办理。")
+    st.caption(f"共 {len(view)} 眼。在「单井档案」页选择井编码，可查看与办理。")
     table = capped(view, "完整台账请用下方导出，或用筛选缩小范围")
     ledger_table(table, key=keys.WELLS_TABLE)
     st.download_button(
         "导出筛选后的台账（Excel）",
-        lambda: ledger_bytes(view),  # built when clicked: 100,000 wells take seconds
+        lambda: ledger_bytes(view, sealing=load_sealing()),  # built when clicked
         export_name(as_of),
         key=keys.WELLS_EXPORT,
         on_click="ignore",

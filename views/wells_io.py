@@ -6,7 +6,7 @@ from gwlib.errors import GwlibError
 from gwlib.io.wells import export_name, import_ledger_file, ledger_bytes, template_bytes
 from gwlib.wells.ledger import water_authority
 from gwui import keys, labels
-from gwui.ledger import after_write, ledger_table, load_ledger, today
+from gwui.ledger import after_write, ledger_table, load_ledger, load_sealing, today
 from gwui.loaders import get_store, load_meta, load_townships
 from gwui.render import demo_notice, md
 from gwui.session import actor, can_edit
@@ -32,7 +32,7 @@ c1.download_button(
 wells = load_ledger().wells
 c2.download_button(
     f"导出全部台账（{len(wells)} 眼，Excel）",
-    lambda: ledger_bytes(wells, towns),  # built when clicked
+    lambda: ledger_bytes(wells, towns, load_sealing()),  # built when clicked
     export_name(today()),
     key=keys.WELLSIO_EXPORT,
     on_click="ignore",

@@ -68,9 +68,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from gwlib.io.wells import write_ledger
+    from gwlib.store.county import townships
+    from gwlib.store.ledger import all_sealing
 
-    wells = _store(args).wells()
-    write_ledger(wells, args.output)
+    store = _store(args)
+    wells = store.wells()
+    write_ledger(wells, args.output, townships(store), all_sealing(store))
     print(f"exported {len(wells)} wells to {args.output}", file=sys.stderr)
     return EXIT_OK
 

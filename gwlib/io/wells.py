@@ -231,7 +231,19 @@ def _header_of(column: str, present: dict[str, str]) -> str:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def write_ledger(wells: pd.DataFrame, path: str | Path, townships: Sequence[str] = ()) -> Path:
+#: The export's second sheet 封井与验收 (the sealing record of each well that has one; not read
+#: back by the importer, which reads the first sheet).
+SEALING_HEADERS = {
+    "well_code": "井编码", "start_date": "开工日期", "end_date": "完工日期",
+    "method": "封井方法", "wellhead": "井口处理", "aquitard_seals": "隔水层止水",
+    "intervals": "封填材料（深度区间）", "contractor": "施工单位", "cost_wan": "费用（万元）",
+    "funding_source": "资金来源", "acceptance_date": "验收日期",
+    "acceptance_conclusion": "验收结论",
+}  # fmt: skip
+
+
+def write_ledger(wells: pd.DataFrame, path: str | Path, townships: Sequence[str] = (),
+                 sealing: pd.DataFrame | None = None) -> Path:  # fmt: skip
     """Write wells (Store.wells() columns) as an .xlsx with the template's headers and drop-down
     lists (乡镇: the county's townships, where known; another name is warned about, not refused);
     with no rows this is the blank template."""
@@ -301,6 +313,8 @@ def write_ledger(wells: pd.DataFrame, path: str | Path, townships: Sequence[str]
         ws.add_data_validation(dv)
     ws.freeze_panes = "B2"
     lists.sheet_state = "hidden"
+    if sealing is not None:
+        _sealing_sheet(wb.create_sheet("封井与验收", 1), sealing, set(wells.get("code", [])))
     notes = wb.create_sheet("填表说明")
     for line in TEMPLATE_NOTES:
         notes.append([line])
@@ -308,6 +322,31 @@ def write_ledger(wells: pd.DataFrame, path: str | Path, townships: Sequence[str]
     p.parent.mkdir(parents=True, exist_ok=True)
     wb.save(p)
     return p
+
+
+def _sealing_sheet(ws: Any, sealing: pd.DataFrame, codes: set[str]) -> None:
+    """The sealing and acceptance fields of the exported wells, dates as dates."""
+    from openpyxl.styles import Font
+
+    ws.append(list(SEALING_HEADERS.values()))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    rows = sealing[sealing["well_code"].isin(codes)] if len(sealing) else sealing
+    for rec in rows.to_dict("records"):
+        out = []
+        for f in SEALING_HEADERS:
+            v = rec.get(f)
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                v = None
+            elif isinstance(v, pd.Timestamp | dt.datetime):
+                v = v.date()
+            out.append(excel_value(ws, v))
+        ws.append(out)
+    for j, f in enumerate(SEALING_HEADERS, start=1):
+        if f.endswith("_date"):
+            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                cell.number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "B2"
 
 
 TEMPLATE_NOTES = (
@@ -332,11 +371,13 @@ def template_bytes(townships: Sequence[str] = ()) -> bytes:
         return write_ledger(empty, Path(d) / "t.xlsx", townships).read_bytes()
 
 
-def ledger_bytes(wells: pd.DataFrame, townships: Sequence[str] = ()) -> bytes:
+def ledger_bytes(wells: pd.DataFrame, townships: Sequence[str] = (),
+                 sealing: pd.DataFrame | None = None) -> bytes:  # fmt: skip
+    """The ledger export: the template's sheet and, given ``sealing``, 封井与验收."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:
-        return write_ledger(wells, Path(d) / "ledger.xlsx", townships).read_bytes()
+        return write_ledger(wells, Path(d) / "ledger.xlsx", townships, sealing).read_bytes()
 
 
 def export_name(as_of: dt.date) -> str:

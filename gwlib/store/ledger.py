@@ -444,8 +444,13 @@ def sealing(store: Store, code: str) -> dict[str, Any] | None:
 
 
 def all_sealing(store: Store) -> pd.DataFrame:
-    """Every sealing record (one row per well that has one)."""
-    return store._frame(sa.select(well_sealing).order_by(well_sealing.c.well_code))
+    """Every sealing record (one row per well that has one), with its depth intervals as one
+    text column ``intervals`` (top–bottom m role material; …)."""
+    frame = store._frame(sa.select(well_sealing).order_by(well_sealing.c.well_code))
+    iv = store._frame(sa.select(well_seal_interval).order_by(well_seal_interval.c.well_code,
+                                                             well_seal_interval.c.top_m))
+    text = {code: _interval_text(g.to_dict("records")) for code, g in iv.groupby("well_code")}
+    return frame.assign(intervals=[text.get(c, "") for c in frame["well_code"]])
 
 
 def save_sealing(

@@ -265,3 +265,34 @@ def test_approximate_abandon_dates_are_kept_with_the_original_words(tmp_path: Pa
     assert str(got["A-2"]["abandon_date"]) == "2018-01-01"
     assert got["A-2"]["note"] == "井口已塌；废弃时间原文：2018年"
     assert [(i.row, i.value) for i in rows.issues] == [(4, "很久以前")]
+
+
+def test_export_carries_the_sealing_and_acceptance_fields(demo_url: str) -> None:
+    """Issue 17 item 10: the ledger export's second sheet 封井与验收 holds each exported well's
+    sealing record (dates as dates, intervals as text) and the first sheet still re-imports."""
+    import datetime as dt
+    import io
+
+    import openpyxl
+
+    from gwlib.io.wells import SEALING_HEADERS, ledger_bytes
+    from gwlib.store import Store
+    from gwlib.store.ledger import all_sealing
+
+    with Store.open(demo_url) as store:
+        wells, sealing = store.wells(), all_sealing(store)
+    assert len(sealing) > 0
+    data = ledger_bytes(wells, sealing=sealing)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames[:2] == ["废弃井台账", "封井与验收"]
+    ws = wb["封井与验收"]
+    assert [c.value for c in ws[1]] == list(SEALING_HEADERS.values())
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == set(sealing["well_code"])
+    rec = sealing.dropna(subset=["acceptance_date"]).iloc[0]
+    got = rows[rec["well_code"]]
+    col = list(SEALING_HEADERS)
+    assert got[col.index("acceptance_conclusion")] == rec["acceptance_conclusion"]
+    when = got[col.index("acceptance_date")]
+    assert isinstance(when, dt.datetime) and when.date() == pd.Timestamp(rec["acceptance_date"]).date()
+    assert read_ledger(data, "台账.xlsx").total == len(wells)
