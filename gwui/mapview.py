@@ -63,8 +63,8 @@ POLLUTION_GROUP_COLOURS = {
 SOURCE_COLOUR = "#0b3d91"
 #: The page each kind of record links to (only when a page with that url_path is registered).
 RECORD_PAGES = {
-    "well": ("wells", "code"),
-    "point": ("quality", "point"),
+    "well": ("well-record", "code"),  # 单井档案 reads ?code=
+    "point": ("quality", "point"),  # 水质类别与趋势 opens its 单点报告 on ?point=
     "drinking_source": ("sources", "code"),
     "pollution_source": ("pollution", "code"),
 }
@@ -117,6 +117,17 @@ class Redraw(folium.MacroElement):
         "{{ this._parent.get_name() }}.whenReady(function () {"
         " var m = {{ this._parent.get_name() }};"
         " setTimeout(function () { m.invalidateSize(); m.fire('moveend'); }, 250); });"
+        "{% endmacro %}"
+    )
+
+
+class MetricScale(folium.MacroElement):
+    """A scale bar in metres and kilometres only (Leaflet's default adds miles and feet)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({metric: true, imperial: false})"
+        ".addTo({{ this._parent.get_name() }});"
         "{% endmacro %}"
     )
 
@@ -371,15 +382,17 @@ def well_layer_data(
 
 
 class Legend(folium.MacroElement):
-    """A static legend (bottom left); its text is ours, escaped anyway."""
+    """A legend (bottom left), folded to one line until opened, so that it covers no points;
+    its text is ours, escaped anyway."""
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
         <style>
         .gw-legend {background:rgba(255,255,255,.85);padding:3px 6px;font:10px/1.35 sans-serif;
-                    border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:330px;
-                    columns:2;column-gap:10px}
+                    border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:330px}
+        .gw-legend summary {cursor:pointer;font-weight:bold}
+        .gw-legend .body {columns:2;column-gap:10px}
         .gw-legend b {break-after:avoid}
         .gw-legend i {display:inline-block;width:12px;height:12px;margin-right:4px;
                       vertical-align:middle;border:1px solid #555}
@@ -412,7 +425,8 @@ class Legend(folium.MacroElement):
                 f'<i class="{"dot" if dot else ""}" style="background:{colour}"></i>{_e(text)}<br>'
                 for text, colour, dot in items
             )
-        self.html = "".join(parts)
+        self.html = ('<details><summary>图例</summary><div class="body">' + "".join(parts)
+                     + "</div></details>")
 
 
 def _feature(
@@ -678,7 +692,7 @@ def assemble_map(data: MapData, basemap: Basemap, base_path: str = "") -> folium
         location=[35.49, 111.57],
         zoom_start=10,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # MetricScale: kilometres only
         # The map itself needs maxZoom when there is no tile layer (markercluster requires it).
         maxZoom=18,
         minZoom=5,
@@ -702,6 +716,7 @@ def assemble_map(data: MapData, basemap: Basemap, base_path: str = "") -> folium
             WellGridLayer(layer, name, show=show).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     legend().add_to(m)
+    MetricScale().add_to(m)
     Redraw().add_to(m)
     for kind, _, layer, _ in data:
         if kind == "bounds":

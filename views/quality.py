@@ -91,6 +91,9 @@ with tab_matrix:
 with tab_point:
     codes = sorted(points["code"])
     names = dict(zip(points["code"], points["name"], strict=True))
+    asked = st.query_params.get("point")  # a map popup's 查看详情 names the point
+    if asked in codes and keys.QUALITY_POINT not in st.session_state:
+        st.session_state[keys.QUALITY_POINT] = asked
     point = st.selectbox(
         "点位",
         codes,

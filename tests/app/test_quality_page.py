@@ -83,3 +83,20 @@ def test_another_point_opens_on_its_own_limiting_indicators(app_env: str) -> Non
     target = int(pts.set_index("code").loc[b, "target_class"])
     head = next(m.value for m in at.markdown if m.value.startswith("最新采样"))
     assert f"目标 {'ⅠⅡⅢⅣⅤ'[target - 1]}类" in head and "定类指标：" in head
+
+
+def test_a_map_link_opens_the_point_it_names(app_env: str) -> None:
+    """Issue 17 item 3: 查看详情 of a point's popup (/quality?point=CODE) opens that point, and a
+    well's popup links to 单井档案."""
+    from gwui.mapview import record_url
+
+    assert record_url("well", "JX-FJ-0001") == "/well-record?code=JX-FJ-0001"
+    assert record_url("point", "JX-GK-01") == "/quality?point=JX-GK-01"
+    with Store.open(app_env) as store:
+        last = sorted(store.points()["code"])[-1]
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["point"] = last
+    at.run()
+    at.switch_page("views/quality.py").run()
+    assert not at.exception
+    assert at.selectbox(key=keys.QUALITY_POINT).value == last

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -155,4 +156,9 @@ def test_a_new_countys_first_day(browser: Browser, server: tuple[str, Path]) -> 
     # Drawn as interactive paths: the county boundary and the three points (circle markers);
     # the 防治分区 layer holding the new 管控类 zone starts switched off.
     expect(frame.locator("path.leaflet-interactive")).to_have_count(4, timeout=LOAD_TIMEOUT_MS)
+    # issue 17 item 3: one scale line, in metres or kilometres; the legend folded to a line
+    scale = frame.locator(".leaflet-control-scale-line")
+    expect(scale).to_have_count(1)
+    expect(scale).to_have_text(re.compile(r"^\d+ k?m$"))
+    expect(frame.locator(".gw-legend details")).not_to_have_attribute("open", "")
     _shot(page, "5_map")
