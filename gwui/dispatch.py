@@ -53,3 +53,14 @@ def round_actions(round_id: int) -> pd.DataFrame:
 
 def current_tasks(year: int, end: dt.date) -> pd.DataFrame:
     return checklist_at(get_store(), year, end).tasks
+
+
+def assessment_bytes(year: int, issuer: str) -> bytes:
+    """The 评估考核 report of the plan year (.docx)."""
+    import io
+
+    from gwlib.brief.bulletin import write_assessment_report
+
+    buf = io.BytesIO()
+    write_assessment_report(get_store(), year, buf, issuer)
+    return buf.getvalue()

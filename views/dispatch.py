@@ -9,6 +9,7 @@ from gwlib.plans.rounds import ACTION_KINDS, REPORT_STATUSES, default_due, parse
 from gwlib.store.rounds import add_report, issue_action, open_round, respond_action
 from gwui import keys, labels
 from gwui.dispatch import (
+    assessment_bytes,
     current_tasks,
     plan_years,
     round_actions,
@@ -118,3 +119,7 @@ with tabs[5]:
                        on_click="ignore")  # fmt: skip
     st.caption(f"第 {data.issue_no} 期；下一轮 {data.code.next().code} 填报截止 "
                f"{data.next_due.isoformat()}。")  # fmt: skip
+    st.download_button(f"下载 {year} 年度评估考核报告（Word）",
+                       lambda: assessment_bytes(year, issuer),
+                       f"{year}年度地下水污染防治工作评估考核报告.docx", on_click="ignore",
+                       key=f"{keys.DISPATCH_BULLETIN}.assessment")  # fmt: skip

@@ -273,3 +273,61 @@ def bulletin_bytes(data: BulletinData) -> bytes:
     buf = io.BytesIO()
     write_bulletin(data, buf)
     return buf.getvalue()
+
+
+# -- 评估考核 ------------------------------------------------------------------------------------
+
+
+def write_assessment_report(
+    store: Store, plan_year: int, out: Path | io.BytesIO, issuer: str = DEFAULT_ISSUER,
+    date: dt.date | None = None,
+) -> int:  # fmt: skip
+    """The year-end 评估考核 of a plan year: every goal and every task as of the plan's year end
+    (whatever year the data reaches now), with its progress, judgement and the evidence on
+    record, and the 调度 rounds held. Returns the number of tasks."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    from gwlib.brief.pack import _font
+
+    as_of = dt.date(plan_year, 12, 31)
+    check = checklist_at(store, plan_year, as_of)
+    title_f, body_f = font(TITLE_FONT, TITLE_FALLBACK), font(BODY_FONT, BODY_FALLBACK)
+    head_f = font(HEAD_FONT, HEAD_FALLBACK)
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(p.add_run(f"{plan_year}年度地下水污染防治工作评估考核报告"), title_f, 20)
+    q = doc.add_paragraph()
+    q.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(q.add_run(f"{check.plan_title}（评估截至 {as_of.isoformat()}）"), body_f, 14)
+    goals = pd.DataFrame([{"目标": g.describe(), "完成程度(%)": f"{g.pct:.0f}",
+                           "研判": g.outlook, "说明": g.note} for g in check.goals],
+                         columns=["目标", "完成程度(%)", "研判", "说明"])  # fmt: skip
+    _table(doc, "一、工作目标完成情况", head_f, body_f, goals)
+    t = check.tasks
+    tasks = pd.DataFrame({
+        "序号": t["number"], "任务": t["title"], "牵头单位": t["lead"],
+        "完成时限": t["deadline_text"],
+        "进度(%)": t["progress"].map(lambda v: "" if v != v else f"{v:.0f}"),
+        "研判": t["outlook"], "依据": t["metrics"].where(t["metrics"] != "", t["manual_status"]),
+        "佐证材料": t["evidence"],
+    })  # fmt: skip
+    _table(doc, "二、重点任务完成情况", head_f, body_f, tasks)
+    held = rounds(store, plan_year)
+    r = pd.DataFrame({"轮次": held.get("code", pd.Series(dtype=str)),
+                      "期号": held.get("issue_no", pd.Series(dtype=int)),
+                      "填报截止": held.get("due", pd.Series(dtype=str)).astype(str)})  # fmt: skip
+    _table(doc, "三、调度与通报", head_f, body_f, r)
+    late = t[t["overdue"]]
+    text = ("全部任务按期完成。" if late.empty else
+            f"逾期未完成 {len(late)} 项：" + "、".join(f"第{n}项" for n in late["number"]) + "。")
+    s = doc.add_paragraph()
+    _font(s.add_run(f"四、结论：{text}"), head_f, 14)
+    e = doc.add_paragraph()
+    _font(e.add_run(f"{issuer}　{_cn_date(date or dt.date.today())}"), body_f, 14)
+    doc.save(str(out) if isinstance(out, Path) else out)
+    return len(t)

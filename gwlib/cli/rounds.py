@@ -10,6 +10,7 @@
                                --deadline D
     python -m gwlib rounds respond ID --text 办理情况
     python -m gwlib bulletin --db URL --round 2025Q4 -o 通报.docx|.pdf [--issuer 编发单位]
+    python -m gwlib assessment --db URL --year 2023 -o 评估考核.docx
 """
 
 from __future__ import annotations
@@ -112,6 +113,14 @@ def _cmd_bulletin(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_assessment(args: argparse.Namespace) -> int:
+    from gwlib.brief.bulletin import write_assessment_report
+
+    n = write_assessment_report(open_store(args.db), args.year, args.output, args.issuer)
+    print(f"wrote the {args.year} assessment ({n} tasks) to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 def add_parsers(sub: Any) -> None:
     r = sub.add_parser("rounds", help="调度：开启轮次、填报、督办")
     rs = r.add_subparsers(dest="rounds_command", required=True)
@@ -159,3 +168,11 @@ def add_parsers(sub: Any) -> None:
     b.add_argument("--issuer", default="县生态环境局", help="编发单位")
     b.add_argument("--date", type=_date, default=None, help="印发日期（默认今天）")
     b.set_defaults(func=_cmd_bulletin)
+
+    e = sub.add_parser("assessment",
+                       help="年度评估考核报告（各目标、各任务截至年末的完成情况与佐证）")
+    e.add_argument("--db", default=None)
+    e.add_argument("--year", type=int, required=True, help="工作方案年度")
+    e.add_argument("-o", "--output", type=Path, required=True, help="输出 .docx")
+    e.add_argument("--issuer", default="县生态环境局", help="报送单位")
+    e.set_defaults(func=_cmd_assessment)

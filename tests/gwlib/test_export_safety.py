@@ -394,6 +394,7 @@ NOT_A_SPREADSHEET = {
     "zones_to_kml",  # KML
     "payload",  # 简报 .docx/.pptx/.pdf (pack_bytes)
     "bulletin_bytes",  # 通报 .docx
+    "assessment_bytes",  # 评估考核 .docx
 }
 WRITERS = re.compile(r"\.to_excel\(|\.to_csv\(|ExcelWriter\(|csv\.writer\(|DictWriter\(|Workbook\(")
 

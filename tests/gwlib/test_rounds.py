@@ -170,3 +170,24 @@ def test_cli_as_written(demo_copy_url: str, tmp_path: Path) -> None:
     assert "地下水污染防治工作通报" in Document(str(out)).paragraphs[0].text
     missing = run("bulletin", "--round", "2022Q1", "-o", str(out))
     assert missing.returncode == 2 and "没有这一轮调度" in missing.stderr
+
+
+def test_year_end_assessment_is_judged_at_the_plan_years_end(demo_copy_url: str, tmp_path: Path) -> None:
+    """Issue 13 item 5: the 2023 plan's 评估考核 reads every task as at 2023-12-31, though the
+    demo's data reaches 2025: its figures are the checklist's at that date."""
+    out = tmp_path / "评估考核.docx"
+    with Store.open(demo_copy_url) as store:
+        from gwlib.brief.bulletin import write_assessment_report
+
+        n = write_assessment_report(store, 2023, out, date=dt.date(2024, 1, 10))
+        check = checklist_at(store, 2023, dt.date(2023, 12, 31))
+    assert n == len(check.tasks) > 0
+    doc = Document(str(out))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "2023年度地下水污染防治工作评估考核报告" in text and "评估截至 2023-12-31" in text
+    tasks = doc.tables[1]
+    assert [c.text for c in tasks.rows[0].cells][:2] == ["序号", "任务"]
+    got = {int(r.cells[0].text): r.cells[4].text for r in tasks.rows[1:]}
+    want = {int(r["number"]): ("" if r["progress"] != r["progress"] else f"{r['progress']:.0f}")
+            for r in check.tasks.to_dict("records")}  # fmt: skip
+    assert got == want
