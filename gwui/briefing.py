@@ -9,6 +9,7 @@ from gwlib.brief import BriefData, brief_data, render
 from gwlib.plans.checklist import Checklist, build_checklist
 from gwlib.plans.metrics import MetricData
 from gwlib.quality.classes import graded
+from gwlib.store.plans import current_plan_tasks
 from gwlib.store.tasks import task_log, task_statuses
 from gwui.loaders import TTL_S, as_of_date, get_store, load_samples
 
@@ -29,12 +30,10 @@ def load_plan_years() -> list[int]:
 @st.cache_data(ttl=TTL_S, max_entries=4, show_spinner="正在计算任务进度…")
 def load_checklist(year: int, eval_year: int | None = None) -> Checklist:
     store = get_store()
-    plan = store.plan_tasks(year)
-    if len(plan):
-        plan = plan[plan["plan_title"] == plan["plan_title"].iloc[0]]
-    return build_checklist(
-        plan, task_statuses(store, year), MetricData.from_store(store), as_of_date(), eval_year
-    )
+    plan = current_plan_tasks(store, year)
+    title = str(plan["plan_title"].iloc[0]) if len(plan) else None
+    return build_checklist(plan, task_statuses(store, year, title), MetricData.from_store(store),
+                           as_of_date(), eval_year)  # fmt: skip
 
 
 @st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)

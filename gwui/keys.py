@@ -172,3 +172,5 @@ class RegisterKeys:
 
 SOURCES_IMPORT = RegisterKeys("sources_import")
 POLLUTION_IMPORT = RegisterKeys("pollution_import")
+TASKS_REPLACE = "tasks.replace"
+TASKS_CURRENT = "tasks.current_plan"

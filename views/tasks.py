@@ -10,7 +10,7 @@ from gwlib.plans.checklist import filter_tasks, to_excel
 from gwlib.plans.metrics import OUTLOOKS
 from gwlib.plans.model import ActionPlan, PlanTask
 from gwlib.store.tasks import ManualStatus, TaskKey, set_task_status
-from gwui import briefing, keys, labels
+from gwui import briefing, keys, labels, plan_admin
 from gwui.loaders import get_store, load_meta
 from gwui.render import demo_notice, md
 from gwui.session import actor, can_edit
@@ -74,6 +74,7 @@ with tab_import:
                 c1, c2 = st.columns(2)
                 year = c1.number_input("年度", 2000, 2100, plan.year or dt.date.today().year)
                 region = c2.text_input("地区", plan.region)
+                replaces = plan_admin.save_choice(int(plan.year or year), plan.region)
                 if st.form_submit_button("保存计划", disabled=not can_edit()):
                     tasks = tuple(
                         PlanTask(
@@ -89,15 +90,8 @@ with tab_import:
                         )
                         for r in edited
                     )
-                    try:
-                        get_store().save_plan(
-                            ActionPlan(int(year), region, plan.title, plan.goals, tasks),
-                            by=actor(),
-                        )
-                        briefing.clear()
-                        st.success(f"已保存 {len(tasks)} 项任务。")
-                    except GwlibError as exc:
-                        st.error(md(str(exc)))
+                    new = ActionPlan(int(year), region, plan.title, plan.goals, tasks)
+                    plan_admin.save(new, replaces)
             if not can_edit():
                 st.caption("只读：登录为编辑人员后可保存。")
 
@@ -105,6 +99,7 @@ if not years:
     tab_list.info("数据库中还没有年度行动计划。请在“导入年度计划”中上传计划文本。")
     st.stop()
 year = st.sidebar.selectbox("计划年度", years, key=keys.TASKS_YEAR, format_func=lambda y: f"{y} 年")
+plan_admin.manage(year)
 check = briefing.load_checklist(year)
 t = check.tasks
 

@@ -67,8 +67,9 @@ def checklist_at(store: Store, plan_year: int, as_of: dt.date) -> Checklist:
     from gwlib.store.tasks import task_statuses
 
     plan = plan_for(store, plan_year)
-    return build_checklist(plan, task_statuses(store, plan_year), MetricData.from_store(store),
-                           as_of)  # fmt: skip
+    title = str(plan["plan_title"].iloc[0]) if len(plan) else None
+    return build_checklist(plan, task_statuses(store, plan_year, title),
+                           MetricData.from_store(store), as_of)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -342,11 +342,11 @@ def plan_for(store: Store, year: int) -> pd.DataFrame:
     all_tasks = store.plan_tasks()
     if all_tasks.empty:
         return all_tasks
+    from gwlib.store.plans import current_plan_tasks
+
     years = sorted({int(y) for y in all_tasks["year"]})
     usable = [y for y in years if y <= year] or years[:1]
-    t = all_tasks[all_tasks["year"] == usable[-1]]
-    first_title = t["plan_title"].iloc[0]
-    return pd.DataFrame(t[t["plan_title"] == first_title])
+    return current_plan_tasks(store, usable[-1])
 
 
 def brief_data(
@@ -369,7 +369,8 @@ def brief_data(
     lagging: list[str] = []
     if len(plan):
         plan_year = int(plan["year"].iloc[0])
-        check = build_checklist(plan, task_statuses(store, plan_year), data, as_of, year)
+        statuses = task_statuses(store, plan_year, str(plan["plan_title"].iloc[0]))
+        check = build_checklist(plan, statuses, data, as_of, year)
         t_tables, t_chart = _tasks(check)
         lag = check.tasks[check.tasks["outlook"] == LAGGING]
         lagging = [

@@ -466,47 +466,51 @@ class Store:
 
         ``by`` must be an active editor or admin at the time of the write (read again in the
         transaction); the save is recorded in ``audit_log`` (entity ``plan``)."""
+        with self.transaction() as conn:
+            return self.save_plan_in(conn, plan, by)
+
+    def save_plan_in(self, conn: Connection, plan: ActionPlan, by: Actor) -> int:
+        """:meth:`save_plan` on a transaction the caller holds (a replacement's)."""
         from gwlib.store.ledger import _audit
 
         t, pt = schema.action_plan, schema.plan_task
         same = (t.c.year == plan.year) & (t.c.region == plan.region) & (t.c.title == plan.title)
-        with self.transaction() as conn:
-            by.require_write(conn)
-            old = conn.execute(
-                sa.select(sa.func.count(pt.c.id)).select_from(t.join(pt)).where(same)
-            ).scalar_one()
-            replaced = conn.execute(sa.delete(t).where(same)).rowcount
-            plan_id = conn.execute(
-                sa.insert(t)
-                .values(year=plan.year, region=plan.region, title=plan.title, goals=plan.goals)
-                .returning(t.c.id)
-            ).scalar_one()
-            if plan.tasks:
-                conn.execute(
-                    sa.insert(pt),
-                    [
-                        {
-                            "plan_id": plan_id,
-                            "number": k.number,
-                            "section": k.section,
-                            "title": k.title,
-                            "text": k.text,
-                            "lead": json.dumps(list(k.lead), ensure_ascii=False),
-                            "cooperating": json.dumps(list(k.cooperating), ensure_ascii=False),
-                            "deadlines": json.dumps(list(k.deadlines), ensure_ascii=False),
-                        }
-                        for k in plan.tasks
-                    ],
-                )
-            _audit(
-                conn,
-                by,
-                "update" if replaced else "create",
-                "plan",
-                f"{plan.year}年 {plan.title}"[:64],
-                [("tasks", old if replaced else None, len(plan.tasks))],
-                f"{plan.region} {plan.title}".strip(),
+        by.require_write(conn)
+        old = conn.execute(
+            sa.select(sa.func.count(pt.c.id)).select_from(t.join(pt)).where(same)
+        ).scalar_one()
+        replaced = conn.execute(sa.delete(t).where(same)).rowcount
+        plan_id = conn.execute(
+            sa.insert(t)
+            .values(year=plan.year, region=plan.region, title=plan.title, goals=plan.goals)
+            .returning(t.c.id)
+        ).scalar_one()
+        if plan.tasks:
+            conn.execute(
+                sa.insert(pt),
+                [
+                    {
+                        "plan_id": plan_id,
+                        "number": k.number,
+                        "section": k.section,
+                        "title": k.title,
+                        "text": k.text,
+                        "lead": json.dumps(list(k.lead), ensure_ascii=False),
+                        "cooperating": json.dumps(list(k.cooperating), ensure_ascii=False),
+                        "deadlines": json.dumps(list(k.deadlines), ensure_ascii=False),
+                    }
+                    for k in plan.tasks
+                ],
             )
+        _audit(
+            conn,
+            by,
+            "update" if replaced else "create",
+            "plan",
+            f"{plan.year}年 {plan.title}"[:64],
+            [("tasks", old if replaced else None, len(plan.tasks))],
+            f"{plan.region} {plan.title}".strip(),
+        )
         return int(plan_id)
 
     def write_assessment(self, result: Assessment, source_file: str = "") -> int:

@@ -62,10 +62,15 @@ class TaskKey:
         }
 
 
-def task_statuses(store: Store, year: int | None = None) -> pd.DataFrame:
+def task_statuses(
+    store: Store, year: int | None = None, plan_title: str | None = None
+) -> pd.DataFrame:
+    """Manual statuses (of one year, and of one plan of it when ``plan_title`` is given)."""
     q = sa.select(task_status)
     if year is not None:
         q = q.where(task_status.c.year == year)
+    if plan_title is not None:
+        q = q.where(task_status.c.plan_title == plan_title)
     return store._frame(q.order_by(task_status.c.section, task_status.c.number))
 
 
