@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -51,7 +53,36 @@ def chart_png(key: str, data: pd.DataFrame) -> bytes:
     return render(key, data)
 
 
+@st.cache_data(ttl=TTL_S, max_entries=8, show_spinner=False)
+def load_goals(year: int) -> pd.DataFrame:
+    """The plan in force in ``year`` (that year's, else the latest earlier one): its water-quality
+    targets evaluated on their points for ``year`` (empty without a plan)."""
+    from gwlib.brief.data import plan_for
+    from gwlib.store.plans import goal_status
+
+    store = get_store()
+    plan = plan_for(store, year)
+    if plan.empty:
+        return pd.DataFrame(columns=["goal", "points", "failing", "failing_points", "result",
+                                     "plan_year"])  # fmt: skip
+    plan_year = int(plan["year"].iloc[0])
+    status = goal_status(store, plan_year, min(as_of_date(), dt.date(year, 12, 31)))
+    return status.assign(plan_year=plan_year)
+
+
+def goals_table(goals: pd.DataFrame, key: str) -> None:
+    """The targets table as the brief's 表9 shows it; failing rows marked."""
+    from gwlib.brief.data import GOAL_HEADERS
+
+    shown = goals[list(GOAL_HEADERS)]
+    st.dataframe(
+        shown.style.apply(lambda r: ["color:#c00000" if r["result"] == "未达标" else ""] * len(r),
+                          axis=1),
+        hide_index=True, key=key, column_config=dict(GOAL_HEADERS),
+    )  # fmt: skip
+
+
 def clear() -> None:
     """After a write: drop the cached checklist, log and brief."""
-    for f in (load_plan_years, load_checklist, load_task_log, load_brief):
+    for f in (load_plan_years, load_checklist, load_task_log, load_brief, load_goals):
         f.clear()

@@ -174,3 +174,5 @@ SOURCES_IMPORT = RegisterKeys("sources_import")
 POLLUTION_IMPORT = RegisterKeys("pollution_import")
 TASKS_REPLACE = "tasks.replace"
 TASKS_CURRENT = "tasks.current_plan"
+TASKS_GOALS = "tasks.goals"
+OVERVIEW_GOALS = "overview.goals"

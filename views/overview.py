@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gwlib.wells.ledger import ledger_figures, stage_counts
-from gwui import charts, filters, keys, labels
+from gwui import briefing, charts, filters, keys, labels
 from gwui.loaders import as_of_date, load_meta, load_wells
 from gwui.quality_data import overview
 from gwui.render import class_legend, demo_notice, roman
@@ -48,6 +48,11 @@ c[4].metric(
     help=f"{fig.drinking_points} 个饮用水源监测点位，目标 100%",
 )
 c[5].metric("到报率", f"{fig.completeness_rate:.1f}%", help="实收样品数 / 按监测频次应收样品数")
+goals = briefing.load_goals(fig.year)
+if len(goals):
+    st.markdown(f"**{int(goals['plan_year'].iloc[0])} 年度计划的水质目标**"
+                "（按计划所列点位类别与监测用途逐点评价，不受侧栏筛选影响）")
+    briefing.goals_table(goals, keys.OVERVIEW_GOALS)
 
 left, right = st.columns([3, 2])
 with left:

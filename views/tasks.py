@@ -108,6 +108,10 @@ with tab_list:
         f"{md(check.plan_title)}　数据截至 {check.as_of}　进度由台账与监测数据计算，"
         "无对应数据的任务由人工填报（留痕）。"
     )
+    goals = briefing.load_goals(year)
+    if len(goals):
+        st.markdown("**工作目标（按计划所列点位类别与监测用途逐点评价）**")
+        briefing.goals_table(goals, keys.TASKS_GOALS)
     c = st.columns(4)
     c[0].metric("任务", f"{len(t)} 项")
     c[1].metric("已完成", f"{int((t['progress'] >= 100).sum())} 项")

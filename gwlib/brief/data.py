@@ -30,6 +30,7 @@ from gwlib.quality.classes import QualityClass
 from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.sources.model import PollutionCategory, WorkStatus
 from gwlib.store import Store
+from gwlib.store.plans import goal_status
 from gwlib.store.tasks import task_statuses
 from gwlib.wells.ledger import ledger_figures, overdue_list, township_progress
 
@@ -317,7 +318,7 @@ def _tasks(check: Checklist) -> tuple[list[Table], pd.DataFrame]:
     gt = _frame(goal_rows, ["目标", "当前值", "目标值", "上年", "状态"])
     tables = [
         Table(
-            f"表9 {check.plan_title} 工作目标",
+            f"表9（续） {check.plan_title} 工作目标（数据指标）",
             gt,
             highlight=tuple(i for i, r in enumerate(goal_rows) if r["状态"] == LAGGING),
         ),
@@ -349,6 +350,22 @@ def plan_for(store: Store, year: int) -> pd.DataFrame:
     return current_plan_tasks(store, usable[-1])
 
 
+GOAL_HEADERS = {"goal": "目标", "points": "点位（个）", "failing": "未达标（个）",
+                "failing_points": "未达标点位", "result": "结果"}  # fmt: skip
+
+
+def goals_table(status: pd.DataFrame, plan_title: str) -> Table:
+    """表9: the plan's water-quality targets on their points; only failing rows marked."""
+    frame = status[list(GOAL_HEADERS)].rename(columns=GOAL_HEADERS)
+    frame["未达标点位"] = frame["未达标点位"].replace("", "—")
+    return Table(
+        f"表9 {plan_title} 水质目标（按点位类别与监测用途）",
+        frame.astype(str),
+        highlight=tuple(i for i, r in enumerate(status["result"]) if r == "未达标"),
+        note="按计划工作目标所列点位类别与监测用途逐点评价：年度类别（当年最差一次）达到目标类别即达标。",
+    )
+
+
 def brief_data(
     store: Store, year: int, period: str = "", as_of: dt.date | None = None
 ) -> BriefData:
@@ -372,6 +389,7 @@ def brief_data(
         statuses = task_statuses(store, plan_year, str(plan["plan_title"].iloc[0]))
         check = build_checklist(plan, statuses, data, as_of, year)
         t_tables, t_chart = _tasks(check)
+        t_tables.insert(0, goals_table(goal_status(store, plan_year, as_of), check.plan_title))
         lag = check.tasks[check.tasks["outlook"] == LAGGING]
         lagging = [
             f"加快推进第 {r['number']} 项“{r['title']}”（{r['lead']}）"

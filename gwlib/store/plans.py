@@ -14,6 +14,8 @@ Every write checks the writer's role in its transaction and is audit-logged (ent
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import sqlalchemy as sa
 
@@ -104,3 +106,20 @@ def delete_plan(store: Store, actor: Actor, year: int, title: str) -> None:
         if not n:
             raise StoreError(f"{year} 年没有名为「{title}」的计划")
         _audit(conn, actor, "delete", "plan", f"{year}年 {title}"[:64], [("计划", title, "")])
+
+
+def goal_status(store: Store, year: int, as_of: dt.date) -> pd.DataFrame:
+    """The current plan of ``year``'s 工作目标 evaluated on its points at ``as_of``
+    (:func:`gwlib.plans.goals.evaluate_goals`); empty when the year has no plan or no class
+    targets."""
+    from gwlib.plans.goals import evaluate_goals, plan_goals
+
+    title = current_title(store, year)
+    if title is None:
+        return evaluate_goals([], store.points(), store.samples(), year, as_of)
+    t = schema.action_plan
+    with store.engine.connect() as conn:
+        text = conn.execute(
+            sa.select(t.c.goals).where((t.c.year == year) & (t.c.title == title))
+        ).scalar_one()
+    return evaluate_goals(plan_goals(text), store.points(), store.samples(), year, as_of)

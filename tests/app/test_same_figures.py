@@ -51,3 +51,28 @@ def test_points_failing_their_target(pages: dict[str, dict[str, str]]) -> None:
 @pytest.mark.parametrize("label", ["封井完成率", "逾期未封井"])
 def test_ledger_figures(pages: dict[str, dict[str, str]], label: str) -> None:
     assert pages["overview"][label] == pages["wells"][label] == pages["brief"][label]
+
+
+def test_plan_goals_read_the_same_on_overview_checklist_and_brief(app_env_module: str) -> None:
+    """Issue 13 item 1: the plan's water-quality targets, evaluated on their points, are the
+    same table on 总览, 年度目标任务清单 and in the brief (表9)."""
+    from gwlib.brief.data import GOAL_HEADERS, brief_data
+    from gwlib.store import Store
+    from gwui import keys
+
+    overview = _run("views/overview.py")
+    tasks = _run("views/tasks.py")
+    o = next(d.value for d in overview.dataframe if "goal" in d.value.columns)
+    t = next(d.value for d in tasks.dataframe if "goal" in d.value.columns)
+    cols = list(GOAL_HEADERS)
+    assert o[cols].astype(str).equals(t[cols].astype(str))
+    assert len(o) == 3 and set(o["goal"]) == {"国考区域点位水质达到或优于Ⅴ类",
+                                              "国考饮用水源点位水质达到或优于Ⅲ类",
+                                              "国考污染风险监控点位水质达到或优于Ⅴ类"}  # fmt: skip
+    assert keys.OVERVIEW_GOALS and keys.TASKS_GOALS
+    with Store.open(app_env_module) as store:
+        years = sorted({int(str(d)[:4]) for d in store.samples()["date"]})
+        brief = brief_data(store, years[-1], "", None)
+    table9 = next(tb for s in brief.sections for tb in s[1] if "水质目标" in tb.title)
+    assert list(table9.frame["目标"]) == list(o["goal"])
+    assert list(table9.frame["结果"]) == list(o["result"])
