@@ -25,10 +25,12 @@ CLOSE = "）)]〕】］"
 DUTY_WORDS = ("牵头", "负责", "配合", "参与", "责任单位", "责任部门", "协助", "协同", "落实")
 
 _STANDING = re.compile(r"以下均(?:需|由|须)?(?P<who>.+?)(?:负责)?落实[，,、]?不再(?:一一)?列出")
-_LABELLED = re.compile(
-    r"^(?P<label>责任单位|责任部门|牵头单位|牵头部门|配合单位|配合部门|参与单位|责任主体)[:：]\s*"
-    r"(?P<who>.+)$"
-)
+_LABELS = (r"责任单位|责任部门|牵头单位|牵头部门|配合单位|配合部门|参与单位|参与部门|协办单位"
+           r"|责任主体")
+_LABELLED = re.compile(rf"^(?P<label>{_LABELS})\s*[:：]\s*(?P<who>.+)$")
+#: A line of its own after a task naming who does it: 「牵头单位：县水务局」 (another common style
+#: of the same plans, besides the trailing parenthesis).
+LABELLED_LINE = re.compile(rf"^(?:{_LABELS})\s*[:：]")
 _LEAD = re.compile(r"^(?P<who>.+?)(?:共同)?牵头(?:组织|负责|落实)?$")
 _COOP = re.compile(r"^(?P<who>.+?)(?:配合|参与|协助|协同)(?:落实)?$")
 _IMPLEMENT = re.compile(r"^(?P<who>.+?)(?:负责|具体)?(?:组织)?落实$")
@@ -127,7 +129,8 @@ def parse_duties(content: str) -> Duties:
             names = split_names(lab.group("who"))
             impl.extend(n for n in names if _LOCAL_GOV.match(n))
             names = [n for n in names if not _LOCAL_GOV.match(n)]
-            (coop if lab.group("label").startswith(("配合", "参与")) else lead).extend(names)
+            helper = lab.group("label").startswith(("配合", "参与", "协办"))
+            (coop if helper else lead).extend(names)
         elif m2 := _LEAD.match(clause):
             lead.extend(split_names(m2.group("who")))
         elif m2 := _COOP.match(clause):

@@ -26,10 +26,11 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gwlib.errors import InputError, Location
 from gwlib.io.archives import check_zip
-from gwlib.plans.duties import is_duty, parse_duties, trailing_paren
+from gwlib.plans.duties import LABELLED_LINE, is_duty, parse_duties, trailing_paren
 from gwlib.plans.model import ActionPlan, PlanTask
 from gwlib.plans.terms import Target, deadlines, targets
 
@@ -163,7 +164,8 @@ def clean_line(line: str) -> str:
 
 
 def _is_start(line: str) -> bool:
-    return bool(_PART.match(line) or _L1.match(line) or _L2.match(line) or _ITEM.match(line))
+    return bool(_PART.match(line) or _L1.match(line) or _L2.match(line) or _ITEM.match(line)
+                or LABELLED_LINE.match(line))  # fmt: skip
 
 
 def _is_plan_title(line: str) -> bool:
@@ -317,8 +319,9 @@ def _task_of(item: _Item, standing: tuple[str, ...], default_year: int | None) -
     impl: list[str] = list(standing)
     for p in paras:
         tp = trailing_paren(p)
-        if tp and is_duty(tp[1]):
-            d = parse_duties(tp[1])
+        duty = p if LABELLED_LINE.match(p) else (tp[1] if tp and is_duty(tp[1]) else None)
+        if duty is not None:
+            d = parse_duties(duty)
             lead += d.lead
             coop += d.cooperating
             impl += d.implementing
@@ -339,7 +342,7 @@ def _task_of(item: _Item, standing: tuple[str, ...], default_year: int | None) -
 def _has_duty(item: _Item) -> bool:
     for p in [item.head, *item.paras]:
         tp = trailing_paren(p)
-        if tp and is_duty(tp[1]):
+        if (tp and is_duty(tp[1])) or LABELLED_LINE.match(p):
             return True
     return False
 
@@ -374,7 +377,7 @@ def _finish(plan: _Plan, fallback_region: str) -> ParsedPlan:
                 d = parse_duties(tp[1])
                 if d.standing:
                     standing = d.standing
-        if not task.lead:
+        if not task.lead and not task.implementing:
             warnings.append(f"第 {task.number} 项「{task.title}」未识别出牵头或负责单位")
         tasks.append(task)
     numbers = [t.number for t in tasks if t.section]
@@ -429,7 +432,7 @@ def read_plan_text(path: Path) -> str:
             document = docx.Document(str(path))
         except Exception as exc:  # python-docx raises zipfile/KeyError/ValueError variants
             raise InputError(f"无法读取 Word 文件：{exc}", where=Location(file=path.name)) from exc
-        return "\n".join(p.text for p in document.paragraphs)
+        return docx_text(document)
     if suffix not in (".txt", ".md", ".text", ""):
         raise InputError(
             "不支持的文件类型，应为 .txt 或 .docx", value=path.suffix, where=Location(path.name)
@@ -441,6 +444,75 @@ def read_plan_text(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise InputError("文本编码无法识别，应为 UTF-8 或 GBK", where=Location(file=path.name))
+
+
+#: Columns of a 重点任务分工表 (header words → role).
+_TABLE_COLUMNS = (
+    ("number", ("序号", "编号")),
+    ("task", ("重点任务", "主要任务", "工作任务", "任务", "工作内容", "任务内容")),
+    ("measures", ("工作措施", "具体措施", "主要措施", "工作要求", "具体内容")),
+    ("lead", ("牵头单位", "牵头部门", "责任单位", "责任部门")),
+    ("coop", ("配合单位", "配合部门", "参与单位", "协办单位")),
+    ("deadline", ("完成时限", "完成时间", "时间节点", "时限")),
+)
+
+
+def _table_roles(header: list[str]) -> dict[str, int]:
+    roles: dict[str, int] = {}
+    for j, cell in enumerate(header):
+        text = re.sub(r"\s+", "", cell)
+        for role, words in _TABLE_COLUMNS:
+            if role not in roles and any(text == w or text.startswith(w) for w in words):
+                roles[role] = j
+                break
+    return roles
+
+
+def _table_lines(rows: list[list[str]]) -> list[str]:
+    """A 重点任务分工表 as the lines a plan in paragraphs would have: 「N.任务。措施」 then
+    「牵头单位：…」「配合单位：…」 and the deadline; another table as its rows' text."""
+    if not rows:
+        return []
+    roles = _table_roles(rows[0])
+    if "task" not in roles or "lead" not in roles:
+        return ["　".join(dict.fromkeys(c for c in r if c)) for r in rows]
+    out: list[str] = []
+    n = 0
+    for r in rows[1:]:
+        cell = {k: (r[j].strip() if j < len(r) else "") for k, j in roles.items()}
+        if not cell.get("task"):
+            continue
+        n += 1
+        number = int(m.group()) if (m := re.match(r"\d+", cell.get("number", ""))) else n
+        body = cell["task"].rstrip("。") + "。"
+        if cell.get("measures") and cell["measures"] != cell["task"]:
+            body += cell["measures"].rstrip("。") + "。"
+        if cell.get("deadline"):
+            body += f"完成时限：{cell['deadline'].rstrip('。')}。"
+        out.append(f"{number}.{body}")
+        out.append(f"牵头单位：{cell['lead']}")
+        if cell.get("coop"):
+            out.append(f"配合单位：{cell['coop']}")
+    return out
+
+
+def docx_text(document: Any) -> str:
+    """A Word document's paragraphs and tables in their order; a 重点任务分工表 becomes task
+    lines (:func:`_table_lines`)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines: list[str] = []
+    body: Any = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            table = Table(child, document)
+            rows = [[c.text.strip() for c in row.cells] for row in table.rows]
+            lines += _table_lines(rows)
+    return "\n".join(lines)
 
 
 def plan_text_from_bytes(name: str, data: bytes) -> str:
