@@ -9,6 +9,7 @@ import os
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,9 +25,12 @@ from gwlib.geo.resolve import resolve_crs
 from gwlib.io.lab import read_lab_file
 from gwlib.io.wells import read_ledger
 from gwlib.plans.parse import parse_plan_file
+from gwlib.quality.register import HEADERS as POINT_HEADERS
+from gwlib.quality.register import plan_points
 from gwlib.quality.standards import get_standard
 from gwlib.sources.register_io import read_register
 from gwlib.sources.register_spec import POLLUTION
+from gwlib.sources.zone_import import plan_zones
 
 STD = get_standard()
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "60"))
@@ -68,7 +72,8 @@ def test_random_bytes_are_rejected_cleanly(tmp_path: Path, data: bytes, suffix: 
     path = tmp_path / f"fuzz{suffix}"
     path.write_bytes(data)
     for reader in (lambda p: read_lab_file(p, STD), read_ledger,
-                   lambda p: read_register(POLLUTION, p)):
+                   lambda p: read_register(POLLUTION, p),
+                   lambda p: plan_points(p, pd.DataFrame())):
         with contextlib.suppress(GwlibError):
             reader(path)
 
@@ -87,6 +92,26 @@ def test_plan_parser_never_crashes(tmp_path: Path, text: str) -> None:
 def test_zone_import_rejects_garbage(data: bytes, name: str) -> None:
     with contextlib.suppress(GwlibError):
         read_zones(data, name)
+    with contextlib.suppress(GwlibError):  # the zone import's plan on top of the reader
+        plan = plan_zones(data, name, "一般区", pd.DataFrame())
+        assert all(i.reason for i in plan.issues)
+        assert plan.rejected + len(plan.zones) <= max(plan.features_total, 1) or plan.errors
+
+
+@FUZZ
+@given(rows)
+def test_point_register_never_crashes(tmp_path: Path, table: list[list[str]]) -> None:
+    """Any cells under the register's headers: a plan or an InputError, every issue on a row of
+    the file with a reason, every accepted point inside lon/lat ranges."""
+    path = tmp_path / "points.csv"
+    path.write_text(_csv([list(POINT_HEADERS), *table]), encoding="utf-8")
+    try:
+        plan = plan_points(path, pd.DataFrame())
+    except GwlibError:
+        return
+    for issue in plan.issues:
+        assert issue.reason and (issue.row is None or 1 <= issue.row <= len(table) + 1)
+    assert all(-180 <= q.lon <= 180 and -90 <= q.lat <= 90 for q in plan.points)
 
 
 def test_zip_bomb_xlsx_is_rejected(tmp_path: Path) -> None:
