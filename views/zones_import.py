@@ -4,7 +4,14 @@ problem named → one-transaction commit."""
 import streamlit as st
 
 from gwlib.errors import GwlibError
-from gwlib.sources.zone_import import CHANGED, KINDS, NEEDS_SOURCE, NEW, SAME
+from gwlib.sources.zone_import import (
+    CHANGED,
+    KINDS,
+    NEEDS_SOURCE,
+    NEW,
+    SAME,
+    corner_template_bytes,
+)
 from gwlib.store.zones import commit_zones
 from gwui import keys, labels, webassets
 from gwui.loaders import get_store, load_meta
@@ -15,6 +22,8 @@ from gwui.zones_import import after_write, issues_frame, plan_for, preview_map, 
 st.title(labels.ZONES_TITLE)
 demo_notice(load_meta())
 st.caption(labels.ZONES_CAPTION)
+st.download_button("下载拐点坐标表模板（Excel）", corner_template_bytes, "拐点坐标表模板.xlsx",
+                   key=f"{keys.ZONES_TABLE}.template", on_click="ignore")  # fmt: skip
 if not can_edit():
     st.info(labels.READ_ONLY)
     st.stop()

@@ -209,3 +209,27 @@ def plan_zones(
         issues=tuple(issues),
         rejected=rejected + (len(planned) if file_errors else 0),
     )
+
+
+CORNER_NOTES = (
+    "拐点坐标表：每个面一个工作表，工作表名写区域名称（如「一级保护区」）；或在同一工作表中"
+    "每个面前写一行名称。",
+    "表头：点号、X坐标(m)、Y坐标(m)（X 为北坐标、Y 为东坐标，东坐标可带带号）；"
+    "也可用 经度、纬度（十进制度或度分秒）。",
+    "坐标系可写在表头上方一行（如「坐标系：CGCS2000 3度带 37带」），或导入时选择。",
+    "首末点可重复（闭合），也可不重复；一个面有多个环时，每个环以回到起点结束。",
+    "示例工作表中的坐标仅为格式示意，请替换为划定方案中的拐点坐标。",
+)
+
+
+def corner_template_bytes() -> bytes:
+    """A 拐点坐标表 template: one example sheet (format only) and its 填表说明."""
+    from gwlib.io.export import excel_bytes
+
+    example = pd.DataFrame(
+        {"点号": ["J1", "J2", "J3", "J4", "J1"],
+         "X坐标(m)": [3928600.0, 3928600.0, 3929700.0, 3929700.0, 3928600.0],
+         "Y坐标(m)": [37551000.0, 37551900.0, 37551900.0, 37551000.0, 37551000.0]}
+    )  # fmt: skip
+    notes = pd.DataFrame({"填表说明": CORNER_NOTES})
+    return excel_bytes({"一级保护区（示例）": example, "填表说明": notes})

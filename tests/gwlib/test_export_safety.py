@@ -40,6 +40,7 @@ from gwlib.quality.report import point_report
 from gwlib.quality.standards import get_standard
 from gwlib.quality.trends import refresh_trends
 from gwlib.sources.findings import Entity, EntityKind, Finding, Severity, findings_frame
+from gwlib.sources.zone_import import corner_template_bytes
 from gwlib.store import Store
 from tests.accounts import LOCAL
 
@@ -225,6 +226,7 @@ def _xlsx_exports(store: Store, d: Path) -> dict[str, bytes]:
         "水质类别与趋势 / 点位报告": excel_bytes(report.sheets()),
         "监测点位登记 / 导出（Excel）": register_bytes(points),
         "监测点位登记 / 模板": points_template(),
+        "保护区与分区导入 / 拐点坐标表模板": corner_template_bytes(),
         "水质类别与趋势 / 超标明细": excel_bytes(
             {"超标明细": exceedance_table(store.exceedances(), points, STD)}
         ),
@@ -388,7 +390,7 @@ def test_formula_cells_from_other_programs_are_read_as_their_text(tmp_path: Path
 
 # Expressions a download button may hand to the browser, and the export above that covers each.
 COVERED = {"excel_bytes", "ledger_bytes", "template_bytes", "to_excel", "csv_bytes",
-           "export_bytes"}  # export_bytes: gwui.points, register_bytes above  # fmt: skip
+           "export_bytes", "corner_template_bytes"}  # fmt: skip
 NOT_A_SPREADSHEET = {
     "zones_to_geojson",  # GeoJSON
     "zones_to_kml",  # KML

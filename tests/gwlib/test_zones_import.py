@@ -156,3 +156,16 @@ def test_cli_as_written(tmp_path: Path) -> None:
     assert given.stdout.splitlines()[-1] == "imported 1, updated 0, unchanged 0, rejected 0"
     bad = run("zones", "import", str(f), "--db", url, "--kind", "一级保护区", "--source", "X")
     assert bad.returncode == 2 and "不在水源地登记表中" in bad.stderr
+
+
+def test_corner_table_template_reads_back_as_one_zone() -> None:
+    from gwlib.geo.io import read_zones
+    from gwlib.sources.zone_import import corner_template_bytes
+
+    got = read_zones(corner_template_bytes(), "模板.xlsx", crs="CGCS2000 3度带 37带")
+    assert got.ok and [z.name for z in got.zones] == ["一级保护区（示例）"]
+    from shapely.geometry import shape
+
+    from gwlib.geo.crs import area_km2
+
+    assert area_km2(shape(got.zones[0].geometry)) == pytest.approx(0.9 * 1.1, rel=0.05)
