@@ -176,3 +176,10 @@ TASKS_REPLACE = "tasks.replace"
 TASKS_CURRENT = "tasks.current_plan"
 TASKS_GOALS = "tasks.goals"
 OVERVIEW_GOALS = "overview.goals"
+
+# 项目储备库
+PROJECTS_TEMPLATE = "projects.template"
+PROJECTS_EXPORT = "projects.export"
+PROJECTS_UPLOAD = "projects.upload"
+PROJECTS_COMMIT = "projects.commit"
+PROJECTS_TABLE = "projects.table"

@@ -50,6 +50,8 @@ PAGES: tuple[PageSpec, ...] = (
              section="任务与简报"),
     PageSpec("views/dispatch.py", "调度与通报", ":material/campaign:", "dispatch",
              section="任务与简报"),
+    PageSpec("views/projects.py", "项目储备库", ":material/account_balance:", "projects",
+             section="任务与简报"),
     PageSpec("views/brief.py", "联席会议简报", ":material/summarize:", "brief",
              section="任务与简报"),
 )

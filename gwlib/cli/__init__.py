@@ -346,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from gwlib.cli.county import add_parsers as add_county_parsers
     from gwlib.cli.points import add_parsers as add_points_parsers
+    from gwlib.cli.projects import add_parsers as add_projects_parsers
     from gwlib.cli.registers import add_parsers as add_register_parsers
     from gwlib.cli.results import add_parsers as add_results_parsers
     from gwlib.cli.rounds import add_parsers as add_rounds_parsers
@@ -356,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_results_parsers(sub)  # results import/withdraw/batches, classes
     add_county_parsers(sub)  # init
     add_points_parsers(sub)  # points import/export/template
+    add_projects_parsers(sub)  # projects import/export/template
     add_rounds_parsers(sub)  # rounds open/list/report/act/respond, bulletin
     add_zones_parsers(sub)  # zones import
     add_register_parsers(sub)  # sources / pollution import/export/template

@@ -293,6 +293,7 @@ from gwlib.store import (  # noqa: E402, F401
     schema_auth,
     schema_dispatch,
     schema_ledger,
+    schema_projects,
     schema_tasks,
     schema_trends,
 )

@@ -59,6 +59,7 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "sample": ("lab", "source_file"),
     "import_batch": ("file_name", "user_name", "withdrawn_by", "withdraw_reason"),
     "dispatch_round": ("opened_by",),
+    "project": ("name", "township", "wells", "sources", "pollution_sources", "note"),
     "dispatch_report": ("unit", "done_text", "evidence", "reported_by"),
     "dispatch_action": ("unit", "requirement", "response", "issued_by", "responded_by"),
     "measurement": ("reported_name",),
@@ -179,6 +180,8 @@ def _plant(url: str) -> str:
                 due=dt.date(2026, 1, 7), opened_by="x", opened_at=ts, snapshot="[]",
             ).returning(metadata.tables["dispatch_round"].c.id)
         ).scalar_one()  # fmt: skip
+        conn.execute(sa.insert(metadata.tables["project"]).values(
+            code="P-1", name="x", kind="其他", status="谋划", year=2025))  # fmt: skip
         conn.execute(sa.insert(metadata.tables["dispatch_report"]).values(
             round_id=rid, unit="x", task_number=1, status="推进中", reported_by="x",
             reported_at=ts))  # fmt: skip

@@ -1,0 +1,78 @@
+"""Writing and reading the 项目储备库 (:mod:`gwlib.projects.register` plans an import): one
+transaction with the editor check, an ``import_batch`` row (kind ``projects``), projects inserted
+or updated by 项目编码, one audit row per changed field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from gwlib.projects.register import CHANGED, NEW, SAME, ProjectsPlan, plan_projects
+from gwlib.store import Store, schema
+from gwlib.store.ledger import Actor, _audit
+from gwlib.store.schema_projects import project
+
+
+@dataclass(frozen=True)
+class ProjectsResult:
+    batch_id: int
+    imported: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+    def summary(self) -> str:
+        return (
+            f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"rejected {self.rejected}"
+        )
+
+
+def projects(store: Store) -> pd.DataFrame:
+    return store._frame(sa.select(project).order_by(project.c.code))
+
+
+def prepare_projects(store: Store, source: str | Path | bytes,
+                     display_name: str | None = None) -> ProjectsPlan:  # fmt: skip
+    wells = store.wells()
+    codes = [str(c) for c in wells["code"]] if len(wells) else []
+    return plan_projects(source, projects(store), codes, display_name)
+
+
+def commit_projects(store: Store, plan: ProjectsPlan, actor: Actor) -> ProjectsResult:
+    c = plan.counts
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    changed = plan.changes.groupby("code") if len(plan.changes) else None
+    with store.transaction() as conn:
+        actor.require_write(conn)
+        batch_id = int(
+            conn.execute(
+                sa.insert(schema.import_batch)
+                .values(kind="projects", file_name=plan.file_name[:256], sha256=plan.sha256,
+                        user_name=actor.user, created_at=now, rows_total=plan.rows_total,
+                        rows_rejected=plan.rejected_rows, n_new=c[NEW], n_updated=c[CHANGED],
+                        n_unchanged=c[SAME], status="有效")
+                .returning(schema.import_batch.c.id)
+            ).scalar_one()
+        )  # fmt: skip
+        note = f"项目储备库导入批次 {batch_id}（{plan.file_name}）"
+        for r in plan.records:
+            state = plan.status[r["code"]]
+            if state == NEW:
+                conn.execute(sa.insert(project).values(**r))
+                _audit(conn, actor, "create", "project", r["code"][:64],
+                       [("项目名称", "", r["name"])], note, now)  # fmt: skip
+            elif state == CHANGED:
+                conn.execute(sa.update(project).where(project.c.code == r["code"]).values(**r))
+                assert changed is not None
+                rows = changed.get_group(r["code"]).to_dict("records")
+                _audit(conn, actor, "update", "project", r["code"][:64],
+                       [(x["field"], x["old"], x["new"]) for x in rows], note, now)  # fmt: skip
+        _audit(conn, actor, "import", "batch", str(batch_id),
+               [("新增项目", "", c[NEW]), ("修改项目", "", c[CHANGED]), ("未变项目", "", c[SAME]),
+                ("拒收行", "", plan.rejected_rows)], plan.file_name, now)  # fmt: skip
+    return ProjectsResult(batch_id, c[NEW], c[CHANGED], c[SAME], plan.rejected_rows)
