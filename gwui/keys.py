@@ -183,3 +183,9 @@ PROJECTS_EXPORT = "projects.export"
 PROJECTS_UPLOAD = "projects.upload"
 PROJECTS_COMMIT = "projects.commit"
 PROJECTS_TABLE = "projects.table"
+WELL_DOC_OPEN = "well.doc_open"
+
+
+def well_note(code: str, version: int) -> str:
+    """The 说明 box of the lifecycle form for this well at this version of its record."""
+    return f"{WELL_NOTE}.{code}.v{version}"

@@ -90,4 +90,26 @@ def ledger_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
     :data:`HIDDEN_COLUMNS`: dropped, not hidden, because st.dataframe sends every column of the
     frame to the browser and ``column_config=None`` only hides one on screen."""
     shown = frame.drop(columns=[c for c in HIDDEN_COLUMNS if c in frame.columns])
+    people = [c for c in ("user_name", "uploaded_by", "changed_by") if c in shown.columns]
+    if people:  # 操作人 as the person's name (the login name where none is set)
+        names = display_names()
+        shown = shown.assign(**{c: [names.get(str(u), u) for u in shown[c]] for c in people})
+    stamps = [c for c in shown.columns if c in UTC_COLUMNS]
+    if stamps:  # stored in UTC, shown in the section's time zone (GWLIB_TIME_ZONE)
+        from gwui.results import local_time
+
+        shown = shown.assign(**{c: local_time(shown[c]) for c in stamps})
     return st.dataframe(shown, hide_index=True, column_config=column_config(shown), **kwargs)
+
+
+@st.cache_data(ttl=TTL_S, max_entries=1, show_spinner=False)
+def display_names() -> dict[str, str]:
+    """Login name → 姓名 of the accounts that have one."""
+    from gwlib.store.users import users
+
+    u = users(get_store())
+    return {str(n): str(d) for n, d in zip(u["username"], u["display_name"], strict=True) if d}
+
+
+#: Timestamp columns stored in UTC.
+UTC_COLUMNS = ("ts_utc", "uploaded_at", "recorded_at", "created_at", "changed_at")

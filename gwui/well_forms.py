@@ -16,7 +16,7 @@ from gwlib.config import attachments_dir
 from gwlib.errors import ConflictError, GwlibError
 from gwlib.store import ledger
 from gwlib.store.ledger import DocumentKind, IntervalRole, ReviewStatus, SealingRecord, SealInterval
-from gwlib.wells.lifecycle import REQUIRED, missing_fields, next_stage, next_statuses
+from gwlib.wells.lifecycle import REQUIRED, STAGES, missing_fields, next_stage, next_statuses
 from gwlib.wells.model import PlanType, WellStatus
 from gwui import keys
 from gwui.ledger import after_write, ledger_table, today
@@ -37,6 +37,9 @@ WELL_FIELD_INPUTS: dict[str, Callable[[Any, str], Any]] = {
 }
 
 
+FLASH = "well.flash"
+
+
 def _run(what: str, action: Callable[[], object]) -> bool:
     try:
         action()
@@ -45,8 +48,27 @@ def _run(what: str, action: Callable[[], object]) -> bool:
         st.error(f"{what}未保存：{md(exc)}")
         return False
     after_write()
+    st.session_state[FLASH] = f"{what}已保存。"  # shown by flash() after the rerun
     st.success(f"{what}已保存。")
     return True
+
+
+def flash() -> None:
+    """The last save's message, kept over the rerun that shows the saved record."""
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message)
+
+
+def stepper(status: str) -> str:
+    """Where the well stands in its lifecycle: ✓ for the stages passed, the current one bold."""
+    if status == WellStatus.DEFERRED.value:
+        return "流程：**暂缓**（恢复后从暂缓前的阶段继续）"
+    order = [s.value for s in STAGES]
+    here = order.index(status) if status in order else -1
+    parts = [f"✓ {s}" if i < here else (f"**● {s}**" if i == here else f"○ {s}")
+             for i, s in enumerate(order)]  # fmt: skip
+    return "流程：" + " → ".join(parts)
 
 
 def _filled_from(form: str, code: str, current: int | None) -> tuple[str, int | None]:
@@ -179,9 +201,9 @@ def transition_panel(row: dict[str, Any], seal: dict[str, Any] | None, n_docs: i
             if where == "well" and name in WELL_FIELD_INPUTS:
                 changes[name] = WELL_FIELD_INPUTS[name](row.get(name), f"well.req.{name}")
         on = st.date_input("办理日期", today(), key=keys.WELL_ON, format="YYYY-MM-DD")
-        note = st.text_area(
+        note = st.text_area(  # a key per record version: the last step's 说明 is not carried
             "说明" + ("（暂缓原因，必填）" if target is WellStatus.DEFERRED else ""),
-            key=keys.WELL_NOTE,
+            key=keys.well_note(row["code"], row["version"]),
         )
         go_ = st.form_submit_button(
             f"办理：{status.value} → {target.value}",
@@ -297,6 +319,16 @@ def sealing_panel(code: str, seal: dict[str, Any] | None, intervals: pd.DataFram
 
 def documents_panel(code: str, docs: pd.DataFrame) -> None:
     ledger_table(docs, key="well.docs_table")
+    if not docs.empty:
+        files = docs.set_index("id")
+        pick = st.selectbox("打开附件", list(files.index), key=keys.WELL_DOC_OPEN,
+                            format_func=lambda i: str(files.loc[i, "filename"]))  # fmt: skip
+        path = attachments_dir() / str(files.loc[pick, "stored_name"])
+        if path.is_file():
+            st.download_button("下载所选附件", path.read_bytes, str(files.loc[pick, "filename"]),
+                               key=f"{keys.WELL_DOC_OPEN}.download", on_click="ignore")  # fmt: skip
+        else:
+            st.warning("该附件的文件不在附件目录中（可能已被移走），请联系管理员。")
     if not can_edit():
         return
     with st.form(keys.WELL_UPLOAD_FORM, clear_on_submit=True):

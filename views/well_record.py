@@ -36,6 +36,8 @@ if not can_edit():
     st.info(labels.READ_ONLY)
 
 
+well_forms.flash()  # the last save's message, over the rerun that shows the saved record
+st.markdown(well_forms.stepper(row["status"]))
 risk = data.risk.set_index("code")
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("状态", row["status"])

@@ -69,7 +69,8 @@ def test_editor_moves_well_to_next_stage(env: str, monkeypatch: pytest.MonkeyPat
     _login(at, monkeypatch, env, "zhang")
     _detail(at)
     assert at.selectbox(key=keys.WELL_TO).value == "已核查评估"
-    at.text_area(key=keys.WELL_NOTE).input("现场核查完成")
+    version = L.well(Store.open(env), CODE)["version"]
+    at.text_area(key=keys.well_note(CODE, version)).input("现场核查完成")
     at.button(key=keys.WELL_TRANSITION_SUBMIT).click().run()
     assert not at.exception, [e.value for e in at.exception]
     store = Store.open(env)
@@ -152,3 +153,36 @@ def test_ledger_import_warns_of_an_unknown_township_and_refreshes_counts(
     assert any("新增 1 眼" in s.value and "拒绝 1 行" in s.value for s in at.success)
     export = next(b for b in at.get("download_button") if "导出全部台账" in b.proto.label)
     assert f"（{before + 1} 眼" in export.proto.label
+
+
+def test_lifecycle_step_then_the_next_starts_clean(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 17 item 8: after a step the page says it was saved, shows where the well stands,
+    and the next step's 说明 is empty; attachments can be downloaded; times are local."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    _login(at, monkeypatch, env, "zhang")
+    code = next(c for c in Store.open(env).wells().query("status == '已排查登记'")["code"]
+                if c != CODE)
+    import sqlalchemy as sa
+
+    with Store.open(env).engine.begin() as conn:
+        conn.execute(sa.text("update app_user set display_name = '张工' where username = 'zhang'"))
+    at.switch_page("views/well_record.py").run()
+    at.selectbox(key=keys.WELL_CODE).set_value(code).run()
+    assert any("**● 已排查登记**" in m.value for m in at.markdown)
+    version = L.well(Store.open(env), code)["version"]
+    at.text_area(key=keys.well_note(code, version)).input("现场核查完成")
+    at.button(key=keys.WELL_TRANSITION_SUBMIT).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("状态变更已保存" in s.value for s in at.success)
+    events = next(d.value for d in at.dataframe if "to_status" in d.value.columns)
+    assert events["user_name"].iloc[-1] == "张工"  # the person's name, not the login
+    assert any("✓ 已排查登记" in m.value and "**● 已核查评估**" in m.value for m in at.markdown)
+    nxt = at.text_area(key=keys.well_note(code, L.well(Store.open(env), code)["version"]))
+    assert nxt.value == ""
+    L.add_document(Store.open(env), L.Actor("zhang"), code, "验收单.pdf", b"%PDF-1.4 x", "验收报告",
+                   Path(os.environ["GWLIB_ATTACHMENTS_DIR"]))  # fmt: skip
+    at.run()
+    assert any(b.proto.label == "下载所选附件" for b in at.get("download_button"))
+    docs = next(d.value for d in at.dataframe if "filename" in d.value.columns)
+    assert docs["uploaded_at"].str.match(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$").all()
