@@ -189,3 +189,4 @@ WELL_DOC_OPEN = "well.doc_open"
 def well_note(code: str, version: int) -> str:
     """The 说明 box of the lifecycle form for this well at this version of its record."""
     return f"{WELL_NOTE}.{code}.v{version}"
+WELL_TABS = "well.tabs"

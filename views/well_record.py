@@ -50,7 +50,8 @@ c4.metric("计划完成日期", str(row["planned_completion"] or "—"))
 if code in risk.index:
     st.caption("风险评分依据：" + risk.loc[code, "reasons"])
 
-tabs = st.tabs(["基本信息与位置", "办理流程", "封井记录", "附件", "封井前后水质", "历史记录"])
+tabs = st.tabs(["基本信息与位置", "办理流程", "封井记录", "附件", "封井前后水质", "历史记录"],
+               key=keys.WELL_TABS, on_change="rerun")  # the chosen tab kept after a save
 with tabs[0]:
     left, right = st.columns([2, 3])
     info = pd.DataFrame(
