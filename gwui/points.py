@@ -48,14 +48,6 @@ def table(frame: pd.DataFrame, key: str) -> None:
     st.dataframe(frame, hide_index=True, column_config=config, key=key)
 
 
-def issues_frame(plan: PointsPlan) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{"row": i.row, "column": i.column, "value": i.value, "reason": i.reason,
-          "severity": "拒收" if i.severity == "error" else "提示"} for i in plan.issues],
-        columns=["row", "column", "value", "reason", "severity"],
-    )  # fmt: skip
-
-
 def export_bytes(suffix: str) -> bytes:
     return register_bytes(get_store().points(), suffix)
 

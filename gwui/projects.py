@@ -42,14 +42,6 @@ def plan_for(data: bytes, name: str) -> ProjectsPlan:
     return held[1]  # type: ignore[no-any-return]
 
 
-def issues_frame(plan: ProjectsPlan) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{"row": i.row, "column": i.column, "value": i.value, "reason": i.reason,
-          "severity": "拒收" if i.severity == "error" else "提示"} for i in plan.issues],
-        columns=["row", "column", "value", "reason", "severity"],
-    )  # fmt: skip
-
-
 def pct(v: float | None) -> str:
     return "—" if v is None else f"{v:.1f}%"
 

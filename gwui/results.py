@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -49,11 +50,15 @@ def table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:
     st.dataframe(frame, hide_index=True, column_config=config, key=key, **kwargs)
 
 
-def issues_frame(issues: list[Any]) -> pd.DataFrame:
+def issues_frame(issues: Sequence[Any], severity: bool = False) -> pd.DataFrame:
+    """An import's problems as a table (row, column, value, reason; with ``severity`` also
+    拒收 / 提示: a warned row is imported). Every import page shows them so."""
+    cols = ["row", "column", "value", "reason"] + (["severity"] if severity else [])
     return pd.DataFrame(
-        [{"row": i.row, "column": i.column, "value": i.value, "reason": i.reason} for i in issues],
-        columns=["row", "column", "value", "reason"],
-    )
+        [{"row": i.row, "column": i.column, "value": i.value, "reason": i.reason,
+          "severity": "拒收" if i.severity == "error" else "提示"} for i in issues],
+        columns=["row", "column", "value", "reason", "severity"],
+    )[cols]  # fmt: skip
 
 
 @st.cache_data(ttl=60, max_entries=4, show_spinner=False)

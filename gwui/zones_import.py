@@ -51,14 +51,6 @@ def table(frame: pd.DataFrame, key: str) -> None:
     st.dataframe(frame, hide_index=True, column_config=config, key=key)
 
 
-def issues_frame(plan: ZonesPlan) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{"row": i.row, "column": i.column, "value": i.value, "reason": i.reason,
-          "severity": "拒收" if i.severity == "error" else "提示"} for i in plan.issues],
-        columns=["row", "column", "value", "reason", "severity"],
-    )  # fmt: skip
-
-
 def preview_map(plan: ZonesPlan) -> None:
     """The polygons to import over what the store holds, on the offline map."""
     settings = map_settings()

@@ -14,12 +14,12 @@ from gwui.points import (
     after_write,
     build_point,
     export_bytes,
-    issues_frame,
     plan_for,
     point_form,
     table,
 )
 from gwui.render import demo_notice, md
+from gwui.results import issues_frame
 from gwui.session import actor, can_edit
 
 st.title(labels.POINTS_TITLE)
@@ -58,7 +58,7 @@ with tab_file:
         m[3].metric("拒收", f"{plan.rejected_rows} 行", help=f"文件共 {plan.rows_total} 行")
         if plan.issues:
             st.markdown(f"**拒收与提示（{len(plan.issues)} 条）**")
-            table(issues_frame(plan), key=f"{keys.POINTS_TABLE}.issues")
+            table(issues_frame(plan.issues, severity=True), key=f"{keys.POINTS_TABLE}.issues")
         if len(plan.changes):
             st.markdown(f"**将修改的字段（{len(plan.changes)} 项，逐项记入审计日志）**")
             table(plan.changes, key=f"{keys.POINTS_TABLE}.diff")

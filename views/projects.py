@@ -15,13 +15,13 @@ from gwui.projects import (
     ISSUE_HEADERS,
     after_write,
     figures,
-    issues_frame,
     load_projects,
     pct,
     plan_for,
     table_frame,
 )
 from gwui.render import demo_notice, md
+from gwui.results import issues_frame
 from gwui.session import actor, can_edit
 
 st.title("项目储备库")
@@ -63,8 +63,8 @@ c = plan.counts
 st.markdown(f"新增 {c[NEW]} 个，修改 {c[CHANGED]} 个，未变 {c[SAME]} 个，"
             f"拒收 {plan.rejected_rows} 行。")
 if plan.issues:
-    st.dataframe(issues_frame(plan), hide_index=True, column_config=ISSUE_HEADERS,
-                 key=f"{keys.PROJECTS_TABLE}.issues")  # fmt: skip
+    st.dataframe(issues_frame(plan.issues, severity=True), hide_index=True,
+                 column_config=ISSUE_HEADERS, key=f"{keys.PROJECTS_TABLE}.issues")  # fmt: skip
 if len(plan.changes):
     st.dataframe(plan.changes, hide_index=True, column_config=ISSUE_HEADERS,
                  key=f"{keys.PROJECTS_TABLE}.diff")  # fmt: skip

@@ -16,8 +16,9 @@ from gwlib.store.zones import commit_zones
 from gwui import keys, labels, webassets
 from gwui.loaders import get_store, load_meta
 from gwui.render import demo_notice, md
+from gwui.results import issues_frame
 from gwui.session import actor, can_edit
-from gwui.zones_import import after_write, issues_frame, plan_for, preview_map, source_codes, table
+from gwui.zones_import import after_write, plan_for, preview_map, source_codes, table
 
 st.title(labels.ZONES_TITLE)
 demo_notice(load_meta())
@@ -55,7 +56,7 @@ m[2].metric("未变", f"{n[SAME]} 个")
 m[3].metric("拒收", f"{plan.rejected} 个要素", help=f"文件共 {plan.features_total} 个要素")
 if plan.issues:
     st.markdown(f"**拒收与提示（{len(plan.issues)} 条）**")
-    table(issues_frame(plan), f"{keys.ZONES_TABLE}.issues")
+    table(issues_frame(plan.issues, severity=True), f"{keys.ZONES_TABLE}.issues")
 if plan.zones:
     frame = plan.frame()[["code", "name", "status", "area_km2", "legal_status", "approval_no",
                           "approval_date"]]  # fmt: skip

@@ -7,32 +7,14 @@ changed field, old → new. A single point saved from the page's form goes the s
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from gwlib.quality.model import MonitoringPoint
 from gwlib.quality.register import CHANGED, COMPARED, NEW, SAME, PointsPlan, _shown, point_row
 from gwlib.store import Store, _row_of, schema
+from gwlib.store.imports import ImportResult, open_batch
 from gwlib.store.ledger import Actor, _audit
-
-ACTIVE = "有效"
-
-
-@dataclass(frozen=True)
-class PointsResult:
-    batch_id: int | None
-    imported: int
-    updated: int
-    unchanged: int
-    rejected: int
-
-    def summary(self) -> str:
-        """The CLI's last line."""
-        return (
-            f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"rejected {self.rejected}"
-        )
 
 
 def _now() -> dt.datetime:
@@ -65,29 +47,22 @@ def _write(conn: sa.Connection, points: list[MonitoringPoint], actor: Actor, not
             _audit(conn, actor, "update", "point", p.code[:64], changes, note, now)
 
 
-def commit_points(store: Store, plan: PointsPlan, actor: Actor) -> PointsResult:
+def commit_points(store: Store, plan: PointsPlan, actor: Actor) -> ImportResult:
     """Write ``plan`` in one transaction (module docstring)."""
     counts = plan.counts
     now = _now()
     with store.transaction() as conn:
         actor.require_write(conn)
-        batch_id = int(
-            conn.execute(
-                sa.insert(schema.import_batch)
-                .values(kind="points", file_name=plan.file_name[:256], sha256=plan.sha256,
-                        user_name=actor.user, created_at=now, rows_total=plan.rows_total,
-                        rows_rejected=plan.rejected_rows, n_new=counts[NEW],
-                        n_updated=counts[CHANGED], n_unchanged=counts[SAME], status=ACTIVE)
-                .returning(schema.import_batch.c.id)
-            ).scalar_one()
-        )  # fmt: skip
+        batch_id = open_batch(conn, "points", plan.file_name, plan.sha256, actor, now,
+                              plan.rows_total, plan.rejected_rows,
+                              (counts[NEW], counts[CHANGED], counts[SAME]))  # fmt: skip
         note = f"点位登记表导入批次 {batch_id}（{plan.file_name}）"
         _write(conn, plan.to_write(), actor, note, now)
         _audit(conn, actor, "import", "batch", str(batch_id),
                [("新增点位", "", counts[NEW]), ("修改点位", "", counts[CHANGED]),
                 ("未变点位", "", counts[SAME]), ("拒收行", "", plan.rejected_rows)],
                f"{plan.file_name}（SHA-256 {plan.sha256[:12]}…）", now)  # fmt: skip
-    return PointsResult(batch_id, counts[NEW], counts[CHANGED], counts[SAME], plan.rejected_rows)
+    return ImportResult(batch_id, counts[NEW], counts[CHANGED], counts[SAME], plan.rejected_rows)
 
 
 def save_point(store: Store, point: MonitoringPoint, actor: Actor, note: str = "表单编辑") -> None:

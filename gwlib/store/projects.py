@@ -5,31 +5,16 @@ or updated by 项目编码, one audit row per changed field."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 
 from gwlib.projects.register import CHANGED, NEW, SAME, ProjectsPlan, plan_projects
-from gwlib.store import Store, schema
+from gwlib.store import Store
+from gwlib.store.imports import ImportResult, open_batch
 from gwlib.store.ledger import Actor, _audit
 from gwlib.store.schema_projects import project
-
-
-@dataclass(frozen=True)
-class ProjectsResult:
-    batch_id: int
-    imported: int
-    updated: int
-    unchanged: int
-    rejected: int
-
-    def summary(self) -> str:
-        return (
-            f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"rejected {self.rejected}"
-        )
 
 
 def projects(store: Store) -> pd.DataFrame:
@@ -43,22 +28,15 @@ def prepare_projects(store: Store, source: str | Path | bytes,
     return plan_projects(source, projects(store), codes, display_name)
 
 
-def commit_projects(store: Store, plan: ProjectsPlan, actor: Actor) -> ProjectsResult:
+def commit_projects(store: Store, plan: ProjectsPlan, actor: Actor) -> ImportResult:
     c = plan.counts
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     changed = plan.changes.groupby("code") if len(plan.changes) else None
     with store.transaction() as conn:
         actor.require_write(conn)
-        batch_id = int(
-            conn.execute(
-                sa.insert(schema.import_batch)
-                .values(kind="projects", file_name=plan.file_name[:256], sha256=plan.sha256,
-                        user_name=actor.user, created_at=now, rows_total=plan.rows_total,
-                        rows_rejected=plan.rejected_rows, n_new=c[NEW], n_updated=c[CHANGED],
-                        n_unchanged=c[SAME], status="有效")
-                .returning(schema.import_batch.c.id)
-            ).scalar_one()
-        )  # fmt: skip
+        batch_id = open_batch(conn, "projects", plan.file_name, plan.sha256, actor, now,
+                              plan.rows_total, plan.rejected_rows,
+                              (c[NEW], c[CHANGED], c[SAME]))  # fmt: skip
         note = f"项目储备库导入批次 {batch_id}（{plan.file_name}）"
         for r in plan.records:
             state = plan.status[r["code"]]
@@ -75,4 +53,4 @@ def commit_projects(store: Store, plan: ProjectsPlan, actor: Actor) -> ProjectsR
         _audit(conn, actor, "import", "batch", str(batch_id),
                [("新增项目", "", c[NEW]), ("修改项目", "", c[CHANGED]), ("未变项目", "", c[SAME]),
                 ("拒收行", "", plan.rejected_rows)], plan.file_name, now)  # fmt: skip
-    return ProjectsResult(batch_id, c[NEW], c[CHANGED], c[SAME], plan.rejected_rows)
+    return ImportResult(batch_id, c[NEW], c[CHANGED], c[SAME], plan.rejected_rows)

@@ -7,31 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from gwlib.fields import COORD_CRS
 from gwlib.sources.zone_import import CHANGED, NEW, SAME, TOWNSHIP, ZonesPlan, plan_zones
 from gwlib.store import Store, schema
+from gwlib.store.imports import ImportResult, open_batch
 from gwlib.store.ledger import Actor, _audit
-
-ACTIVE = "有效"
-
-
-@dataclass(frozen=True)
-class ZonesResult:
-    batch_id: int
-    imported: int
-    updated: int
-    unchanged: int
-    rejected: int
-
-    def summary(self) -> str:
-        return (
-            f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"rejected {self.rejected}"
-        )
 
 
 def stored_zones(store: Store, kind: str) -> object:
@@ -66,22 +49,15 @@ def prepare_zones(
                       crs=crs, lon_hint=lon_hint)  # fmt: skip
 
 
-def commit_zones(store: Store, plan: ZonesPlan, actor: Actor) -> ZonesResult:
+def commit_zones(store: Store, plan: ZonesPlan, actor: Actor) -> ImportResult:
     counts = plan.counts
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     z, b = schema.zone, schema.boundary
     with store.transaction() as conn:
         actor.require_write(conn)
-        batch_id = int(
-            conn.execute(
-                sa.insert(schema.import_batch)
-                .values(kind="zones", file_name=plan.file_name[:256], sha256=plan.sha256,
-                        user_name=actor.user, created_at=now, rows_total=plan.features_total,
-                        rows_rejected=plan.rejected, n_new=counts[NEW],
-                        n_updated=counts[CHANGED], n_unchanged=counts[SAME], status=ACTIVE)
-                .returning(schema.import_batch.c.id)
-            ).scalar_one()
-        )  # fmt: skip
+        batch_id = open_batch(conn, "zones", plan.file_name, plan.sha256, actor, now,
+                              plan.features_total, plan.rejected,
+                              (counts[NEW], counts[CHANGED], counts[SAME]))  # fmt: skip
         note = f"{plan.kind}导入批次 {batch_id}（{plan.file_name}）"
         changed = plan.changes.groupby("code") if len(plan.changes) else None
         for pz in plan.zones:
@@ -118,4 +94,4 @@ def commit_zones(store: Store, plan: ZonesPlan, actor: Actor) -> ZonesResult:
                [("新增", "", counts[NEW]), ("修改", "", counts[CHANGED]),
                 ("未变", "", counts[SAME]), ("拒收要素", "", plan.rejected)],
                f"{plan.file_name}（SHA-256 {plan.sha256[:12]}…）", now)  # fmt: skip
-    return ZonesResult(batch_id, counts[NEW], counts[CHANGED], counts[SAME], plan.rejected)
+    return ImportResult(batch_id, counts[NEW], counts[CHANGED], counts[SAME], plan.rejected)
