@@ -26,7 +26,7 @@ for spec in PAGES:
     sections.setdefault(spec.section, []).append(page)
     if spec.quality_filters:
         uses_filters.add(spec.title)
-pg = st.navigation(sections)
+pg = st.navigation(sections, expanded=True)  # every page listed: no "View more" in English
 # outermost: any other error becomes a Chinese notice (logged), never Streamlit's error box
 with page_errors(), database_errors():  # the database gone away: say so; the next rerun reconnects
     title = app_title()  # the county the database is set up for names the app

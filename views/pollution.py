@@ -85,8 +85,8 @@ st.dataframe(
 st.subheader("地下水污染防治分区与管理要求")
 zones = zone_table(load_zones(), PREVENTION_ZONE_KINDS)
 st.dataframe(
-    zones[["code", "name", "kind", "legal_status", "approval_no", "area_km2", "requirements",
-           "basis"]],
+    zones[["code", "name", "kind", "legal_status", "area_km2", "requirements", "basis",
+           "approval_no"]],
     hide_index=True,
     key=keys.POLLUTION_ZONES_TABLE,
     column_config={

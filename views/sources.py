@@ -130,8 +130,8 @@ st.dataframe(
 st.subheader("保护区与补给区")
 source_zones = zone_table(zones, SOURCE_ZONE_KINDS)
 st.dataframe(
-    source_zones[["code", "name", "kind", "legal_status", "approval_no", "approval_date",
-                  "area_km2", "basis", "requirements"]],
+    source_zones[["code", "name", "kind", "legal_status", "area_km2", "basis", "requirements",
+                  "approval_no", "approval_date"]],
     hide_index=True,
     key=keys.SOURCES_ZONES_TABLE,
     column_config={
