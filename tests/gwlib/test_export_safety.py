@@ -397,6 +397,7 @@ NOT_A_SPREADSHEET = {
     "payload",  # 简报 .docx/.pptx/.pdf (pack_bytes)
     "bulletin_bytes",  # 通报 .docx
     "assessment_bytes",  # 评估考核 .docx
+    "read_bytes",  # 单井档案: an attachment, given back exactly as it was uploaded
 }
 WRITERS = re.compile(r"\.to_excel\(|\.to_csv\(|ExcelWriter\(|csv\.writer\(|DictWriter\(|Workbook\(")
 
