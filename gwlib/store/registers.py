@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +33,7 @@ from gwlib.sources.register_plan import (
 from gwlib.sources.register_spec import RegisterSpec, shown
 from gwlib.store import CHUNK, Store, schema
 from gwlib.store.county import TOWNSHIP_LEVEL, county_boundary
+from gwlib.store.imports import ImportResult, open_batch
 from gwlib.store.ledger import Actor, _audit
 
 Progress = Callable[[int, int], None]
@@ -73,28 +73,9 @@ def prepare_register(
     return plan_register(rows, stored_register(store, spec))
 
 
-@dataclass(frozen=True)
-class RegisterResult:
-    """What a register import did: the batch, records new / updated / unchanged and input rows
-    rejected."""
-
-    batch_id: int
-    imported: int
-    updated: int
-    unchanged: int
-    rejected: int
-
-    def summary(self) -> str:
-        """The CLI's last line."""
-        return (
-            f"imported {self.imported}, updated {self.updated}, "
-            f"unchanged {self.unchanged}, rejected {self.rejected}"
-        )
-
-
 def commit_register(
     store: Store, plan: RegisterPlan, actor: Actor, progress: Progress | None = None
-) -> RegisterResult:
+) -> ImportResult:
     """Write ``plan`` in one transaction (see the module docstring)."""
     spec, table = plan.spec, _table(plan.spec)
     counts = plan.counts
@@ -114,25 +95,9 @@ def commit_register(
                 f"{spec.label('code')}「{'、'.join(taken[:5])}」已由他人在预览之后写入："
                 "未写入任何内容，请重新上传预览"
             )
-        batch_id = int(
-            conn.execute(
-                sa.insert(schema.import_batch)
-                .values(
-                    kind=spec.kind,
-                    file_name=name,
-                    sha256=plan.rows.sha256,
-                    user_name=actor.user,
-                    created_at=now,
-                    rows_total=plan.rows.total,
-                    rows_rejected=plan.rejected_rows,
-                    n_new=counts[NEW],
-                    n_updated=counts[CHANGED],
-                    n_unchanged=counts[UNCHANGED],
-                    status="有效",
-                )
-                .returning(schema.import_batch.c.id)
-            ).scalar_one()
-        )
+        batch_id = open_batch(conn, spec.kind, name, plan.rows.sha256, actor, now,
+                              plan.rows.total, plan.rejected_rows,
+                              (counts[NEW], counts[CHANGED], counts[UNCHANGED]))  # fmt: skip
         done = 0
         for i in range(0, len(new), CHUNK):
             chunk = new[i : i + CHUNK]
@@ -197,6 +162,6 @@ def commit_register(
             f"{note}（SHA-256 {plan.rows.sha256[:12]}…）",
             now,
         )
-    return RegisterResult(
+    return ImportResult(
         batch_id, counts[NEW], counts[CHANGED], counts[UNCHANGED], plan.rejected_rows
     )

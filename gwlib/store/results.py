@@ -32,6 +32,7 @@ from gwlib.io.lab import read_lab_file
 from gwlib.quality.results import CHANGED, NEW, ResultsPlan, plan_results
 from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.store import CHUNK, Store, _insert_frame, insert_graded, point_ids, schema
+from gwlib.store.imports import open_batch
 from gwlib.store.ledger import Actor, _audit
 
 ACTIVE, WITHDRAWN = "有效", "已撤回"
@@ -157,16 +158,9 @@ def commit_results(store: Store, plan: ResultsPlan, actor: Actor) -> CommitResul
     now = _now()
     with store.transaction() as conn:
         actor.require_write(conn)
-        batch_id = int(
-            conn.execute(
-                sa.insert(schema.import_batch)
-                .values(kind="results", file_name=plan.file_name[:256], sha256=plan.sha256,
-                        user_name=actor.user, created_at=now, rows_total=plan.rows_total,
-                        rows_rejected=plan.rejected_rows, n_new=counts[NEW],
-                        n_updated=counts[CHANGED], n_unchanged=counts["未变"], status=ACTIVE)
-                .returning(schema.import_batch.c.id)
-            ).scalar_one()
-        )  # fmt: skip
+        batch_id = open_batch(conn, "results", plan.file_name, plan.sha256, actor, now,
+                              plan.rows_total, plan.rejected_rows,
+                              (counts[NEW], counts[CHANGED], counts["未变"]))  # fmt: skip
         if len(live):
             ids = point_ids(conn, live["point"])
             replaced = [
