@@ -7,12 +7,12 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-import streamlit as st
 
 from gwlib.brief.bulletin import BulletinData, bulletin_data, checklist_at
 from gwlib.store.rounds import actions, reports, rounds
 from gwui import labels
 from gwui.loaders import as_of_date, get_store
+from gwui.render import labelled_table
 from gwui.results import local_time
 
 
@@ -21,8 +21,7 @@ def table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:
     for c in ("reported_at", "issued_at", "responded_at"):
         if c in shown:
             shown[c] = local_time(shown[c])
-    config = {c: labels.DISPATCH_COLUMNS.get(str(c), str(c)) for c in shown.columns}
-    st.dataframe(shown, hide_index=True, column_config=config, key=key, **kwargs)
+    labelled_table(shown, labels.DISPATCH_COLUMNS, key, **kwargs)
 
 
 def plan_years() -> list[int]:

@@ -22,6 +22,7 @@ from gwlib.quality.register import PointsPlan, register_bytes
 from gwlib.store.points import plan_from_store
 from gwui import keys, labels
 from gwui.loaders import get_store
+from gwui.render import labelled_table
 
 PLAN_KEY = "points.plan"
 
@@ -44,8 +45,7 @@ def after_write() -> None:
 
 
 def table(frame: pd.DataFrame, key: str) -> None:
-    config = {c: labels.POINTS_COLUMNS.get(str(c), str(c)) for c in frame.columns}
-    st.dataframe(frame, hide_index=True, column_config=config, key=key)
+    labelled_table(frame, labels.POINTS_COLUMNS, key)
 
 
 def export_bytes(suffix: str) -> bytes:

@@ -20,7 +20,7 @@ from gwlib.store.results import batches
 from gwui import labels
 from gwui.keys import RegisterKeys
 from gwui.loaders import get_store
-from gwui.render import md
+from gwui.render import labelled_table, md
 from gwui.results import local_time
 from gwui.session import actor, can_edit
 
@@ -43,8 +43,7 @@ def plan_for(spec: RegisterSpec, data: bytes, name: str) -> RegisterPlan:
 
 def table(frame: pd.DataFrame, key: str) -> None:
     """A frame with Chinese headers; nothing but the columns given is sent to the browser."""
-    config = {c: labels.REGISTER_COLUMNS.get(str(c), str(c)) for c in frame.columns}
-    st.dataframe(frame, hide_index=True, column_config=config, key=key)
+    labelled_table(frame, labels.REGISTER_COLUMNS, key)
 
 
 def template_bytes(spec: RegisterSpec) -> bytes:

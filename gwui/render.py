@@ -140,3 +140,12 @@ def page_errors() -> Iterator[None]:
         ref = uuid.uuid4().hex[:8]
         LOG.exception("page error %s", ref)
         st.error(labels.PAGE_ERROR.format(ref=ref), icon=":material/error:")
+
+
+def labelled_table(
+    frame: pd.DataFrame, headers: dict[str, str], key: str, **kwargs: object
+) -> None:
+    """``st.dataframe`` with the Chinese headers of ``headers`` (a column without one keeps its
+    name); nothing but the frame's columns is sent to the browser."""
+    config = {c: headers.get(str(c), str(c)) for c in frame.columns}
+    st.dataframe(frame, hide_index=True, column_config=config, key=key, **kwargs)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from gwlib.quality.results import ResultsPlan
 from gwlib.store.results import batches, prepare_results
 from gwui import labels
 from gwui.loaders import get_store
+from gwui.render import labelled_table
 
 PLAN_KEY = "results.plan"
 #: Times are stored in UTC and shown in the section's own time zone.
@@ -46,8 +47,7 @@ def local_time(values: pd.Series) -> pd.Series:
 
 def table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:
     """A frame with Chinese headers; nothing but the columns given is sent to the browser."""
-    config = {c: labels.RESULTS_COLUMNS.get(str(c), str(c)) for c in frame.columns}
-    st.dataframe(frame, hide_index=True, column_config=config, key=key, **kwargs)
+    labelled_table(frame, labels.RESULTS_COLUMNS, key, **kwargs)
 
 
 def issues_frame(issues: Sequence[Any], severity: bool = False) -> pd.DataFrame:

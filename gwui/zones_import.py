@@ -21,6 +21,7 @@ from gwui import keys, labels
 from gwui.loaders import get_store
 from gwui.mapdata import load_boundaries, load_zones, map_settings
 from gwui.mapview import assemble_map, boundary_features, compact_features, zone_features
+from gwui.render import labelled_table
 
 PLAN_KEY = "zones.plan"
 
@@ -47,8 +48,7 @@ def source_codes() -> list[str]:
 
 
 def table(frame: pd.DataFrame, key: str) -> None:
-    config = {c: labels.ZONES_COLUMNS.get(str(c), str(c)) for c in frame.columns}
-    st.dataframe(frame, hide_index=True, column_config=config, key=key)
+    labelled_table(frame, labels.ZONES_COLUMNS, key)
 
 
 def preview_map(plan: ZonesPlan) -> None:
