@@ -36,7 +36,7 @@ from bench import province  # noqa: E402
 from gwlib.quality.annual import annual_class_changes, annual_classes  # noqa: E402
 from gwlib.quality.trends import refresh_trends  # noqa: E402
 from gwlib.store import Store  # noqa: E402
-from gwlib.store.ledger import Actor  # noqa: E402
+from gwlib.store.audit import Actor  # noqa: E402
 from gwlib.store.results import commit_results, prepare_results  # noqa: E402
 
 INDICATORS = 93

@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url
 
 from gwlib.io.wells import COLUMNS, import_ledger_file, read_ledger
 from gwlib.store import Store
-from gwlib.store.ledger import Actor
+from gwlib.store.audit import Actor
 from gwlib.wells.model import WELL_SUBTYPES, WellCategory
 
 ADMIN = Actor.command_line("bench")

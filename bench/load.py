@@ -68,7 +68,7 @@ from devtools.chromium import CHROMIUM, CHROMIUM_ARGS
 from devtools.pgserver import pg_server
 from gwlib.demo import build_demo
 from gwlib.store import Store
-from gwlib.store.ledger import Actor
+from gwlib.store.audit import Actor
 from gwlib.store.schema_ledger import audit_log
 from gwlib.store.users import create_user
 from gwui.pages import PAGES

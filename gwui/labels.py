@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gwlib.store.ledger import ROLE_NAMES
+from gwlib.store.audit import ROLE_NAMES
 
 DEMO_NOTICE = "模拟数据"
 NO_SAMPLES = (
@@ -104,7 +104,7 @@ WELL_TITLE = "单井档案"
 WELLSIO_TITLE = "台账导入导出"
 USERS_TITLE = "用户管理"
 READ_ONLY = "当前为只读（查看者或未登录）：登录编辑账号后可办理、修改和上传。"
-ROLE_LABELS = ROLE_NAMES  # gwlib.store.ledger: the role names gwlib's own messages use
+ROLE_LABELS = ROLE_NAMES  # gwlib.store.audit: the role names gwlib's own messages use
 WELL_COLUMNS = {
     "code": "井编码",
     "category": "井类别",

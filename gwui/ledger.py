@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.store import ledger
+from gwlib.store import sealing as sealing_store
 from gwlib.wells.risk import latest_point_classes, risk_scores
 from gwui import labels
 from gwui.loaders import get_store, load_wells
@@ -34,7 +35,7 @@ def load_ledger() -> LedgerData:
     store = get_store()
     wells = store.wells()
     points, samples = store.points(), store.samples()
-    seal = ledger.all_sealing(store)
+    seal = sealing_store.all_sealing(store)
     latest = latest_point_classes(samples, points)
     risk = risk_scores(wells, store.zones(), store.pollution_sources(), latest)
     return LedgerData(
@@ -45,7 +46,7 @@ def load_ledger() -> LedgerData:
 @st.cache_data(ttl=TTL_S, max_entries=2, show_spinner=False)
 def load_sealing() -> pd.DataFrame:
     """Every well's sealing record with its intervals (the export's 封井与验收 sheet)."""
-    return ledger.all_sealing(get_store())
+    return sealing_store.all_sealing(get_store())
 
 
 def after_write() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gwlib.store.ledger import Actor
+from gwlib.store.audit import Actor
 from gwlib.store.logins import token_hash
 from gwlib.store.users import ROLES
 

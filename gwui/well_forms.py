@@ -14,10 +14,18 @@ import streamlit as st
 
 from gwlib.config import attachments_dir
 from gwlib.errors import ConflictError, GwlibError
+from gwlib.store import documents as documents_store
 from gwlib.store import ledger
-from gwlib.store.ledger import DocumentKind, IntervalRole, ReviewStatus, SealingRecord, SealInterval
+from gwlib.store import sealing as sealing_store
 from gwlib.wells.lifecycle import REQUIRED, STAGES, missing_fields, next_stage, next_statuses
 from gwlib.wells.model import PlanType, WellStatus
+from gwlib.wells.sealing import (
+    DocumentKind,
+    IntervalRole,
+    ReviewStatus,
+    SealingRecord,
+    SealInterval,
+)
 from gwui import keys
 from gwui.ledger import after_write, ledger_table, today
 from gwui.loaders import get_store
@@ -312,7 +320,7 @@ def sealing_panel(code: str, seal: dict[str, Any] | None, intervals: pd.DataFram
                     },
                     intervals=ivs,
                 )
-                ledger.save_sealing(get_store(), actor(), code, record, based)
+                sealing_store.save_sealing(get_store(), actor(), code, record, based)
 
             _save_form("封井记录", form, code, save)
 
@@ -339,7 +347,7 @@ def documents_panel(code: str, docs: pd.DataFrame) -> None:
             and up is not None
             and _run(
                 "附件",
-                lambda: ledger.add_document(
+                lambda: documents_store.add_document(
                     get_store(), actor(), code, up.name, up.getvalue(), kind, attachments_dir()
                 ),
             )
@@ -359,7 +367,10 @@ def documents_panel(code: str, docs: pd.DataFrame) -> None:
             )
             note = c3.text_input("审核意见", key="well.review.note")
             if st.form_submit_button("保存审核", key="well.review.submit") and _run(
-                "审核", lambda: ledger.review_document(get_store(), actor(), int(doc), status, note)
+                "审核",
+                lambda: documents_store.review_document(
+                    get_store(), actor(), int(doc), status, note
+                ),
             ):
                 st.rerun()
 

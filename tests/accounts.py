@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gwlib.store import Store
-from gwlib.store.ledger import Actor
+from gwlib.store.audit import Actor
 from gwlib.store.users import create_user, users
 
 #: The command line, as ``python -m gwlib users add`` runs it.

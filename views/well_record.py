@@ -5,7 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.errors import StoreError
-from gwlib.store import ledger
+from gwlib.store import audit, ledger
+from gwlib.store import documents as documents_store
+from gwlib.store import sealing as sealing_store
 from gwlib.wells.lifecycle import SEALED_STAGES
 from gwlib.wells.risk import before_after
 from gwui import keys, labels, well_forms
@@ -31,7 +33,7 @@ try:
 except StoreError as exc:
     st.error(md(str(exc)))
     st.stop()
-seal, docs = ledger.sealing(store, code), ledger.documents(store, code)
+seal, docs = sealing_store.sealing(store, code), documents_store.documents(store, code)
 if not can_edit():
     st.info(labels.READ_ONLY)
 
@@ -71,7 +73,7 @@ with tabs[1]:
     ev = ledger.events(store, code)
     ledger_table(ev.drop(columns=["well_code"]), key="well.events_table")
 with tabs[2]:
-    well_forms.sealing_panel(code, seal, ledger.intervals(store, code))
+    well_forms.sealing_panel(code, seal, sealing_store.intervals(store, code))
 with tabs[3]:
     well_forms.documents_panel(code, docs)
 with tabs[4]:
@@ -102,5 +104,5 @@ with tabs[4]:
             },
         )
 with tabs[5]:
-    hist = ledger.history(store, code).rename(columns={"action": "action_kind"})
+    hist = audit.history(store, code).rename(columns={"action": "action_kind"})
     ledger_table(hist, key="well.history")

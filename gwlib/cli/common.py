@@ -16,7 +16,7 @@ from gwlib.io.tables import Issue
 
 if TYPE_CHECKING:
     from gwlib.store import Store
-    from gwlib.store.ledger import Actor
+    from gwlib.store.audit import Actor
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 FLOAT_FORMAT = "%.10g"
@@ -33,7 +33,7 @@ def cli_actor(declared: str = "") -> Actor:
     """The audit log's writer for a command: ``命令行:<OS user>``. Whoever can run the command
     has the database's credentials, so the operating-system account identifies them; a
     ``declared`` name (the person who filled the sheet) is recorded next to it, never instead."""
-    from gwlib.store.ledger import Actor
+    from gwlib.store.audit import Actor
 
     try:
         os_user = getpass.getuser()

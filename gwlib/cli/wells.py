@@ -69,7 +69,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from gwlib.io.wells import write_ledger
     from gwlib.store.county import townships
-    from gwlib.store.ledger import all_sealing
+    from gwlib.store.sealing import all_sealing
 
     store = _store(args)
     wells = store.wells()

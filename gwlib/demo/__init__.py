@@ -40,7 +40,7 @@ from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.quality.trends import refresh_trends
 from gwlib.sources.model import PollutionSource, Zone
 from gwlib.store import Store
-from gwlib.store.ledger import Actor
+from gwlib.store.audit import Actor
 from gwlib.wells.model import AbandonedWell
 
 __all__ = ["AS_OF", "DEFAULT_SEED", "DemoData", "build_demo", "generate", "import_lab_table"]

@@ -33,7 +33,7 @@ from gwlib.wells.model import WELL_SUBTYPES, PlanType, WellCategory, WellStatus
 
 if TYPE_CHECKING:
     from gwlib.store import Store
-    from gwlib.store.ledger import Actor
+    from gwlib.store.audit import Actor
 
 #: (header as the template prints it, field, other headers accepted for it)
 COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (

@@ -15,7 +15,7 @@ from gwlib.quality.annual import annual_class_changes, annual_classes
 from gwlib.quality.results import ResultsPlan
 from gwlib.quality.trends import refresh_trends
 from gwlib.store import Store
-from gwlib.store.ledger import Actor
+from gwlib.store.audit import Actor
 from gwlib.store.results import CommitResult, batch_points, commit_results, withdraw_batch
 
 Progress = Callable[[int, int], None]

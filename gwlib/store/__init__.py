@@ -34,7 +34,7 @@ from gwlib.store import schema
 from gwlib.wells.model import AbandonedWell
 
 if TYPE_CHECKING:
-    from gwlib.store.ledger import Actor
+    from gwlib.store.audit import Actor
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 WRITE_OPTION = "gwlib_write"
@@ -471,7 +471,7 @@ class Store:
 
     def save_plan_in(self, conn: Connection, plan: ActionPlan, by: Actor) -> int:
         """:meth:`save_plan` on a transaction the caller holds (a replacement's)."""
-        from gwlib.store.ledger import _audit
+        from gwlib.store.audit import write_audit
 
         t, pt = schema.action_plan, schema.plan_task
         same = (t.c.year == plan.year) & (t.c.region == plan.region) & (t.c.title == plan.title)
@@ -502,7 +502,7 @@ class Store:
                     for k in plan.tasks
                 ],
             )
-        _audit(
+        write_audit(
             conn,
             by,
             "update" if replaced else "create",

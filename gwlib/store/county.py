@@ -19,7 +19,7 @@ from gwlib.errors import StoreError
 from gwlib.geo.counties import County
 from gwlib.geo.crs import utm_crs_for
 from gwlib.store import Store, schema
-from gwlib.store.ledger import Actor, _audit
+from gwlib.store.audit import Actor, write_audit
 
 COUNTY_LEVEL, TOWNSHIP_LEVEL = "县", "乡镇"
 #: Tables that hold a county's own data: ``init`` refuses a database with rows in any of them
@@ -91,7 +91,7 @@ def init_county(store: Store, c: County, actor: Actor) -> None:
                                 geometry=json.dumps(c.geometry), crs="EPSG:4326",
                                 source=SOURCE_NOTE)
         )  # fmt: skip
-        _audit(conn, actor, "create", "county", c.adcode, [("县", current, c.full_name)],
+        write_audit(conn, actor, "create", "county", c.adcode, [("县", current, c.full_name)],
                "python -m gwlib init", dt.datetime.now(dt.UTC).replace(tzinfo=None))  # fmt: skip
     store.use_county_metric_crs()
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from gwlib.store import schema
-from gwlib.store.ledger import Actor
+from gwlib.store.audit import Actor
 
 ACTIVE = "有效"
 

@@ -29,7 +29,8 @@ from sqlalchemy.engine import Connection
 
 from gwlib.errors import ConflictError, ValidationError
 from gwlib.store import Store
-from gwlib.store.ledger import EDITABLE, Actor, W, _now, _same, _text, _well_row
+from gwlib.store.audit import Actor, audit_text, same_value, utc_now
+from gwlib.store.ledger import EDITABLE, W, well_row
 from gwlib.store.schema_ledger import audit_log, well_document, well_sealing
 from gwlib.wells.ledger import merge_row
 from gwlib.wells.lifecycle import check_transition
@@ -77,7 +78,7 @@ class _Import:
     existing: dict[str, dict[str, Any]]
     seals: dict[str, dict[str, Any]]
     docs: dict[str, int]
-    ts: dt.datetime = field(default_factory=_now)
+    ts: dt.datetime = field(default_factory=utc_now)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -101,9 +102,9 @@ class _Import:
         self.first_row[code] = row_no
         before = self.existing.get(code)
         try:
-            after = _well_row(AbandonedWell.from_row(merge_row(partial, before, self.authority)))
+            after = well_row(AbandonedWell.from_row(merge_row(partial, before, self.authority)))
         except ValidationError as exc:
-            return exc.field, _text(exc.value), exc.expected
+            return exc.field, audit_text(exc.value), exc.expected
         if before is None:
             out.new.append({**after, "version": 1, "deleted": False})
             out.audit += self._audit(code, "create", [("status", "", after["status"])])
@@ -111,7 +112,7 @@ class _Import:
             return None
         if before["deleted"]:
             return "井编码", code, DELETED_WELL
-        diff = [(f, before[f], after[f]) for f in COMPARED if not _same(before[f], after[f])]
+        diff = [(f, before[f], after[f]) for f in COMPARED if not same_value(before[f], after[f])]
         if not diff:
             self.unchanged += 1
             return None
@@ -139,8 +140,8 @@ class _Import:
     ) -> list[dict[str, Any]]:
         return [
             {"ts_utc": self.ts, "user_name": self.actor.user, "action": action,
-             "entity": "well", "entity_key": code, "field": name, "old_value": _text(old),
-             "new_value": _text(new), "note": self.note}
+             "entity": "well", "entity_key": code, "field": name, "old_value": audit_text(old),
+             "new_value": audit_text(new), "note": self.note}
             for name, old, new in changes
         ]  # fmt: skip
 

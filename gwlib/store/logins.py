@@ -42,7 +42,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from gwlib.errors import LoginRefused, PermissionDenied
 from gwlib.store import Store
-from gwlib.store.ledger import MAX_USER_CHARS, Actor, _audit
+from gwlib.store.audit import MAX_USER_CHARS, Actor, write_audit
 from gwlib.store.schema_auth import login_session, login_throttle
 from gwlib.store.schema_ledger import app_user
 from gwlib.store.users import User, argon2_slot
@@ -183,7 +183,7 @@ def authenticate(
             lock = _record_failure(conn, keys, now)
             note = _failure_reason(row) + lock
             who = _who(name, row is not None)
-            _audit(conn, who, "login_failed", "session", keys["client"], note=note, ts=now)
+            write_audit(conn, who, "login_failed", "session", keys["client"], note=note, ts=now)
             return None
         values: dict[str, Any] = {"last_login": now}
         if rehash:
@@ -255,7 +255,8 @@ def start_session(store: Store, user: User, *, via: str, client: str = "", now: 
             )
         )
         note = "统一身份认证" if via == "sso" else "密码"
-        _audit(conn, user.actor, "login", "session", (client or "本机")[:64], note=note, ts=now)
+        key = (client or "本机")[:64]
+        write_audit(conn, user.actor, "login", "session", key, note=note, ts=now)
     return token
 
 
@@ -334,4 +335,4 @@ def end_session(store: Store, token: str, *, now: dt.datetime, reason: str = "lo
         conn.execute(
             sa.update(s).where(s.c.id == row["id"]).values(ended_at=now, end_reason=reason)
         )
-        _audit(conn, Actor(row["username"]), "logout", "session", row["client"], ts=now)
+        write_audit(conn, Actor(row["username"]), "logout", "session", row["client"], ts=now)

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from gwlib.errors import StoreError
 from gwlib.plans.model import ActionPlan
 from gwlib.store import Store, schema
-from gwlib.store.ledger import Actor, _audit
+from gwlib.store.audit import Actor, write_audit
 from gwlib.store.schema_tasks import task_status
 
 
@@ -63,7 +63,7 @@ def _set_current(conn: sa.Connection, actor: Actor, year: int, title: str) -> No
     m = schema.meta
     conn.execute(sa.delete(m).where(m.c.key == _key(year)))
     conn.execute(sa.insert(m).values(key=_key(year), value=title))
-    _audit(conn, actor, "update", "plan", f"{year}年 当前计划", [("当前计划", "", title)])
+    write_audit(conn, actor, "update", "plan", f"{year}年 当前计划", [("当前计划", "", title)])
 
 
 def set_current(store: Store, actor: Actor, year: int, title: str) -> None:
@@ -90,7 +90,7 @@ def replace_plan(store: Store, actor: Actor, plan: ActionPlan, old_title: str) -
             )  # fmt: skip
             conn.execute(sa.delete(t).where((t.c.year == plan.year) & (t.c.title == old_title)
                                             & (t.c.region == plan.region)))  # fmt: skip
-            _audit(conn, actor, "delete", "plan", f"{plan.year}年 {old_title}"[:64],
+            write_audit(conn, actor, "delete", "plan", f"{plan.year}年 {old_title}"[:64],
                    [("替换为", old_title, plan.title)],
                    "导入新版本，人工填报状态按任务序号保留")  # fmt: skip
         plan_id = store.save_plan_in(conn, plan, actor)
@@ -105,7 +105,7 @@ def delete_plan(store: Store, actor: Actor, year: int, title: str) -> None:
         n = conn.execute(sa.delete(t).where((t.c.year == year) & (t.c.title == title))).rowcount
         if not n:
             raise StoreError(f"{year} 年没有名为「{title}」的计划")
-        _audit(conn, actor, "delete", "plan", f"{year}年 {title}"[:64], [("计划", title, "")])
+        write_audit(conn, actor, "delete", "plan", f"{year}年 {title}"[:64], [("计划", title, "")])
 
 
 def goal_status(store: Store, year: int, as_of: dt.date) -> pd.DataFrame:

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from gwlib.quality.model import MonitoringPoint
 from gwlib.quality.register import CHANGED, COMPARED, NEW, SAME, PointsPlan, _shown, point_row
 from gwlib.store import Store, _row_of, schema
+from gwlib.store.audit import Actor, write_audit
 from gwlib.store.imports import ImportResult, open_batch
-from gwlib.store.ledger import Actor, _audit
 
 
 def _now() -> dt.datetime:
@@ -35,7 +35,7 @@ def _write(conn: sa.Connection, points: list[MonitoringPoint], actor: Actor, not
         old = stored.get(p.code)
         if old is None:
             conn.execute(sa.insert(mp).values(**row))
-            _audit(conn, actor, "create", "point", p.code[:64],
+            write_audit(conn, actor, "create", "point", p.code[:64],
                    [(COMPARED[c], "", _shown(c, v)) for c, v in point_row(p).items()
                     if _shown(c, v)], note, now)  # fmt: skip
             continue
@@ -44,7 +44,7 @@ def _write(conn: sa.Connection, points: list[MonitoringPoint], actor: Actor, not
                    if _shown(c, old.get(c)) != _shown(c, v)]  # fmt: skip
         conn.execute(sa.update(mp).where(mp.c.id == old["id"]).values(**row))
         if changes:
-            _audit(conn, actor, "update", "point", p.code[:64], changes, note, now)
+            write_audit(conn, actor, "update", "point", p.code[:64], changes, note, now)
 
 
 def commit_points(store: Store, plan: PointsPlan, actor: Actor) -> ImportResult:
@@ -58,7 +58,7 @@ def commit_points(store: Store, plan: PointsPlan, actor: Actor) -> ImportResult:
                               (counts[NEW], counts[CHANGED], counts[SAME]))  # fmt: skip
         note = f"点位登记表导入批次 {batch_id}（{plan.file_name}）"
         _write(conn, plan.to_write(), actor, note, now)
-        _audit(conn, actor, "import", "batch", str(batch_id),
+        write_audit(conn, actor, "import", "batch", str(batch_id),
                [("新增点位", "", counts[NEW]), ("修改点位", "", counts[CHANGED]),
                 ("未变点位", "", counts[SAME]), ("拒收行", "", plan.rejected_rows)],
                f"{plan.file_name}（SHA-256 {plan.sha256[:12]}…）", now)  # fmt: skip

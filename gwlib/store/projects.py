@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from gwlib.projects.register import CHANGED, NEW, SAME, ProjectsPlan, plan_projects
 from gwlib.store import Store
+from gwlib.store.audit import Actor, write_audit
 from gwlib.store.imports import ImportResult, open_batch
-from gwlib.store.ledger import Actor, _audit
 from gwlib.store.schema_projects import project
 
 
@@ -42,15 +42,15 @@ def commit_projects(store: Store, plan: ProjectsPlan, actor: Actor) -> ImportRes
             state = plan.status[r["code"]]
             if state == NEW:
                 conn.execute(sa.insert(project).values(**r))
-                _audit(conn, actor, "create", "project", r["code"][:64],
+                write_audit(conn, actor, "create", "project", r["code"][:64],
                        [("项目名称", "", r["name"])], note, now)  # fmt: skip
             elif state == CHANGED:
                 conn.execute(sa.update(project).where(project.c.code == r["code"]).values(**r))
                 assert changed is not None
                 rows = changed.get_group(r["code"]).to_dict("records")
-                _audit(conn, actor, "update", "project", r["code"][:64],
+                write_audit(conn, actor, "update", "project", r["code"][:64],
                        [(x["field"], x["old"], x["new"]) for x in rows], note, now)  # fmt: skip
-        _audit(conn, actor, "import", "batch", str(batch_id),
+        write_audit(conn, actor, "import", "batch", str(batch_id),
                [("新增项目", "", c[NEW]), ("修改项目", "", c[CHANGED]), ("未变项目", "", c[SAME]),
                 ("拒收行", "", plan.rejected_rows)], plan.file_name, now)  # fmt: skip
     return ImportResult(batch_id, c[NEW], c[CHANGED], c[SAME], plan.rejected_rows)

@@ -32,9 +32,9 @@ from gwlib.sources.register_plan import (
 )
 from gwlib.sources.register_spec import RegisterSpec, shown
 from gwlib.store import CHUNK, Store, schema
+from gwlib.store.audit import Actor, write_audit
 from gwlib.store.county import TOWNSHIP_LEVEL, county_boundary
 from gwlib.store.imports import ImportResult, open_batch
-from gwlib.store.ledger import Actor, _audit
 
 Progress = Callable[[int, int], None]
 
@@ -103,7 +103,7 @@ def commit_register(
             chunk = new[i : i + CHUNK]
             conn.execute(sa.insert(table), chunk)
             for r in chunk:
-                _audit(
+                write_audit(
                     conn,
                     actor,
                     "create",
@@ -134,7 +134,7 @@ def commit_register(
             row = record_row(changed[str(code)])
             values = {c: row[c] for c in g["column"]}
             conn.execute(sa.update(table).where(table.c.id == existing[code]).values(**values))
-            _audit(
+            write_audit(
                 conn,
                 actor,
                 "update",
@@ -147,7 +147,7 @@ def commit_register(
             done += 1
             if progress and (done % 50 == 0 or done == total):
                 progress(done, total)
-        _audit(
+        write_audit(
             conn,
             actor,
             "import",

@@ -32,8 +32,8 @@ from gwlib.io.lab import read_lab_file
 from gwlib.quality.results import CHANGED, NEW, ResultsPlan, plan_results
 from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.store import CHUNK, Store, _insert_frame, insert_graded, point_ids, schema
+from gwlib.store.audit import Actor, write_audit
 from gwlib.store.imports import open_batch
-from gwlib.store.ledger import Actor, _audit
 
 ACTIVE, WITHDRAWN = "有效", "已撤回"
 #: Columns of a sample row kept with each replaced version.
@@ -177,8 +177,8 @@ def commit_results(store: Store, plan: ResultsPlan, actor: Actor) -> CommitResul
                 (f"{r['indicator']} {r['field']}".strip(), r["old"], r["new"])
                 for r in g.to_dict("records")
             ]
-            _audit(conn, actor, "update", "result", f"{point} {day}"[:64], changes, note, now)
-        _audit(conn, actor, "import", "batch", str(batch_id),
+            write_audit(conn, actor, "update", "result", f"{point} {day}"[:64], changes, note, now)
+        write_audit(conn, actor, "import", "batch", str(batch_id),
                [("新增样品", "", counts[NEW]), ("修改样品", "", counts[CHANGED]),
                 ("未变样品", "", counts["未变"]), ("拒收行", "", plan.rejected_rows)],
                f"{plan.file_name}（SHA-256 {plan.sha256[:12]}…）", now)  # fmt: skip
@@ -268,7 +268,7 @@ def withdraw_batch(store: Store, batch_id: int, actor: Actor, reason: str) -> tu
             .values(status=WITHDRAWN, withdrawn_by=actor.user, withdrawn_at=now,
                     withdraw_reason=reason.strip())
         )  # fmt: skip
-        _audit(conn, actor, "withdraw", "batch", str(batch_id),
+        write_audit(conn, actor, "withdraw", "batch", str(batch_id),
                [("状态", ACTIVE, WITHDRAWN), ("移出样品", "", len(own)),
                 ("恢复原样品", "", len(restored))], reason.strip(), now)  # fmt: skip
     return tuple(sorted(points))

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from gwlib.errors import InputError, StoreError
 from gwlib.plans.rounds import ACTION_KINDS, REPORT_STATUSES, SNAPSHOT_COLUMNS, RoundCode
 from gwlib.store import Store
-from gwlib.store.ledger import Actor, _audit
+from gwlib.store.audit import Actor, write_audit
 from gwlib.store.schema_dispatch import dispatch_action, dispatch_report, dispatch_round
 
 
@@ -61,7 +61,7 @@ def open_round(
                 ).returning(dispatch_round.c.id)
             ).scalar_one()
         )  # fmt: skip
-        _audit(conn, actor, "open", "dispatch_round", f"{plan_year} {code.code}",
+        write_audit(conn, actor, "open", "dispatch_round", f"{plan_year} {code.code}",
                [("期号", "", issue), ("填报截止", "", due.isoformat()), ("任务数", "", len(rows))],
                "开启调度", now)  # fmt: skip
     return rid
@@ -140,7 +140,7 @@ def add_report(
             ).scalar_one()
         )  # fmt: skip
         key = f"{r['code']} 第{task_number}项 {unit}"[:64]
-        _audit(conn, actor, "report", "dispatch_report", key,
+        write_audit(conn, actor, "report", "dispatch_report", key,
                [("状态", "", status), ("完成情况", "", done_text), ("佐证材料", "", evidence)],
                "调度填报", now)  # fmt: skip
     return rid
@@ -168,7 +168,7 @@ def issue_action(
                 ).returning(dispatch_action.c.id)
             ).scalar_one()
         )  # fmt: skip
-        _audit(conn, actor, "issue", "dispatch_action", f"{r['code']} {kind} {unit}"[:64],
+        write_audit(conn, actor, "issue", "dispatch_action", f"{r['code']} {kind} {unit}"[:64],
                [("任务", "", task_number or ""), ("要求", "", requirement),
                 ("期限", "", deadline.isoformat() if deadline else "")], kind, now)  # fmt: skip
     return aid
@@ -193,5 +193,5 @@ def respond_action(store: Store, actor: Actor, action_id: int, response: str) ->
             sa.update(dispatch_action).where(dispatch_action.c.id == action_id)
             .values(response=response, responded_by=actor.user, responded_at=now)
         )  # fmt: skip
-        _audit(conn, actor, "respond", "dispatch_action", f"{row['kind']} {action_id}",
+        write_audit(conn, actor, "respond", "dispatch_action", f"{row['kind']} {action_id}",
                [("办理情况", "", response)], "督办回复", now)  # fmt: skip

@@ -2,7 +2,7 @@
 
 Every change writes the new status row, one log row (who, when, old → new, note) and its
 ``audit_log`` rows in one transaction, after the writer's account is read again in that
-transaction (:meth:`~gwlib.store.ledger.Actor.require_write`: editor or admin, active).
+transaction (:meth:`~gwlib.store.audit.Actor.require_write`: editor or admin, active).
 Writers say which version they edited; if someone saved in between, nothing is written and
 :class:`~gwlib.errors.ConflictError` says so. The caller passes the time: nothing in gwlib reads
 the clock.
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from gwlib.errors import ConflictError, ValidationError
 from gwlib.store import Store
-from gwlib.store.ledger import MAX_USER_CHARS, Actor, _audit
+from gwlib.store.audit import MAX_USER_CHARS, Actor, write_audit
 from gwlib.store.schema_tasks import task_status, task_status_log
 
 
@@ -148,5 +148,5 @@ def set_task_status(
             )
             if old != value
         ]
-        _audit(conn, by, "update", "task", key.label(), changes, note)
+        write_audit(conn, by, "update", "task", key.label(), changes, note)
     return found + 1

@@ -8,7 +8,7 @@ may have no password (``password_hash`` empty), and then cannot sign in with one
 Rules kept here, whoever calls (the 用户管理 page or ``python -m gwlib users``):
 
 * Only an admin manages users; the admin's account is read again inside the write
-  (:meth:`~gwlib.store.ledger.Actor.require_admin`).
+  (:meth:`~gwlib.store.audit.Actor.require_admin`).
 * The last active admin can be neither demoted nor disabled.
 * Passwords follow :func:`check_password` (see :data:`PASSWORD_RULES`).
 * Every change is in ``audit_log``; a disabled account's open sessions end at once.
@@ -32,7 +32,7 @@ from argon2 import PasswordHasher
 
 from gwlib.errors import LoginRefused, StoreError, ValidationError
 from gwlib.store import Store
-from gwlib.store.ledger import CLI_PREFIX, ROLE_NAMES, ROLES, Actor, _audit
+from gwlib.store.audit import CLI_PREFIX, ROLE_NAMES, ROLES, Actor, write_audit
 from gwlib.store.schema_auth import login_session, login_throttle
 from gwlib.store.schema_ledger import app_user
 
@@ -187,7 +187,7 @@ def create_user(
         ]
         if pw_hash:
             changes.append(("password", "", "（已设置）"))
-        _audit(conn, by, "create", "user", name, changes)
+        write_audit(conn, by, "create", "user", name, changes)
     return User(name, display_name.strip(), role)
 
 
@@ -262,7 +262,7 @@ def update_user(
                     (login_throttle.c.scope == "user") & (login_throttle.c.key == username)
                 )
             )
-        _audit(conn, by, "update", "user", username, changes, ts=now)
+        write_audit(conn, by, "update", "user", username, changes, ts=now)
 
 
 def users(store: Store) -> pd.DataFrame:

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from gwlib.fields import COORD_CRS
 from gwlib.sources.zone_import import CHANGED, NEW, SAME, TOWNSHIP, ZonesPlan, plan_zones
 from gwlib.store import Store, schema
+from gwlib.store.audit import Actor, write_audit
 from gwlib.store.imports import ImportResult, open_batch
-from gwlib.store.ledger import Actor, _audit
 
 
 def stored_zones(store: Store, kind: str) -> object:
@@ -87,10 +87,10 @@ def commit_zones(store: Store, plan: ZonesPlan, actor: Actor) -> ImportResult:
                 if changed is not None and pz.code in changed.groups
                 else [("面积(km²)", "", f"{pz.area_km2:.3f}")]
             )  # fmt: skip
-            _audit(conn, actor, "create" if pz.status == NEW else "update",
+            write_audit(conn, actor, "create" if pz.status == NEW else "update",
                    "boundary" if plan.kind == TOWNSHIP else "zone", pz.code[:64], fields, note,
                    now)  # fmt: skip
-        _audit(conn, actor, "import", "batch", str(batch_id),
+        write_audit(conn, actor, "import", "batch", str(batch_id),
                [("新增", "", counts[NEW]), ("修改", "", counts[CHANGED]),
                 ("未变", "", counts[SAME]), ("拒收要素", "", plan.rejected)],
                f"{plan.file_name}（SHA-256 {plan.sha256[:12]}…）", now)  # fmt: skip

@@ -11,7 +11,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from gwlib.store import Store
+from gwlib.store import Store, audit
+from gwlib.store import documents as documents_store
 from gwlib.store import ledger as L
 from gwlib.store.users import create_user
 from gwui import keys
@@ -75,7 +76,7 @@ def test_editor_moves_well_to_next_stage(env: str, monkeypatch: pytest.MonkeyPat
     assert not at.exception, [e.value for e in at.exception]
     store = Store.open(env)
     assert L.well(store, CODE)["status"] == "已核查评估"
-    hist = L.history(store, CODE)
+    hist = audit.history(store, CODE)
     assert hist.loc[0, "user_name"] == "zhang" and hist.loc[0, "new_value"] == "已核查评估"
     assert L.events(store, CODE).iloc[-1]["note"] == "现场核查完成"
     shown = [d.value for d in at.dataframe if "new_value" in d.value.columns]
@@ -105,7 +106,7 @@ def test_hidden_columns_never_reach_the_browser(
     receives."""
     store = Store.open(env)
     code = next(c for c in store.wells()["code"] if c != CODE)
-    L.add_document(store, L.Actor("zhang"), code, "现场照片.jpg", b"\xff\xd8photo",
+    documents_store.add_document(store, audit.Actor("zhang"), code, "现场照片.jpg", b"\xff\xd8photo",
                    "照片", Path(os.environ["GWLIB_ATTACHMENTS_DIR"]))  # fmt: skip
     store.close()
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
@@ -180,7 +181,7 @@ def test_lifecycle_step_then_the_next_starts_clean(env: str, monkeypatch: pytest
     assert any("✓ 已排查登记" in m.value and "**● 已核查评估**" in m.value for m in at.markdown)
     nxt = at.text_area(key=keys.well_note(code, L.well(Store.open(env), code)["version"]))
     assert nxt.value == ""
-    L.add_document(Store.open(env), L.Actor("zhang"), code, "验收单.pdf", b"%PDF-1.4 x", "验收报告",
+    documents_store.add_document(Store.open(env), audit.Actor("zhang"), code, "验收单.pdf", b"%PDF-1.4 x", "验收报告",
                    Path(os.environ["GWLIB_ATTACHMENTS_DIR"]))  # fmt: skip
     at.run()
     assert any(b.proto.label == "下载所选附件" for b in at.get("download_button"))

@@ -29,7 +29,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Frame, Page, expect
 
-from gwlib.store import Store
+from gwlib.store import Store, audit
+from gwlib.store import documents as documents_store
 from gwlib.store import ledger as L
 from gwlib.store.schema import HISTORY_TABLES, metadata
 from gwlib.store.users import create_user
@@ -245,16 +246,16 @@ def _plant(url: str) -> str:
         create_user(store, _tagged(p, "app_user", "username")[:64], "viewer", None,
                     _tagged(PAYLOADS[k + 1], "app_user", "display_name"), by=LOCAL)  # fmt: skip
     for k, p in enumerate(PAYLOADS):
-        actor = L.Actor(_tagged(PAYLOADS[k - 1], "audit_log", "user_name"))
+        actor = audit.Actor(_tagged(PAYLOADS[k - 1], "audit_log", "user_name"))
         with store.transaction() as conn:  # the writer's account (names beyond 64 characters)
             conn.execute(
                 sa.insert(metadata.tables["app_user"]).values(
                     username=actor.user, role="editor", active=True, created_at=dt.datetime.now()
                 )
             )
-        doc = L.add_document(store, actor, well, f"附件{k}.pdf", f"%PDF {k}".encode(), "验收报告",
+        doc = documents_store.add_document(store, actor, well, f"附件{k}.pdf", f"%PDF {k}".encode(), "验收报告",
                              Path(url.removeprefix("sqlite:///")).parent / "att")  # fmt: skip
-        L.review_document(store, actor, doc, "需补充", _tagged(p, "audit_log", "note"))
+        documents_store.review_document(store, actor, doc, "需补充", _tagged(p, "audit_log", "note"))
         v = L.well(store, well)["version"]
         L.update_well(store, actor, well, {"note": _tagged(p, "audit_log", "new_value")}, v,
                       _tagged(PAYLOADS[k - 2], "audit_log", "note"))  # fmt: skip

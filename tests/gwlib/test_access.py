@@ -17,12 +17,15 @@ import sqlalchemy as sa
 
 from gwlib.errors import PermissionDenied, ValidationError
 from gwlib.plans.model import ActionPlan, PlanTask
-from gwlib.store import Store
+from gwlib.store import Store, audit
+from gwlib.store import documents as documents_store
 from gwlib.store import ledger as L
+from gwlib.store import sealing as sealing_store
 from gwlib.store import users as U
 from gwlib.store.ledger_import import import_wells
 from gwlib.store.schema_ledger import audit_log
 from gwlib.store.tasks import TaskKey, set_task_status, task_statuses
+from gwlib.wells import sealing as sealing_types
 from gwlib.wells.model import AbandonedWell, WellCategory, WellStatus
 from tests.accounts import LOCAL, add_accounts
 
@@ -60,7 +63,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     s = Store.open(url)
     s.upsert_wells([_well("W1")])
     add_accounts(s, {"root": "admin", "zhang": "editor", "boss": "admin"})
-    L.add_document(s, L.Actor("root"), "W1", "a.jpg", b"img", "照片", tmp_path / "f")
+    documents_store.add_document(s, audit.Actor("root"), "W1", "a.jpg", b"img", "照片", tmp_path / "f")
     yield s
     s.close()
 
@@ -73,19 +76,19 @@ def _audit_rows(store: Store) -> list[dict[str, Any]]:
 
 
 def _doc_id(store: Store) -> int:
-    return int(L.documents(store, "W1")["id"].iloc[0])
+    return int(documents_store.documents(store, "W1")["id"].iloc[0])
 
 
 #: Every write path of gwlib, as the page (or CLI) calls it with a stale Actor ``a``.
-WRITES: dict[str, Callable[[Store, L.Actor, Path], object]] = {
+WRITES: dict[str, Callable[[Store, audit.Actor, Path], object]] = {
     "update_well": lambda s, a, p: L.update_well(s, a, "W1", {"note": "x"}, 1),
     "transition_well": lambda s, a, p: L.transition_well(
         s, a, "W1", WellStatus.DEFERRED, DAY, 1, "暂缓"
     ),
     "soft_delete_well": lambda s, a, p: L.soft_delete_well(s, a, "W1", "重复", 1),
-    "save_sealing": lambda s, a, p: L.save_sealing(s, a, "W1", L.SealingRecord(method="x"), None),
-    "add_document": lambda s, a, p: L.add_document(s, a, "W1", "b.jpg", b"new", "照片", p / "f"),
-    "review_document": lambda s, a, p: L.review_document(s, a, _doc_id(s), "已审"),
+    "save_sealing": lambda s, a, p: sealing_store.save_sealing(s, a, "W1", sealing_types.SealingRecord(method="x"), None),
+    "add_document": lambda s, a, p: documents_store.add_document(s, a, "W1", "b.jpg", b"new", "照片", p / "f"),
+    "review_document": lambda s, a, p: documents_store.review_document(s, a, _doc_id(s), "已审"),
     "import_wells": lambda s, a, p: import_wells(s, a, [(2, NEW_ROW)], "绛县水务局"),
     "set_task_status": lambda s, a, p: set_task_status(s, KEY, "推进中", "", by=a, at=AT),
     "save_plan": lambda s, a, p: s.save_plan(PLAN, by=a),
@@ -97,12 +100,12 @@ WRITES: dict[str, Callable[[Store, L.Actor, Path], object]] = {
 def test_stale_actor_cannot_write(store: Store, tmp_path: Path, write: str, change: str) -> None:
     """The Actor object is made while zhang is an editor; the admin then disables or demotes the
     account (as ``users set`` does); the same object is refused and nothing is written."""
-    stale = L.Actor("zhang")
+    stale = audit.Actor("zhang")
     if change == "disable":
-        U.update_user(store, "zhang", by=L.Actor("root"), active=False)
+        U.update_user(store, "zhang", by=audit.Actor("root"), active=False)
         expected = "已停用"
     else:
-        U.update_user(store, "zhang", by=L.Actor("root"), role="viewer")
+        U.update_user(store, "zhang", by=audit.Actor("root"), role="viewer")
         expected = "只能查看"
     before = _audit_rows(store)
     wells_before = store.wells().to_dict("records")
@@ -111,26 +114,26 @@ def test_stale_actor_cannot_write(store: Store, tmp_path: Path, write: str, chan
     assert _audit_rows(store) == before
     assert store.wells().to_dict("records") == wells_before
     assert task_statuses(store).empty and store.plan_tasks(2026).empty
-    assert L.documents(store, "W1")["review_status"].tolist() == ["未审"]
+    assert documents_store.documents(store, "W1")["review_status"].tolist() == ["未审"]
     assert [p.read_bytes() for p in (tmp_path / "f").rglob("*") if p.is_file()] == [b"img"]
 
 
 @pytest.mark.parametrize("write", list(WRITES))
 def test_active_editor_writes_and_is_audited(store: Store, tmp_path: Path, write: str) -> None:
     before = len(_audit_rows(store))
-    WRITES[write](store, L.Actor("zhang"), tmp_path)
+    WRITES[write](store, audit.Actor("zhang"), tmp_path)
     new = _audit_rows(store)[before:]
     assert new and {r["user_name"] for r in new} >= {"zhang"}
 
 
 def test_unknown_account_cannot_write(store: Store, tmp_path: Path) -> None:
     with pytest.raises(PermissionDenied, match="不存在"):
-        L.update_well(store, L.Actor("ghost"), "W1", {"note": "x"}, 1)
+        L.update_well(store, audit.Actor("ghost"), "W1", {"note": "x"}, 1)
 
 
 def test_demoted_admin_cannot_manage_users(store: Store) -> None:
-    stale = L.Actor("boss")
-    U.update_user(store, "boss", by=L.Actor("root"), role="editor")
+    stale = audit.Actor("boss")
+    U.update_user(store, "boss", by=audit.Actor("root"), role="editor")
     with pytest.raises(PermissionDenied, match="只有管理员"):
         U.create_user(store, "new", "admin", None, by=stale)
     with pytest.raises(PermissionDenied, match="只有管理员"):
@@ -140,20 +143,20 @@ def test_demoted_admin_cannot_manage_users(store: Store) -> None:
 
 
 def test_last_active_admin_stays(store: Store) -> None:
-    U.update_user(store, "boss", by=L.Actor("root"), active=False)
+    U.update_user(store, "boss", by=audit.Actor("root"), active=False)
     with pytest.raises(ValidationError, match="最后一名启用的管理员"):
-        U.update_user(store, "root", by=L.Actor("root"), role="editor")
+        U.update_user(store, "root", by=audit.Actor("root"), role="editor")
     with pytest.raises(ValidationError, match="最后一名启用的管理员"):
         U.update_user(store, "root", by=LOCAL, active=False)
     users = U.users(store).set_index("username")
     assert (users.loc["root", "role"], bool(users.loc["root", "active"])) == ("admin", True)
     U.update_user(store, "boss", by=LOCAL, active=True)  # two admins again: one may go
-    U.update_user(store, "root", by=L.Actor("boss"), role="editor")
+    U.update_user(store, "root", by=audit.Actor("boss"), role="editor")
     assert U.users(store).set_index("username").loc["root", "role"] == "editor"
 
 
 def test_plan_and_task_saves_are_audited(store: Store) -> None:
-    editor = L.Actor("zhang")
+    editor = audit.Actor("zhang")
     store.save_plan(PLAN, by=editor)
     store.save_plan(PLAN, by=editor)
     set_task_status(store, KEY, "推进中", "已布设", by=editor, at=AT, note="首报")

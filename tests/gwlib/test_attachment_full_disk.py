@@ -2,7 +2,7 @@
 
 The disk is really full: each scenario runs in a child process in its own mount namespace
 (``unshare --mount``) that mounts a tiny tmpfs, fills it and then calls
-:func:`gwlib.store.ledger.add_document`. Nothing is mounted outside that process, and the
+:func:`gwlib.store.documents.add_document`. Nothing is mounted outside that process, and the
 mounts vanish with it. Mounting needs root (CI runs as root); if it is impossible the test
 fails and says why, it is never skipped.
 """
@@ -75,9 +75,11 @@ SETUP_STORE = textwrap.dedent("""
     from gwlib.wells.model import AbandonedWell, WellCategory, WellStatus
     from gwlib.store import Store
     from gwlib.store import ledger as L
+    from gwlib.store import audit
+    from gwlib.store import documents as documents_store
     from tests.accounts import add_accounts
 
-    EDITOR = L.Actor("zhang")
+    EDITOR = audit.Actor("zhang")
 
     def open_store(db):
         store = Store.open(f"sqlite:///{db}")
@@ -136,20 +138,20 @@ def test_full_attachment_disk_says_so_and_leaves_everything_as_it_was(tmp_path: 
         mount_tmpfs(att, "256k")
         store = open_store(WORK / "ledger.sqlite")  # the database is on another disk
         old = b"%PDF-1.4 existing sealing record " * 300
-        L.add_document(store, EDITOR, "W1", "封井记录.pdf", old, "封井记录", att)
+        documents_store.add_document(store, EDITOR, "W1", "封井记录.pdf", old, "封井记录", att)
         filler = fill(att, leave=64 * 1024)
         before, rows_before = listing(att), counts(store)
         big = os.urandom(200 * 1024)  # bigger than the space left: the write fails part-way
         try:
-            L.add_document(store, EDITOR, "W1", "验收报告_现场.pdf", big, "验收报告", att)
+            documents_store.add_document(store, EDITOR, "W1", "验收报告_现场.pdf", big, "验收报告", att)
             error = None
         except StoreError as exc:
             error = str(exc)
         after, rows_after = listing(att), counts(store)
         dot_files = [p.name for p in att.rglob(".*")]
         filler.unlink()  # space freed: the same upload now works
-        doc = L.add_document(store, EDITOR, "W1", "验收报告_现场.pdf", big, "验收报告", att)
-        docs = L.documents(store, "W1")
+        doc = documents_store.add_document(store, EDITOR, "W1", "验收报告_现场.pdf", big, "验收报告", att)
+        docs = documents_store.documents(store, "W1")
         stored = docs.set_index("id").loc[doc, "stored_name"]
         print(json.dumps({
             "error": error, "before": before, "after": after, "dot_files": dot_files,
@@ -197,7 +199,7 @@ def test_full_database_disk_after_the_file_is_written(tmp_path: Path) -> None:
         filler = fill(dbdir)
         data = os.urandom(50 * 1024)
         try:
-            L.add_document(store, EDITOR, "W1", "现场照片.jpg", data, "照片", att)
+            documents_store.add_document(store, EDITOR, "W1", "现场照片.jpg", data, "照片", att)
             error = None
         except StoreError as exc:
             error = str(exc)
@@ -210,7 +212,7 @@ def test_full_database_disk_after_the_file_is_written(tmp_path: Path) -> None:
         except StoreError as exc:
             edit_error = str(exc)
         filler.unlink()
-        L.add_document(store, EDITOR, "W1", "现场照片.jpg", data, "照片", att)
+        documents_store.add_document(store, EDITOR, "W1", "现场照片.jpg", data, "照片", att)
         print(json.dumps({
             "error": error, "edit_error": edit_error,
             "rows_before": rows_before, "rows_after": rows_after,

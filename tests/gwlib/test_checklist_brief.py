@@ -18,7 +18,7 @@ from gwlib.errors import ConflictError, PermissionDenied
 from gwlib.plans.checklist import build_checklist, by_department
 from gwlib.plans.metrics import AT_RISK, LAGGING, ON_TRACK, MetricData, bind, evaluate, outlook
 from gwlib.store import Store
-from gwlib.store.ledger import Actor
+from gwlib.store.audit import Actor
 from gwlib.store.tasks import TaskKey, set_task_status, task_log, task_statuses
 from tests.accounts import add_accounts
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from gwlib.cli import main
 from gwlib.errors import StoreError
-from gwlib.store import Store, _alembic_config
+from gwlib.store import Store, _alembic_config, audit
 from gwlib.store import ledger as L
 from gwlib.store import tasks as T
 from gwlib.store.roles import app_role_grants, grant_app_role
@@ -79,7 +79,7 @@ def test_history_refuses_update_and_delete(url: str) -> None:
             with pytest.raises(sa.exc.IntegrityError, match=expected), store.engine.begin() as c:
                 c.execute(stmt)
     assert _history_counts(store) == before
-    assert L.history(store, "W1")["new_value"].tolist() == ["井口已加盖"]
+    assert audit.history(store, "W1")["new_value"].tolist() == ["井口已加盖"]
     store.close()
 
 

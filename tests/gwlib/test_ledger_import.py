@@ -13,15 +13,15 @@ import pytest
 import sqlalchemy as sa
 
 from gwlib.errors import ConflictError
-from gwlib.store import Store
+from gwlib.store import Store, audit
 from gwlib.store import ledger as L
 from gwlib.store import ledger_import as LI
 from gwlib.store.ledger_import import DELETED_WELL, import_wells
 from gwlib.store.schema_ledger import audit_log
 from tests.accounts import add_accounts
 
-ADMIN = L.Actor("导入员")
-OTHER = L.Actor("li")
+ADMIN = audit.Actor("导入员")
+OTHER = audit.Actor("li")
 AUTH = "绛县水务局"
 
 

@@ -14,11 +14,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from gwlib.io.wells import HEADERS, import_ledger_file, parse_coordinate, read_ledger, write_ledger
-from gwlib.store import Store
-from gwlib.store import ledger as L
+from gwlib.store import Store, audit
 from tests.accounts import add_accounts
 
-ADMIN = L.Actor("导入员")
+ADMIN = audit.Actor("导入员")
 AUTH = "绛县水务局"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -155,7 +154,7 @@ def test_update_by_code_is_audited_and_status_follows_lifecycle(
     w = store.wells().set_index("code")
     assert w.loc["JX-001", "note"] == "井口已加盖"
     assert w.loc["JX-001", "lon"] == pytest.approx(111.5701)  # columns not in the file are kept
-    h = L.history(store, "JX-001")
+    h = audit.history(store, "JX-001")
     assert h.loc[0, "field"] == "note" and h.loc[0, "action"] == "import"
 
 
@@ -277,7 +276,7 @@ def test_export_carries_the_sealing_and_acceptance_fields(demo_url: str) -> None
 
     from gwlib.io.wells import SEALING_HEADERS, ledger_bytes
     from gwlib.store import Store
-    from gwlib.store.ledger import all_sealing
+    from gwlib.store.sealing import all_sealing
 
     with Store.open(demo_url) as store:
         wells, sealing = store.wells(), all_sealing(store)

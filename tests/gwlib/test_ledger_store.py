@@ -11,17 +11,20 @@ import pytest
 import sqlalchemy as sa
 
 from gwlib.errors import ConflictError, PermissionDenied, TransitionError, ValidationError
-from gwlib.store import Store
+from gwlib.store import Store, audit
+from gwlib.store import documents as documents_store
 from gwlib.store import ledger as L
 from gwlib.store import logins as LG
+from gwlib.store import sealing as sealing_store
 from gwlib.store import users as U
 from gwlib.store.schema_ledger import audit_log
+from gwlib.wells import sealing as sealing_types
 from gwlib.wells.model import AbandonedWell, PlanType, WellCategory, WellStatus
 from tests.accounts import LOCAL, add_accounts
 
-EDITOR = L.Actor("zhang")
-OTHER = L.Actor("li")
-VIEWER = L.Actor("leader")
+EDITOR = audit.Actor("zhang")
+OTHER = audit.Actor("li")
+VIEWER = audit.Actor("leader")
 DAY = dt.date(2026, 3, 1)
 NOW = dt.datetime(2026, 3, 1, 9, 0)
 
@@ -87,9 +90,9 @@ def test_full_lifecycle_with_required_fields(store: Store, tmp_path: Path) -> No
     with pytest.raises(TransitionError) as exc:
         L.transition_well(store, EDITOR, "W1", WellStatus.IN_WORKS, DAY, v)
     assert exc.value.missing == ("封井开始日期",)
-    L.save_sealing(store, EDITOR, "W1", L.SealingRecord(start_date=DAY), None)
+    sealing_store.save_sealing(store, EDITOR, "W1", sealing_types.SealingRecord(start_date=DAY), None)
     v = L.transition_well(store, EDITOR, "W1", WellStatus.IN_WORKS, DAY, v)
-    rec = L.SealingRecord(
+    rec = sealing_types.SealingRecord(
         start_date=DAY,
         end_date=dt.date(2026, 4, 1),
         method="粘土球分层回填",
@@ -97,11 +100,11 @@ def test_full_lifecycle_with_required_fields(store: Store, tmp_path: Path) -> No
         cost_wan=3.2,
         funding_source="中央水污染防治资金",
         intervals=(
-            L.SealInterval(0, 20, L.IntervalRole.SEAL, "水泥浆"),
-            L.SealInterval(20, 60, L.IntervalRole.AQUITARD, "粘土球"),
+            sealing_types.SealInterval(0, 20, sealing_types.IntervalRole.SEAL, "水泥浆"),
+            sealing_types.SealInterval(20, 60, sealing_types.IntervalRole.AQUITARD, "粘土球"),
         ),
     )
-    sv = L.save_sealing(store, EDITOR, "W1", rec, 1)
+    sv = sealing_store.save_sealing(store, EDITOR, "W1", rec, 1)
     v = L.transition_well(store, EDITOR, "W1", WellStatus.SEALED, dt.date(2026, 4, 1), v)
     assert L.well(store, "W1")["actual_completion"] == dt.date(2026, 4, 1)
     # acceptance needs a date, a conclusion and a document
@@ -112,13 +115,13 @@ def test_full_lifecycle_with_required_fields(store: Store, tmp_path: Path) -> No
         "验收结论",
         "至少一份附件（验收报告、封井记录或照片）",
     }
-    rec2 = L.SealingRecord(
+    rec2 = sealing_types.SealingRecord(
         **{**rec.__dict__, "acceptance_date": dt.date(2026, 5, 1), "acceptance_conclusion": "合格"}
     )
-    L.save_sealing(store, EDITOR, "W1", rec2, sv)
+    sealing_store.save_sealing(store, EDITOR, "W1", rec2, sv)
     with pytest.raises(TransitionError):
         L.transition_well(store, EDITOR, "W1", WellStatus.ACCEPTED, DAY, v)
-    doc = L.add_document(
+    doc = documents_store.add_document(
         store, EDITOR, "W1", "验收报告.pdf", b"%PDF-1.4 test", "验收报告", tmp_path
     )
     v = L.transition_well(
@@ -134,12 +137,12 @@ def test_full_lifecycle_with_required_fields(store: Store, tmp_path: Path) -> No
         "已验收销号",
     ]
     assert list(ev["user_name"].unique()) == ["zhang"]
-    assert len(L.intervals(store, "W1")) == 2
-    docs = L.documents(store, "W1")
+    assert len(sealing_store.intervals(store, "W1")) == 2
+    docs = documents_store.documents(store, "W1")
     assert docs.loc[0, "review_status"] == "未审" and docs.loc[0, "id"] == doc
     assert (tmp_path / docs.loc[0, "stored_name"]).read_bytes() == b"%PDF-1.4 test"
-    L.review_document(store, EDITOR, doc, L.ReviewStatus.REVIEWED)
-    assert L.documents(store, "W1").loc[0, "review_status"] == "已审"
+    documents_store.review_document(store, EDITOR, doc, sealing_types.ReviewStatus.REVIEWED)
+    assert documents_store.documents(store, "W1").loc[0, "review_status"] == "已审"
     # nothing follows 已验收销号
     with pytest.raises(TransitionError, match="已销号"):
         L.transition_well(store, EDITOR, "W1", WellStatus.DEFERRED, DAY, v, "x")
@@ -152,7 +155,7 @@ def test_skipping_stages_is_refused(store: Store, to: WellStatus) -> None:
     with pytest.raises(TransitionError, match="已核查评估、暂缓"):
         L.transition_well(store, EDITOR, "W1", to, DAY, 1)
     assert L.well(store, "W1")["status"] == "已排查登记"
-    assert L.history(store, "W1").empty
+    assert audit.history(store, "W1").empty
 
 
 def test_deferral_needs_reason_and_resume_clears_it(store: Store) -> None:
@@ -176,14 +179,14 @@ def test_concurrent_edit_gets_conflict_and_nothing_is_overwritten(store: Store) 
     with pytest.raises(ConflictError):
         L.transition_well(store, OTHER, "W1", WellStatus.DEFERRED, DAY, base, "x")
     assert L.well(store, "W1")["status"] == "已排查登记"
-    assert list(L.history(store, "W1")["user_name"]) == ["zhang"]
+    assert list(audit.history(store, "W1")["user_name"]) == ["zhang"]
 
 
 def test_audit_entry_per_changed_field(store: Store) -> None:
     L.update_well(
         store, EDITOR, "W1", {"depth_m": 120.5, "note": "井口已加盖", "village": "东村"}, 1
     )
-    h = L.history(store, "W1")
+    h = audit.history(store, "W1")
     assert sorted(h["field"]) == ["depth_m", "note"]
     rec = h.set_index("field")
     assert rec.loc["depth_m", "old_value"] == "" and rec.loc["depth_m", "new_value"] == "120.5"
@@ -191,7 +194,7 @@ def test_audit_entry_per_changed_field(store: Store) -> None:
     assert set(h["user_name"]) == {"zhang"} and set(h["action"]) == {"update"}
     # unchanged save writes nothing and keeps the version
     assert L.update_well(store, EDITOR, "W1", {"village": "东村"}, 2) == 2
-    assert len(L.history(store, "W1")) == 2
+    assert len(audit.history(store, "W1")) == 2
 
 
 def test_audit_log_is_append_only(store: Store) -> None:
@@ -199,7 +202,7 @@ def test_audit_log_is_append_only(store: Store) -> None:
     for stmt in (sa.update(audit_log).values(user_name="x"), sa.delete(audit_log)):
         with pytest.raises(sa.exc.DBAPIError, match="只能追加"), store.engine.begin() as c:
             c.execute(stmt)
-    assert len(L.history(store, "W1")) == 1
+    assert len(audit.history(store, "W1")) == 1
 
 
 def test_validation_happens_in_gwlib(store: Store) -> None:
@@ -219,7 +222,7 @@ def test_soft_delete_keeps_the_row_and_the_reason(store: Store) -> None:
     assert list(store.wells()["code"]) == ["W1"]
     with store.engine.connect() as c:
         assert c.execute(sa.text("select count(*) from abandoned_well")).scalar_one() == 2
-    h = L.history(store, "W2")
+    h = audit.history(store, "W2")
     assert h.loc[0, "action"] == "delete" and h.loc[0, "note"] == "重复登记，与 W1 为同一眼井"
 
 
@@ -229,22 +232,22 @@ def test_viewer_cannot_write(store: Store, tmp_path: Path) -> None:
     with pytest.raises(PermissionDenied):
         L.transition_well(store, VIEWER, "W1", WellStatus.DEFERRED, DAY, 1, "x")
     with pytest.raises(PermissionDenied):
-        L.add_document(store, VIEWER, "W1", "a.jpg", b"x", "照片", tmp_path)
+        documents_store.add_document(store, VIEWER, "W1", "a.jpg", b"x", "照片", tmp_path)
     with pytest.raises(PermissionDenied, match="登录"):
-        L.update_well(store, L.Actor(""), "W1", {"note": "x"}, 1)
-    assert L.history(store, "W1").empty
+        L.update_well(store, audit.Actor(""), "W1", {"note": "x"}, 1)
+    assert audit.history(store, "W1").empty
 
 
 def test_attachment_rules(store: Store, tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="附件类型"):
-        L.add_document(store, EDITOR, "W1", "run.exe", b"MZ", "其他", tmp_path)
+        documents_store.add_document(store, EDITOR, "W1", "run.exe", b"MZ", "其他", tmp_path)
     with pytest.raises(ValidationError, match="附件大小"):
-        L.add_document(store, EDITOR, "W1", "a.jpg", b"", "照片", tmp_path)
+        documents_store.add_document(store, EDITOR, "W1", "a.jpg", b"", "照片", tmp_path)
     # the same bytes are stored once; a path in the name goes nowhere
     files = tmp_path / "files"
-    a = L.add_document(store, EDITOR, "W1", "../../a.jpg", b"img", "照片", files)
-    b = L.add_document(store, EDITOR, "W1", "b.jpg", b"img", "照片", files)
-    d = L.documents(store, "W1").set_index("id")
+    a = documents_store.add_document(store, EDITOR, "W1", "../../a.jpg", b"img", "照片", files)
+    b = documents_store.add_document(store, EDITOR, "W1", "b.jpg", b"img", "照片", files)
+    d = documents_store.documents(store, "W1").set_index("id")
     assert d.loc[a, "filename"] == "a.jpg" and d.loc[a, "stored_name"] == d.loc[b, "stored_name"]
     assert len([p for p in files.rglob("*") if p.is_file()]) == 1
 
@@ -264,8 +267,8 @@ def test_users_roles_and_password_hash(store: Store) -> None:
     assert LG.authenticate(store, "wang", "wrong", now=NOW) is None
     assert LG.authenticate(store, "nobody", "Correct horse 7", now=NOW) is None
     with pytest.raises(PermissionDenied, match="管理员"):
-        U.update_user(store, "leader", by=L.Actor("zhang"), role="admin")
-    U.update_user(store, "wang", by=L.Actor("root"), active=False)
+        U.update_user(store, "leader", by=audit.Actor("zhang"), role="admin")
+    U.update_user(store, "wang", by=audit.Actor("root"), active=False)
     assert LG.authenticate(store, "wang", "Correct horse 7", now=NOW) is None
     assert set(U.users(store)["username"]) == {"zhang", "li", "leader", "root", "wang"}
     assert "password_hash" not in U.users(store).columns

@@ -14,7 +14,7 @@ from gwlib.brief.data import plan_for
 from gwlib.errors import PermissionDenied, StoreError
 from gwlib.plans.model import ActionPlan, PlanTask
 from gwlib.store import Store
-from gwlib.store.ledger import Actor
+from gwlib.store.audit import Actor
 from gwlib.store.plans import current_title, delete_plan, plans_of, replace_plan, set_current
 from gwlib.store.tasks import TaskKey, set_task_status
 from tests.accounts import add_accounts

@@ -22,8 +22,8 @@ from gwlib.geo.counties import county
 from gwlib.quality.model import MonitoringPoint
 from gwlib.quality.register import HEADERS, plan_points, register_bytes, template_bytes
 from gwlib.store import Store
+from gwlib.store.audit import Actor
 from gwlib.store.county import init_county
-from gwlib.store.ledger import Actor
 from gwlib.store.points import commit_points, plan_from_store, save_point
 from tests.accounts import LOCAL, add_accounts
 

@@ -18,7 +18,7 @@ from gwlib.errors import PermissionDenied
 from gwlib.projects.figures import project_rates, reserve_figures
 from gwlib.projects.register import HEADERS, RATE_HEADER, export_bytes
 from gwlib.store import Store
-from gwlib.store.ledger import Actor
+from gwlib.store.audit import Actor
 from gwlib.store.projects import commit_projects, prepare_projects, projects
 from tests.accounts import add_accounts
 

@@ -18,7 +18,7 @@ from gwlib.errors import StoreError, ValidationError
 from gwlib.quality.annual import annual_classes
 from gwlib.quality.model import MonitoringPoint
 from gwlib.store import Store, schema
-from gwlib.store.ledger import Actor
+from gwlib.store.audit import Actor
 from gwlib.store.results import batches, commit_results, prepare_results, withdraw_batch
 from gwlib.store.schema_ledger import audit_log
 from tests.accounts import add_accounts

@@ -28,7 +28,7 @@ from gwlib.plans.rounds import (
     ranking,
 )
 from gwlib.store import Store
-from gwlib.store.ledger import Actor
+from gwlib.store.audit import Actor
 from gwlib.store.rounds import add_report, issue_action, open_round, reports, respond_action
 from tests.accounts import add_accounts
 

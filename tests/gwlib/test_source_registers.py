@@ -23,7 +23,7 @@ from gwlib.errors import ConflictError, GwlibError, InputError, PermissionDenied
 from gwlib.sources.register_io import read_register
 from gwlib.sources.register_spec import POLLUTION, SOURCES, register_bytes, template_bytes
 from gwlib.store import Store, schema, schema_ledger
-from gwlib.store.ledger import Actor
+from gwlib.store.audit import Actor
 from gwlib.store.registers import commit_register, prepare_register
 from tests.accounts import add_accounts
 
@@ -250,7 +250,7 @@ def test_a_failed_commit_writes_nothing(store: Store, tmp_path: Path, monkeypatc
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr("gwlib.store.registers._audit", boom)
+    monkeypatch.setattr("gwlib.store.registers.write_audit", boom)
     with pytest.raises(RuntimeError):
         commit_register(store, plan, EDITOR)
     pd.testing.assert_frame_equal(before, store.drinking_sources())

@@ -17,8 +17,8 @@ from gwlib.errors import InputError, PermissionDenied
 from gwlib.geo.counties import county
 from gwlib.sources.model import DrinkingSource, SourceScale, SourceType
 from gwlib.store import Store
+from gwlib.store.audit import Actor
 from gwlib.store.county import init_county
-from gwlib.store.ledger import Actor
 from gwlib.store.zones import commit_zones, prepare_zones
 from tests.accounts import LOCAL, add_accounts
 from tests.gwlib.test_geo_zones import FIRST, SECOND, _block, _kml, _shapefile, _xlsx, _zip, gk
