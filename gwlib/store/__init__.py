@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
-from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import sqlalchemy as sa
 from alembic import command
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection, Engine
 
@@ -31,262 +27,19 @@ from gwlib.quality.assess import Assessment
 from gwlib.quality.model import MonitoringPoint
 from gwlib.sources.model import DrinkingSource, PollutionSource, Zone
 from gwlib.store import schema
+from gwlib.store.bulk import CHUNK, insert_frame, insert_graded, point_ids, row_of
+from gwlib.store.engine import (
+    BUSY_TIMEOUT_S,
+    WRITE_OPTION,
+    alembic_config,
+    create_engine,
+    owner_only,
+    recreate_schema,
+)
 from gwlib.wells.model import AbandonedWell
 
 if TYPE_CHECKING:
     from gwlib.store.audit import Actor
-
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-WRITE_OPTION = "gwlib_write"
-#: How long a writer waits for another writer to finish on SQLite before giving up.
-BUSY_TIMEOUT_S = 10.0
-CHUNK = 5_000
-
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    # Python 3.11's sqlite3 opens transactions itself; take control so BEGIN is explicit.
-    dbapi_conn.isolation_level = None
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    # Writers take the write lock up front (no busy-snapshot failure on read-then-write);
-    # readers begin deferred so that they never wait for each other.
-    immediate = conn.get_execution_options().get(WRITE_OPTION, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def create_engine(url: str) -> Engine:
-    """An engine for ``url``; for SQLite, the file's directory is created and WAL switched on."""
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        db = parsed.database or ""
-        if db and db != ":memory:":
-            Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-        sa.event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    connect_args: dict[str, Any] = {}
-    if parsed.get_driver_name() == "psycopg":
-        # psycopg prepares a statement after 5 runs; PostgreSQL may then keep a generic plan,
-        # which for "code IN (5,000 values)" compared every row with every code (59 s against
-        # 17 ms unprepared, seen importing 100,000 wells). Our statements are few and large.
-        connect_args["prepare_threshold"] = None
-    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
-
-
-def _alembic_config(conn: Connection) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["connection"] = conn
-    return cfg
-
-
-#: PostgreSQL's SQLSTATE for "permission denied" / "must be owner of table".
-INSUFFICIENT_PRIVILEGE = "42501"
-
-
-@contextmanager
-def owner_only(what: str) -> Iterator[None]:
-    """Turn PostgreSQL's "permission denied" during ``what`` into a StoreError that says who may
-    do it: schema changes and emptying history belong to the role that owns the tables, and the
-    application's role does not (docs/deploy.md, 数据库角色)."""
-    try:
-        yield
-    except sa.exc.ProgrammingError as exc:
-        if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
-            raise
-        raise StoreError(
-            f"{what}需要数据库所有者角色，当前连接的角色无权修改表结构或历史记录"
-            f"（数据库报告：{str(exc.orig).strip().splitlines()[0]}）。"
-            "请用所有者角色的连接执行，例如 python -m gwlib migrate --db 所有者的URL"
-        ) from exc
-
-
-def recreate_schema(conn: Connection) -> None:
-    """Undo every migration and redo them on ``conn``: an empty database of the newest schema,
-    history tables and their triggers included. Inside the caller's transaction."""
-    cfg = _alembic_config(conn)
-    command.downgrade(cfg, "base")
-    command.upgrade(cfg, "heads")
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame rows as dicts with NaN/NaT as None and numpy scalars as Python values
-    (column by column: a value-by-value conversion took half the import time)."""
-    names = [str(c) for c in frame.columns]
-    columns = []
-    for c in frame.columns:
-        values = frame[c].tolist()  # Python scalars
-        missing = frame[c].isna().to_numpy()
-        if missing.any():
-            values = [None if m else v for v, m in zip(values, missing, strict=True)]
-        columns.append(values)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
-
-
-_PLAIN_TYPES = (sa.Integer, sa.Float, sa.String, sa.Boolean)  # Text is a String
-# SQLAlchemy's storage format for dates and times on SQLite (its defaults), so rows written
-# straight to the driver read back exactly as rows written through SQLAlchemy.
-_SQLITE_FORMATS = {sa.DateTime: "%Y-%m-%d %H:%M:%S.%f", sa.Date: "%Y-%m-%d"}
-
-
-def _sqlite_text(values: pd.Series, fmt: str) -> pd.Series:
-    stamps = pd.to_datetime(values)
-    return stamps.dt.strftime(fmt).where(stamps.notna(), None)
-
-
-def _insert_frame(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:
-    """Insert a frame in chunks, converting one chunk at a time (memory stays flat).
-
-    Plain columns (numbers, text, flags, dates, times) skip SQLAlchemy's per-value parameter
-    processing, which was half the cost of a results import and most of a trend refresh: on
-    SQLite the rows go to the driver's ``executemany`` as tuples, dates and times written in
-    SQLAlchemy's own text format; on PostgreSQL they go through ``COPY … FROM STDIN`` in the
-    same transaction (row triggers fire as for INSERT). Columns of any other type keep the
-    SQLAlchemy path."""
-    names = [str(c) for c in frame.columns]
-    types = [table.c[n].type for n in names]
-    simple = all(isinstance(t, _PLAIN_TYPES + tuple(_SQLITE_FORMATS)) for t in types)
-    if simple and conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        _copy_frame(conn, table, frame, names)
-        return
-    plain = simple and conn.dialect.name == "sqlite"
-    sql = (
-        f'INSERT INTO "{table.name}" ({", ".join(chr(34) + n + chr(34) for n in names)}) '
-        f"VALUES ({', '.join('?' * len(names))})"
-    )
-    for i in range(0, len(frame), CHUNK):
-        chunk = frame.iloc[i : i + CHUNK]
-        if not plain:
-            conn.execute(sa.insert(table), _records(chunk))
-            continue
-        chunk = chunk.copy()
-        for n, t in zip(names, types, strict=True):
-            fmt = next((f for k, f in _SQLITE_FORMATS.items() if isinstance(t, k)), None)
-            if fmt:
-                chunk[n] = _sqlite_text(chunk[n], fmt)
-        conn.exec_driver_sql(sql, [tuple(r.values()) for r in _records(chunk)])
-
-
-def _copy_frame(conn: Connection, table: sa.Table, frame: pd.DataFrame, names: list[str]) -> None:
-    """``COPY`` the frame's rows into ``table`` on this connection's transaction (psycopg 3)."""
-    cols = ", ".join(f'"{n}"' for n in names)
-    raw: Any = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({cols}) FROM STDIN') as copy:
-        for i in range(0, len(frame), CHUNK):
-            for rec in _records(frame.iloc[i : i + CHUNK]):
-                copy.write_row(
-                    tuple(v.to_pydatetime() if isinstance(v, pd.Timestamp) else v
-                          for v in rec.values())
-                )  # fmt: skip
-
-
-def _row_of(obj: Any) -> dict[str, Any]:
-    """A domain object as a table row: enums to their values, geometry to GeoJSON text."""
-    out: dict[str, Any] = {}
-    for f in fields(obj):
-        v = getattr(obj, f.name)
-        if isinstance(v, Enum):
-            v = v.value
-        elif isinstance(v, Mapping):
-            v = json.dumps(v, ensure_ascii=False)
-        elif v is None and f.name == "plan_type":
-            v = ""
-        out[f.name] = v
-    return out
-
-
-def point_ids(conn: Connection, codes: Iterable[str]) -> dict[str, int]:
-    """Ids of the points with these codes; :class:`StoreError` naming the unregistered ones."""
-    mp = schema.monitoring_point
-    ids = {str(c): int(i) for c, i in conn.execute(sa.select(mp.c.code, mp.c.id)).all()}
-    missing = sorted(set(codes) - set(ids))
-    if missing:
-        raise StoreError("以下点位编码不在点位表中，请先登记点位：" + "、".join(missing[:20]))
-    return ids
-
-
-def insert_graded(
-    conn: Connection,
-    samples: pd.DataFrame,
-    detail: pd.DataFrame,
-    std: Any,
-    ids: Mapping[str, int],
-    source_file: str = "",
-    batch_id: int | None = None,
-) -> None:
-    """Insert graded samples (one row per point and date) and their measurements.
-
-    ``samples`` and ``detail`` have the columns :func:`gwlib.quality.assess.assess` gives;
-    ``std`` is the :class:`~gwlib.quality.standards.StandardSet` they were graded with.
-    """
-    st, ms = schema.sample, schema.measurement
-    codes = [i.code for i in std.indicators]
-    units = [i.unit for i in std.indicators]
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    s = samples.assign(
-        point_id=samples["point"].map(ids), sample_date=pd.to_datetime(samples["date"]).dt.date
-    )
-    rows = pd.DataFrame(
-        {
-            "point_id": s["point_id"],
-            "sample_date": s["sample_date"],
-            "period": s.get("period", pd.Series("", index=s.index)).fillna(""),
-            "lab": s.get("lab", pd.Series("", index=s.index)).fillna(""),
-            "water_level_m": s.get("water_level", pd.Series(float("nan"), index=s.index)),
-            "quality_class": s["class"],
-            "limiting": s["limiting_codes"],
-            "n_graded": s["n_graded"],
-            "standard": std.code,
-            "source_file": source_file,
-            "graded_at": now,
-            "batch_id": batch_id,
-        }
-    )
-    _insert_frame(conn, st, rows)
-    point_list = sorted({int(p) for p in s["point_id"]})
-    sid = pd.DataFrame(
-        [
-            tuple(r)
-            for i in range(0, len(point_list), CHUNK)
-            for r in conn.execute(
-                sa.select(st.c.id, st.c.point_id, st.c.sample_date).where(
-                    st.c.point_id.in_(point_list[i : i + CHUNK])
-                )
-            ).all()
-        ],
-        columns=["sample_id", "point_id", "sample_date"],
-    )
-    d = detail.assign(
-        point_id=detail["point"].map(ids), sample_date=pd.to_datetime(detail["date"]).dt.date
-    )
-    d = d.merge(sid, on=["point_id", "sample_date"], how="left")
-    known = d["indicator"] >= 0
-    code_arr = pd.Series([*codes, ""]).iloc[d["indicator"].where(known, len(codes))]
-    unit_arr = pd.Series([*units, ""]).iloc[d["indicator"].where(known, len(codes))]
-    mrows = pd.DataFrame(
-        {
-            "sample_id": d["sample_id"].to_numpy(),
-            "indicator_code": code_arr.to_numpy(),
-            "reported_name": d["indicator_raw"].to_numpy(),
-            "value": d["value"].to_numpy(),
-            "unit": unit_arr.to_numpy(),
-            "qualifier": d["qualifier"].to_numpy(),
-            "censored": d["censored"].to_numpy(),
-            "quality_class": d["class"].to_numpy(),
-            "exceedance": d["exceedance"].to_numpy(),
-            "raw_value": d["raw_value"].astype("str").str.slice(0, 64).to_numpy(),
-            "raw_unit": d["raw_unit"].astype("str").str.slice(0, 32).to_numpy(),
-        }
-    )
-    _insert_frame(conn, ms, mrows)
 
 
 class Store:
@@ -360,7 +113,7 @@ class Store:
 
     def migrate(self) -> None:
         with owner_only("升级数据库结构"), self.transaction() as conn:
-            command.upgrade(_alembic_config(conn), "heads")
+            command.upgrade(alembic_config(conn), "heads")
 
     def revision(self) -> str | None:
         """The current migration revision (several heads joined by ',')."""
@@ -413,7 +166,7 @@ class Store:
 
     def upsert_points(self, points: Iterable[MonitoringPoint]) -> int:
         """Insert or update points by code (their samples are kept)."""
-        rows = [_row_of(p) for p in points]
+        rows = [row_of(p) for p in points]
         with self.transaction() as conn:
             existing = dict(
                 conn.execute(
@@ -433,16 +186,16 @@ class Store:
         return len(rows)
 
     def upsert_wells(self, wells: Iterable[AbandonedWell]) -> int:
-        return self._upsert(schema.abandoned_well, [_row_of(w) for w in wells])
+        return self._upsert(schema.abandoned_well, [row_of(w) for w in wells])
 
     def upsert_sources(self, sources: Iterable[DrinkingSource]) -> int:
-        return self._upsert(schema.drinking_source, [_row_of(s) for s in sources])
+        return self._upsert(schema.drinking_source, [row_of(s) for s in sources])
 
     def upsert_zones(self, zones: Iterable[Zone]) -> int:
-        return self._upsert(schema.zone, [_row_of(z) for z in zones])
+        return self._upsert(schema.zone, [row_of(z) for z in zones])
 
     def upsert_pollution_sources(self, sources: Iterable[PollutionSource]) -> int:
-        return self._upsert(schema.pollution_source, [_row_of(s) for s in sources])
+        return self._upsert(schema.pollution_source, [row_of(s) for s in sources])
 
     def upsert_boundary(
         self, code: str, name: str, level: str, geometry: dict[str, Any], crs: str, source: str
@@ -697,7 +450,7 @@ class Store:
             if points is not None:
                 old = old.where(trend_result.c.point.in_(sorted(set(points))))
             conn.execute(old)
-            _insert_frame(conn, trend_result, res[cols])
+            insert_frame(conn, trend_result, res[cols])
         return len(res)
 
     def trends(self, method: str = "mk") -> pd.DataFrame:

@@ -39,7 +39,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gwlib.errors import StoreError
-from gwlib.store import Store, owner_only, recreate_schema
+from gwlib.store import Store
+from gwlib.store.engine import owner_only, recreate_schema
 from gwlib.store.schema import HISTORY_TABLES, metadata
 from gwlib.store.schema_ledger import app_user
 from gwlib.store.signing import load_key, sign

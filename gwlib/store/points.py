@@ -12,8 +12,9 @@ import sqlalchemy as sa
 
 from gwlib.quality.model import MonitoringPoint
 from gwlib.quality.register import CHANGED, COMPARED, NEW, SAME, PointsPlan, _shown, point_row
-from gwlib.store import Store, _row_of, schema
+from gwlib.store import Store, schema
 from gwlib.store.audit import Actor, write_audit
+from gwlib.store.bulk import row_of
 from gwlib.store.imports import ImportResult, open_batch
 
 
@@ -31,7 +32,7 @@ def _write(conn: sa.Connection, points: list[MonitoringPoint], actor: Actor, not
         ).mappings()
     } if points else {}  # fmt: skip
     for p in points:
-        row = _row_of(p)
+        row = row_of(p)
         old = stored.get(p.code)
         if old is None:
             conn.execute(sa.insert(mp).values(**row))

@@ -31,8 +31,9 @@ from gwlib.sources.register_plan import (
     record_row,
 )
 from gwlib.sources.register_spec import RegisterSpec, shown
-from gwlib.store import CHUNK, Store, schema
+from gwlib.store import Store, schema
 from gwlib.store.audit import Actor, write_audit
+from gwlib.store.bulk import CHUNK
 from gwlib.store.county import TOWNSHIP_LEVEL, county_boundary
 from gwlib.store.imports import ImportResult, open_batch
 

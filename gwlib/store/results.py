@@ -31,8 +31,9 @@ from gwlib.errors import StoreError, ValidationError
 from gwlib.io.lab import read_lab_file
 from gwlib.quality.results import CHANGED, NEW, ResultsPlan, plan_results
 from gwlib.quality.standards import StandardSet, get_standard
-from gwlib.store import CHUNK, Store, _insert_frame, insert_graded, point_ids, schema
+from gwlib.store import Store, schema
 from gwlib.store.audit import Actor, write_audit
+from gwlib.store.bulk import CHUNK, insert_frame, insert_graded, point_ids
 from gwlib.store.imports import open_batch
 
 ACTIVE, WITHDRAWN = "有效", "已撤回"
@@ -259,7 +260,7 @@ def withdraw_batch(store: Store, batch_id: int, actor: Actor, reason: str) -> tu
             ).scalar_one()
             meas = json.loads(v["measurements"])
             if meas:
-                _insert_frame(conn, ms, pd.DataFrame(meas).assign(sample_id=new_id))
+                insert_frame(conn, ms, pd.DataFrame(meas).assign(sample_id=new_id))
             points.add(
                 str(conn.execute(sa.select(mp.c.code).where(mp.c.id == v["point_id"])).scalar())
             )

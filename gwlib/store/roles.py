@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from gwlib.errors import StoreError
-from gwlib.store import Store, owner_only
+from gwlib.store import Store
+from gwlib.store.engine import owner_only
 from gwlib.store.schema import HISTORY_TABLES, metadata
 
 VERSION_TABLE = "alembic_version"

@@ -14,9 +14,10 @@ from sqlalchemy.engine import make_url
 
 from gwlib.cli import main
 from gwlib.errors import StoreError
-from gwlib.store import Store, _alembic_config, audit
+from gwlib.store import Store, audit
 from gwlib.store import ledger as L
 from gwlib.store import tasks as T
+from gwlib.store.engine import alembic_config
 from gwlib.store.roles import app_role_grants, grant_app_role
 from gwlib.store.schema import HISTORY_TABLES, metadata
 from gwlib.wells.model import AbandonedWell, WellCategory, WellStatus
@@ -199,7 +200,7 @@ def test_app_role_asks_the_owner_to_migrate(pg_roles: tuple[str, str, str]) -> N
     with Store.open(owner_url) as owner_store:
         grant_app_role(owner_store, app)
         with owner_store.transaction() as conn:
-            command.downgrade(_alembic_config(conn), "0007")
+            command.downgrade(alembic_config(conn), "0007")
     with pytest.raises(StoreError, match=r"升级数据库结构需要数据库所有者角色.*gwlib migrate"):
         Store.open(app_url)
     assert main(["migrate", "--db", owner_url, "--grant-app-role", app]) == 0

@@ -20,7 +20,8 @@ from gwlib.quality.assess import assess
 from gwlib.quality.model import MonitoringPoint
 from gwlib.quality.standards import get_standard
 from gwlib.sources.model import DrinkingSource, PollutionSource, Zone
-from gwlib.store import MIGRATIONS, Store
+from gwlib.store import Store
+from gwlib.store.engine import MIGRATIONS
 from gwlib.store.schema import metadata
 from gwlib.wells.model import AbandonedWell
 from tests.accounts import LOCAL
@@ -220,11 +221,11 @@ def test_point_register_migration_splits_level_and_purpose(tmp_path: Path) -> No
     point's samples stay."""
     from alembic import command
 
-    from gwlib.store import _alembic_config
+    from gwlib.store.engine import alembic_config
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     with Store.open(url, migrate=False) as store, store.transaction() as conn:
-        command.upgrade(_alembic_config(conn), "0010")
+        command.upgrade(alembic_config(conn), "0010")
     with Store.open(url, migrate=False) as store, store.transaction() as conn:
         for code, category in (("A", "水源地监测井"), ("B", "污染源监测井"), ("C", "国考")):
             conn.exec_driver_sql(
