@@ -11,7 +11,7 @@ import streamlit as st
 from gwlib.geo import basemaps
 from gwlib.sources.findings import Finding, Layers, find_all
 from gwui.loaders import TTL_S, get_store, load_points, load_samples, load_wells
-from gwui.mapview import MapData, map_data
+from gwui.mapfeatures import MapData, map_data
 
 
 @st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
@@ -66,16 +66,5 @@ def cached_findings(as_of: dt.date) -> list[Finding]:
 def cached_map_data(basemap_key: str, base_path: str) -> MapData:
     """Every overlay of the 一张图 map as plain data, computed once per data refresh and base
     map (each run then only assembles the folium objects)."""
-    layers = load_layers()
     basemap = basemaps.available(map_settings())[basemap_key]
-    return map_data(
-        load_boundaries(),
-        layers.zones,
-        layers.points,
-        layers.samples,
-        layers.wells,
-        layers.drinking_sources,
-        layers.pollution_sources,
-        basemap,
-        base_path,
-    )
+    return map_data(load_layers(), load_boundaries(), basemap, base_path)

@@ -20,7 +20,8 @@ from gwlib.store.zones import prepare_zones
 from gwui import keys, labels
 from gwui.loaders import get_store
 from gwui.mapdata import load_boundaries, load_zones, map_settings
-from gwui.mapview import assemble_map, boundary_features, compact_features, zone_features
+from gwui.mapfeatures import boundary_features, compact_features, zone_features
+from gwui.mapview import assemble_map
 from gwui.render import labelled_table
 
 PLAN_KEY = "zones.plan"

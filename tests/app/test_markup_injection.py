@@ -8,8 +8,10 @@ import sqlalchemy as sa
 from streamlit_folium import generate_leaflet_string
 
 from gwlib.geo import basemaps
+from gwlib.sources.findings import Layers
 from gwlib.store import Store
-from gwui.mapview import assemble_map, map_data
+from gwui.mapfeatures import map_data
+from gwui.mapview import assemble_map
 from gwui.render import md
 
 PAYLOADS = [
@@ -38,10 +40,14 @@ def test_map_layers_never_evaluate_template_syntax_in_user_text(demo_copy_url: s
         with store.transaction() as conn:
             conn.execute(sa.text("UPDATE zone SET name = :n"), {"n": f"区{payload}"})
             conn.execute(sa.text("UPDATE abandoned_well SET village = :n"), {"n": f"村{payload}"})
-        frames = (store.boundaries(), store.zones(), store.points(), store.samples(),
-                  store.wells(), store.drinking_sources(), store.pollution_sources())  # fmt: skip
+        layers = Layers(
+            zones=store.zones(), wells=store.wells(), drinking_sources=store.drinking_sources(),
+            pollution_sources=store.pollution_sources(), points=store.points(),
+            samples=store.samples(),
+        )
+        boundaries = store.boundaries()
     basemap = basemaps.available({})[basemaps.default_key({})]
-    fmap = assemble_map(map_data(*frames, basemap), basemap)
+    fmap = assemble_map(map_data(layers, boundaries, basemap), basemap)
     # Both ways the page is made: folium's figure, and streamlit-folium's own walk of the layers.
     page = fmap.get_root().render() + generate_leaflet_string(fmap)
     for prefix in ("区", "村"):  # as JSON text in the page, never evaluated

@@ -88,7 +88,7 @@ def test_another_point_opens_on_its_own_limiting_indicators(app_env: str) -> Non
 def test_a_map_link_opens_the_point_it_names(app_env: str) -> None:
     """Issue 17 item 3: 查看详情 of a point's popup (/quality?point=CODE) opens that point, and a
     well's popup links to 单井档案."""
-    from gwui.mapview import record_url
+    from gwui.mapfeatures import record_url
 
     assert record_url("well", "JX-FJ-0001") == "/well-record?code=JX-FJ-0001"
     assert record_url("point", "JX-GK-01") == "/quality?point=JX-GK-01"
