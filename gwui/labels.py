@@ -259,3 +259,38 @@ PAGE_ERROR = (
     "本页出现内部错误，已记入服务器日志（编号 {ref}）。"
     "请刷新页面重试；如仍出现，请把编号告诉系统管理员。"
 )
+
+#: 年度目标任务清单: the checklist, a plan under review, the status log, the department table.
+TASK_COLUMNS = {
+    "number": "序号",
+    "section": "所属部分",
+    "title": "任务",
+    "lead": "牵头单位",
+    "cooperating": "配合单位",
+    "deadline_text": "完成时限",
+    "deadlines": "完成时限",
+    "progress": "进度（%）",
+    "outlook": "状态",
+    "overdue": "逾期",
+    "source": "进度来源",
+    "metrics": "数据指标",
+    "changed_at": "时间",
+    "changed_by": "修改人",
+    "old_status": "原状态",
+    "new_status": "新状态",
+    "new_evidence": "佐证",
+    "note": "说明",
+    "department": "牵头单位",
+    "tasks": "牵头任务（项）",
+    "done": "已完成（项）",
+    "正常": "正常（项）",
+    "有风险": "有风险（项）",
+    "滞后": "滞后（项）",
+}
+#: The review table of an imported plan: lists typed with their separators.
+PLAN_REVIEW_COLUMNS = {
+    **TASK_COLUMNS,
+    "lead": "牵头单位（、分隔）",
+    "cooperating": "配合单位（、分隔）",
+    "deadlines": "完成时限（；分隔）",
+}

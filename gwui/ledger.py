@@ -16,6 +16,7 @@ from gwlib.wells.risk import latest_point_classes, risk_scores
 from gwui import labels
 from gwui.loaders import get_store, load_wells
 from gwui.mapdata import cached_map_data
+from gwui.render import column_config
 
 TTL_S = 300
 
@@ -60,28 +61,6 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def column_config(frame: pd.DataFrame) -> dict[str, object]:
-    """Chinese headers (with units) for the columns of ``frame``; dates as YYYY-MM-DD."""
-    cfg: dict[str, object] = {}
-    for c in frame.columns:
-        label = labels.WELL_COLUMNS.get(str(c))
-        if label is None:
-            continue
-        if c in ("lon", "lat"):
-            cfg[c] = st.column_config.NumberColumn(label, format="%.5f")
-        elif c in ("sealed_share", "share"):
-            cfg[c] = st.column_config.NumberColumn(label, format="%.1f")
-        elif c.endswith("_date") or c in ("planned_completion", "actual_completion", "month"):
-            cfg[c] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
-        elif c in ("ts_utc", "uploaded_at"):
-            cfg[c] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
-        elif c == "owner_known":
-            cfg[c] = st.column_config.CheckboxColumn(label)
-        else:
-            cfg[c] = label
-    return cfg
-
-
 #: Columns never sent to the browser: internal keys and an attachment's file name on disk.
 HIDDEN_COLUMNS = ("id", "version", "deleted", "stored_name")
 
@@ -100,7 +79,8 @@ def ledger_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
         from gwui.results import local_time
 
         shown = shown.assign(**{c: local_time(shown[c]) for c in stamps})
-    return st.dataframe(shown, hide_index=True, column_config=column_config(shown), **kwargs)
+    config = column_config(shown, labels.WELL_COLUMNS)
+    return st.dataframe(shown, hide_index=True, column_config=config, **kwargs)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=1, show_spinner=False)

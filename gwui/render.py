@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import pandas as pd
@@ -142,10 +143,59 @@ def page_errors() -> Iterator[None]:
         st.error(labels.PAGE_ERROR.format(ref=ref), icon=":material/error:")
 
 
+#: Number formats by column name (everything else as Streamlit shows it).
+NUMBER_FORMATS = {"lon": "%.5f", "lat": "%.5f", "share": "%.1f", "sealed_share": "%.1f"}
+#: Columns holding a percentage of completion, shown as a bar.
+PROGRESS_COLUMNS = ("progress",)
+
+
+def _is_date_only(values: pd.Series) -> bool:
+    stamps = pd.to_datetime(values.dropna(), errors="coerce")
+    return bool(stamps.notna().all() and (stamps == stamps.dt.normalize()).all())
+
+
+def column_config(
+    frame: pd.DataFrame, headers: Mapping[str, str] | None = None
+) -> dict[str, object]:
+    """The one place a table's columns get their look: the Chinese header (with its unit) from
+    ``headers`` (default :data:`gwui.labels.COLUMNS`), dates as YYYY-MM-DD, times as
+    YYYY-MM-DD HH:mm, progress as a 0–100 % bar, flags as check boxes. A column without a
+    header keeps its name (the browser test then reports it)."""
+    table = labels.COLUMNS if headers is None else headers
+    cfg: dict[str, object] = {}
+    for c in frame.columns:
+        name = str(c)
+        label = table.get(name, name)
+        col = frame[c]
+        first = col.dropna().iloc[0] if col.notna().any() else None
+        if name in PROGRESS_COLUMNS:
+            cfg[name] = st.column_config.ProgressColumn(
+                label, min_value=0, max_value=100, format="%.0f%%"
+            )
+        elif name in NUMBER_FORMATS:
+            cfg[name] = st.column_config.NumberColumn(label, format=NUMBER_FORMATS[name])
+        elif pd.api.types.is_datetime64_any_dtype(col) or isinstance(first, dt.datetime):
+            cfg[name] = (
+                st.column_config.DateColumn(label, format="YYYY-MM-DD")
+                if _is_date_only(col)
+                else st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
+            )
+        elif isinstance(first, dt.date):
+            cfg[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        elif pd.api.types.is_bool_dtype(col) or isinstance(first, bool):
+            cfg[name] = st.column_config.CheckboxColumn(label)
+        else:
+            cfg[name] = label
+    return cfg
+
+
 def labelled_table(
-    frame: pd.DataFrame, headers: dict[str, str], key: str, **kwargs: object
-) -> None:
-    """``st.dataframe`` with the Chinese headers of ``headers`` (a column without one keeps its
-    name); nothing but the frame's columns is sent to the browser."""
-    config = {c: headers.get(str(c), str(c)) for c in frame.columns}
-    st.dataframe(frame, hide_index=True, column_config=config, key=key, **kwargs)  # type: ignore[arg-type]
+    frame: pd.DataFrame, headers: Mapping[str, str] | None = None, key: str | None = None,
+    **kwargs: object,
+) -> object:
+    """``st.dataframe`` through :func:`column_config`; only the frame's columns are sent to
+    the browser (select the ones to show before calling)."""
+    return st.dataframe(
+        frame, hide_index=True, column_config=column_config(frame, headers), key=key,
+        **kwargs,  # type: ignore[arg-type]
+    )

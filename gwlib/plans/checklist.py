@@ -68,6 +68,16 @@ class Checklist:
     def by_department(self) -> pd.DataFrame:
         return by_department(self.tasks)
 
+    def counts(self) -> dict[str, int]:
+        """The checklist's headline: tasks, done, and how many are at risk or behind."""
+        t = self.tasks
+        return {
+            "任务": len(t),
+            "已完成": int((t["progress"] >= 100).sum()),
+            AT_RISK: int((t["outlook"] == AT_RISK).sum()),
+            LAGGING: int((t["outlook"] == LAGGING).sum()),
+        }
+
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return cast(list[dict[str, Any]], frame.to_dict("records"))
