@@ -190,3 +190,11 @@ def well_note(code: str, version: int) -> str:
     """The 说明 box of the lifecycle form for this well at this version of its record."""
     return f"{WELL_NOTE}.{code}.v{version}"
 WELL_TABS = "well.tabs"
+QUALITY_SHARE_CHART = "quality.share_chart"
+QUALITY_YEAR_HEATMAP = "quality.year_heatmap"
+QUALITY_INDICATOR_MATRIX = "quality.indicator_matrix"
+QUALITY_SERIES = "quality.series"  # + "." + indicator code
+QUALITY_LEVEL_CHART = "quality.level_chart"
+QUALITY_POINT_EXPORT = "quality.point_export"
+QUALITY_LEDGER = "quality.ledger"
+QUALITY_EXCEEDANCE_EXPORT = "quality.exceedance_export"

@@ -294,3 +294,26 @@ PLAN_REVIEW_COLUMNS = {
     "cooperating": "配合单位（、分隔）",
     "deadlines": "完成时限（；分隔）",
 }
+
+#: 水质类别与趋势: the statistics behind the indicator matrix and the class-change ledger.
+QUALITY_COLUMNS = {
+    "point": "点位编码",
+    "point_name": "点位名称",
+    "township": "乡镇",
+    "indicator": "指标",
+    "date": "采样日期",
+    "value": "监测值",
+    "unit": "单位",
+    "cls": "类别",
+    "category": "趋势",
+    "n": "样本数（个）",
+    "s": "Mann-Kendall S",
+    "p": "p 值",
+    "tau": "Kendall τ",
+    "slope": "Sen 斜率（单位/年）",
+    "year": "年度",
+    "prev": "上年类别",
+    "now": "本年类别",
+    "change": "变化",
+    "driver": "引起变化的指标",
+}

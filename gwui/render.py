@@ -144,7 +144,10 @@ def page_errors() -> Iterator[None]:
 
 
 #: Number formats by column name (everything else as Streamlit shows it).
-NUMBER_FORMATS = {"lon": "%.5f", "lat": "%.5f", "share": "%.1f", "sealed_share": "%.1f"}
+NUMBER_FORMATS = {
+    "lon": "%.5f", "lat": "%.5f", "share": "%.1f", "sealed_share": "%.1f", "year": "%d",
+    "p": "%.3f", "tau": "%.2f", "slope": "%.4g",
+}  # fmt: skip
 #: Columns holding a percentage of completion, shown as a bar.
 PROGRESS_COLUMNS = ("progress",)
 
