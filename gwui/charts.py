@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import plotly.express as px
 import plotly.graph_objects as go
 
 from gwlib.quality.classes import QualityClass
 from gwlib.quality.report import TREND_ARROWS
-from gwui.render import CLASS_COLOURS
+from gwui.render import CLASS_COLOUR_BY_LABEL, CLASS_COLOURS, plot_text
 
 ROMAN = {c.value: c.roman for c in QualityClass}
 FONT = {"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"}
@@ -198,3 +199,25 @@ def water_level_chart(samples: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(tickformat="%Y-%m")
     fig.update_layout(title={"text": "水位埋深", "font": {"size": 14}})
     return _layout(fig, 260)
+
+
+def source_class_chart(yearly: pd.DataFrame) -> go.Figure:
+    """Drinking-source points' annual class (worst of the year) against Ⅲ, one symbol per
+    source."""
+    fig = px.scatter(
+        yearly.assign(point_name=plot_text(yearly["point_name"])),
+        x="year",
+        y="quality_class",
+        color="label",
+        symbol="source_code",
+        hover_data=["point", "point_name"],
+        color_discrete_map=CLASS_COLOUR_BY_LABEL,
+        labels={
+            "year": "年度", "quality_class": "水质类别", "label": "类别", "source_code": "水源"
+        },
+    )
+    fig.add_hline(y=3, line_dash="dash", annotation_text="Ⅲ类")
+    fig.update_yaxes(tickvals=[1, 2, 3, 4, 5], ticktext=["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"], range=[0.5, 5.5])
+    fig.update_traces(marker={"size": 11})
+    fig.update_layout(height=340, margin={"t": 10, "b": 10})
+    return fig

@@ -146,7 +146,9 @@ def page_errors() -> Iterator[None]:
 #: Number formats by column name (everything else as Streamlit shows it).
 NUMBER_FORMATS = {
     "lon": "%.5f", "lat": "%.5f", "share": "%.1f", "sealed_share": "%.1f", "year": "%d",
-    "p": "%.3f", "tau": "%.2f", "slope": "%.4g",
+    "p": "%.3f", "tau": "%.2f", "slope": "%.4g", "population": "%d", "capacity_t_d": "%.0f",
+    "first_km2": "%.3f", "second_km2": "%.2f", "quasi_km2": "%.2f", "recharge_km2": "%.1f",
+    "area_km2": "%.2f",
 }  # fmt: skip
 #: Columns holding a percentage of completion, shown as a bar.
 PROGRESS_COLUMNS = ("progress",)
