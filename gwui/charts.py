@@ -221,3 +221,37 @@ def source_class_chart(yearly: pd.DataFrame) -> go.Figure:
     fig.update_traces(marker={"size": 11})
     fig.update_layout(height=340, margin={"t": 10, "b": 10})
     return fig
+
+
+def stage_chart(counts: pd.DataFrame) -> go.Figure:
+    """Wells per lifecycle stage (horizontal bars, in lifecycle order)."""
+    fig = px.bar(counts, x="wells", y="status", orientation="h", text="wells",
+                 labels={"status": "状态", "wells": "井数（眼）"})  # fmt: skip
+    fig.update_layout(height=320, margin={"t": 10, "b": 10}, yaxis={"autorange": "reversed"})
+    return fig
+
+
+def township_chart(progress: pd.DataFrame) -> go.Figure:
+    """Sealed wells against the list, per township."""
+    fig = px.bar(
+        progress.assign(township=plot_text(progress["township"])),
+        x="township",
+        y=["sealed", "wells"],
+        barmode="overlay",
+        labels={"township": "乡镇", "value": "井数（眼）", "variable": ""},
+    )
+    fig.for_each_trace(lambda t: t.update(name={"sealed": "已封井", "wells": "清单内"}[t.name]))
+    fig.update_layout(height=320, margin={"t": 10, "b": 10})
+    return fig
+
+
+def ledger_timeline_chart(tl: pd.DataFrame) -> go.Figure:
+    """Cumulative registered, sealed and accepted wells by month."""
+    long = tl.melt("month", var_name="series", value_name="wells")
+    long["series"] = long["series"].map(
+        {"registered": "累计登记", "sealed": "累计封井", "accepted": "累计验收销号"}
+    )
+    fig = px.line(long, x="month", y="wells", color="series",
+                  labels={"month": "月份", "wells": "井数（眼）", "series": ""})  # fmt: skip
+    fig.update_layout(height=300, margin={"t": 10, "b": 10}, xaxis={"tickformat": "%Y-%m"})
+    return fig

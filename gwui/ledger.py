@@ -12,8 +12,10 @@ import streamlit as st
 
 from gwlib.store import ledger
 from gwlib.store import sealing as sealing_store
-from gwlib.wells.risk import latest_point_classes, risk_scores
-from gwui import labels
+from gwlib.wells.ledger import WellFilter
+from gwlib.wells.model import PlanType, WellCategory, WellStatus
+from gwlib.wells.risk import LEVELS, latest_point_classes, risk_scores
+from gwui import keys, labels
 from gwui.loaders import get_store, load_wells
 from gwui.mapdata import cached_map_data
 from gwui.render import column_config
@@ -94,3 +96,28 @@ def display_names() -> dict[str, str]:
 
 #: Timestamp columns stored in UTC.
 UTC_COLUMNS = ("ts_utc", "uploaded_at", "recorded_at", "created_at", "changed_at")
+
+
+OWNER_CHOICES = {"全部": None, "所有权人明确": True, "所有权人不明": False}
+
+
+def filter_form(wells: pd.DataFrame) -> WellFilter:
+    """The ledger's filter form (applied on 筛选, not on every click)."""
+    with st.form(keys.WELLS_FILTERS):
+        c1, c2, c3, c4 = st.columns(4)
+        towns = c1.multiselect("乡镇", sorted(wells["township"].unique()),
+                               key=keys.WELLS_TOWNSHIP, placeholder="全部")  # fmt: skip
+        cats = c2.multiselect("井类别", [c.value for c in WellCategory],
+                              key=keys.WELLS_CATEGORY, placeholder="全部")  # fmt: skip
+        stats = c3.multiselect("状态", [s.value for s in WellStatus], key=keys.WELLS_STATUS,
+                               placeholder="全部")  # fmt: skip
+        risks = c4.multiselect("风险等级", list(LEVELS), key=keys.WELLS_RISK, placeholder="全部")
+        c5, c6, c7, c8 = st.columns(4)
+        plans = c5.multiselect("处置方式", [p.value for p in PlanType], key=keys.WELLS_PLAN,
+                               placeholder="全部")  # fmt: skip
+        owner = c6.radio("所有权人", list(OWNER_CHOICES), horizontal=True, key=keys.WELLS_OWNER)
+        text = c7.text_input("井编码 / 村 / 所有权人 包含", key=keys.WELLS_TEXT)
+        overdue_only = c8.checkbox("只看逾期未封井", key=keys.WELLS_OVERDUE)
+        st.form_submit_button("筛选", key=keys.WELLS_APPLY)
+    return WellFilter(tuple(towns), tuple(cats), (), tuple(stats), tuple(plans), tuple(risks),
+                      OWNER_CHOICES[owner], overdue_only, text)  # fmt: skip

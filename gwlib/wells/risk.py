@@ -63,6 +63,19 @@ class RiskRules:
     high: int = 40
     medium: int = 20
 
+    def explain(self) -> str:
+        """The rules in the words a person reads on the ledger page (from these values)."""
+        return (
+            f"位于水源一级/二级保护区 {self.core_zone} 分，准保护区 {self.quasi_zone} 分，"
+            f"补给区 {self.recharge_zone} 分；{self.source_near_m:g} m 内有污染源 "
+            f"{self.source_near} 分（{self.source_far_m:g} m 内 {self.source_far} 分）；"
+            f"井深 ≥ {self.deep_m:g} m {self.deep} 分；废弃原因或备注写明"
+            f"{'/'.join(self.cross_layer_words)} {self.cross_layer} 分；所有权人不明 "
+            f"{self.owner_unknown} 分；{self.quality_radius_m:g} m 内监测点位最新为Ⅴ类 "
+            f"{self.class_v_near} 分（Ⅳ类 {self.class_iv_near} 分）。合计 ≥ {self.high} 分为高，"
+            f"≥ {self.medium} 分为中，其余为低。"
+        )
+
 
 def latest_point_classes(samples: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
     """Each monitoring point's latest graded class with its location (point, lon, lat,

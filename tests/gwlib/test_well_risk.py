@@ -37,3 +37,13 @@ def test_zone_reasons_equal_a_test_against_every_zone(demo_url: str) -> None:
         flagged = out["reasons"].map(lambda r, why=reason: why in str(r)).to_numpy()
         assert (flagged == hit).all(), reason
     assert hit.any()  # the demo plants unsealed wells in a 补给区
+
+
+def test_the_page_explains_the_rules_it_scores_with() -> None:
+    from gwlib.wells.risk import RiskRules
+
+    text = RiskRules().explain()
+    assert "一级/二级保护区 30 分" in text and "合计 ≥ 40 分为高" in text
+    assert "gwlib" not in text and ".py" not in text
+    custom = RiskRules(core_zone=35, source_near_m=300).explain()
+    assert "保护区 35 分" in custom and "300 m 内有污染源" in custom
