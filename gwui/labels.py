@@ -349,3 +349,26 @@ SOURCES_COLUMNS = {
     "basis": "划定依据",
     "requirements": "管理要求",
 }
+
+#: 总览: shares by point category, points failing their target, points not sampled.
+OVERVIEW_COLUMNS = {
+    **COLUMNS,
+    "group": "点位类别",
+    "Ⅰ–Ⅲ类": "Ⅰ–Ⅲ类（%）",
+    "Ⅳ类": "Ⅳ类（%）",
+    "Ⅴ类": "Ⅴ类（%）",
+    "cls": "水质类别",
+    "tgt": "目标类别",
+    "detail": "定类指标（监测值，超标倍数）",
+    "expected": "应采样次数（次）",
+}
+
+#: 用户管理 table (times shown in the section's time zone).
+USERS_COLUMNS = {
+    "username": "用户名",
+    "display_name": "姓名",
+    "role": "角色",
+    "active": "启用",
+    "created_at": "创建时间",
+    "last_login": "最近登录",
+}

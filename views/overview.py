@@ -6,28 +6,19 @@ from gwlib.wells.ledger import ledger_figures, stage_counts
 from gwui import briefing, charts, filters, keys, labels
 from gwui.loaders import as_of_date, load_meta, load_wells
 from gwui.quality_data import overview
-from gwui.render import class_legend, demo_notice, roman
+from gwui.render import class_legend, demo_notice, labelled_table, roman
 
 st.title(labels.OVERVIEW_TITLE)
 demo_notice(load_meta())
 sel = filters.current()
 if sel.year is None:
-    st.info(
-        labels.NO_SAMPLES
-    )
+    st.info(labels.NO_SAMPLES)
     st.stop()
 year = int(sel.year)
 period = sel.flt.period or "全部水期"
 st.caption(f"{year} 年 · {period} · {labels.QUALITY_CAPTION}")
-v_goal = st.number_input(
-    "Ⅴ类点位占比目标（%，不高于）",
-    0.0,
-    100.0,
-    25.0,
-    1.0,
-    key=keys.OVERVIEW_V_GOAL,
-    help=labels.V_GOAL_HELP,
-)
+v_goal = st.number_input("Ⅴ类点位占比目标（%，不高于）", 0.0, 100.0, 25.0, 1.0,
+                         key=keys.OVERVIEW_V_GOAL, help=labels.V_GOAL_HELP)  # fmt: skip
 
 fig = overview(sel, year, v_goal)
 share = fig.shares.iloc[0] if len(fig.shares) else None
@@ -57,23 +48,11 @@ if len(goals):
 left, right = st.columns([3, 2])
 with left:
     st.subheader("各类别点位数")
-    st.plotly_chart(charts.class_bar(fig.distribution), key="overview.class_chart")
+    st.plotly_chart(charts.class_bar(fig.distribution), key=keys.OVERVIEW_CLASS_CHART)
     class_legend()
 with right:
     st.subheader("分类别水质（%）")
-    st.dataframe(
-        fig.shares_by_category,
-        hide_index=True,
-        key="overview.by_category",
-        column_config={
-            "group": "点位类别",
-            "points": "点位数（个）",
-            **{
-                g: st.column_config.NumberColumn(f"{g}（%）", format="%.1f")
-                for g in ("Ⅰ–Ⅲ类", "Ⅳ类", "Ⅴ类")
-            },
-        },
-    )
+    labelled_table(fig.shares_by_category, labels.OVERVIEW_COLUMNS, keys.OVERVIEW_BY_CATEGORY)
     st.subheader(f"与 {year - 1} 年相比")
     cc = st.columns(4)
     for col, row in zip(cc, fig.changes.itertuples(), strict=True):
@@ -83,49 +62,23 @@ st.subheader(f"未达到目标的点位（{len(fig.failing)} 个，达标率 {fi
 failing = fig.failing.assign(
     cls=fig.failing["quality_class"].map(roman), tgt=fig.failing["target_class"].map(roman)
 )
-st.dataframe(
-    failing[["point", "point_name", "category", "township", "cls", "tgt", "detail"]],
-    hide_index=True,
-    key="overview.failing",
-    column_config={
-        "point": "点位编码",
-        "point_name": "点位名称",
-        "category": "点位类别",
-        "township": "乡镇",
-        "cls": "水质类别",
-        "tgt": "目标类别",
-        "detail": "定类指标（监测值，超标倍数）",
-    },
-)
+cols = ["point", "point_name", "category", "township", "cls", "tgt", "detail"]
+labelled_table(failing[cols], labels.OVERVIEW_COLUMNS, keys.OVERVIEW_FAILING)
 
 left, right = st.columns(2)
 with left:
     st.subheader(f"本年度未监测的点位（{len(fig.unsampled)} 个）")
     st.caption("未监测的点位不计入任何类别，也不视为达标。")
-    st.dataframe(
-        fig.unsampled[["point", "point_name", "category", "township", "expected"]],
-        hide_index=True,
-        key="overview.unsampled",
-        column_config={
-            "point": "点位编码",
-            "point_name": "点位名称",
-            "category": "点位类别",
-            "township": "乡镇",
-            "expected": "应采样次数（次）",
-        },
-    )
+    cols = ["point", "point_name", "category", "township", "expected"]
+    labelled_table(fig.unsampled[cols], labels.OVERVIEW_COLUMNS, keys.OVERVIEW_UNSAMPLED)
 with right:
     st.subheader("报废矿井、钻井、取水井封井回填")
     ledger = ledger_figures(load_wells(), as_of_date())
     w1, w2 = st.columns(2)
     w1.metric("封井完成率", f"{ledger.completion_rate:.1f}%", help=labels.COMPLETION_RATE_HELP)
     w2.metric("逾期未封井", f"{ledger.overdue} 眼")
-    st.dataframe(
-        stage_counts(load_wells())[["status", "wells"]],
-        hide_index=True,
-        key="overview.wells",
-        column_config={"status": "状态", "wells": "井数（眼）"},
-    )
+    counts = stage_counts(load_wells())[["status", "wells"]]
+    labelled_table(counts, labels.OVERVIEW_COLUMNS, keys.OVERVIEW_WELLS)
 
 st.subheader("明细")
 for col, (path, label) in zip(st.columns(5), labels.OVERVIEW_LINKS, strict=True):

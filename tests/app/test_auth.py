@@ -53,6 +53,8 @@ def test_role_change_takes_effect_on_next_run(
     at = _users_page(AppTest.from_file(str(APP), default_timeout=TIMEOUT_S))
     assert _signed_in_as(at) == "已登录：**r\\-admin1**（管理员）"
     assert at.text_input(key="users.add.name")  # the admin's forms
+    roles = set(at.dataframe[0].value["role"])  # roles in words, never admin/editor/viewer
+    assert roles <= {"管理员", "编辑", "查看者"} and "管理员" in roles
 
     U.update_user(store, "r-admin1", by=LOCAL, role="viewer")  # e.g. from another admin's page
     at.run()
