@@ -7,13 +7,17 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
+import streamlit as st
 
 from gwlib.brief.bulletin import BulletinData, bulletin_data, checklist_at
-from gwlib.store.rounds import actions, reports, rounds
-from gwui import labels
+from gwlib.errors import GwlibError
+from gwlib.plans.rounds import ACTION_KINDS, REPORT_STATUSES
+from gwlib.store.rounds import actions, add_report, issue_action, reports, respond_action, rounds
+from gwui import keys, labels
 from gwui.loaders import as_of_date, get_store
-from gwui.render import labelled_table
+from gwui.render import labelled_table, md
 from gwui.results import local_time
+from gwui.session import actor
 
 
 def table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:
@@ -63,3 +67,49 @@ def assessment_bytes(year: int, issuer: str) -> bytes:
     buf = io.BytesIO()
     write_assessment_report(get_store(), year, buf, issuer)
     return buf.getvalue()
+
+
+def report_form(rid: int, data: BulletinData) -> None:
+    """An editor records a unit's 填报 for a task of round ``rid``."""
+    with st.form(keys.DISPATCH_REPORT_FORM, clear_on_submit=True):
+        units = sorted(set(data.departments["unit"]) | set(data.townships["unit"]))
+        unit = st.selectbox("填报单位", units, key=keys.DISPATCH_UNIT)
+        task = st.selectbox("任务", [int(n) for n in data.tasks["number"]],
+                            key=keys.DISPATCH_TASK)
+        status = st.selectbox("状态", REPORT_STATUSES, key=keys.DISPATCH_STATUS)
+        text = st.text_area("完成情况", key=keys.DISPATCH_TEXT)
+        evidence = st.text_input("佐证材料（文件名或文号）", key=keys.DISPATCH_EVIDENCE)
+        if st.form_submit_button("提交填报"):
+            try:
+                add_report(get_store(), actor(), rid, unit, task, status, text, evidence)
+                st.success(f"已记录 {unit} 对第 {task} 项任务的填报。")
+            except GwlibError as exc:
+                st.error(md(str(exc)))
+
+
+def action_forms(rid: int, data: BulletinData) -> None:
+    """An editor issues a 督办 / 约谈 / 通报批评 and records the responses."""
+    with st.form(keys.DISPATCH_ACTION_FORM, clear_on_submit=True):
+        kind = st.selectbox("类型", ACTION_KINDS, index=1, key=keys.DISPATCH_KIND)
+        unit = st.text_input("单位", key=keys.DISPATCH_ACT_UNIT)
+        task = st.selectbox("任务", [None, *[int(n) for n in data.tasks["number"]]],
+                            key=keys.DISPATCH_ACT_TASK)
+        req = st.text_area("办理要求", key=keys.DISPATCH_REQUIREMENT)
+        deadline = st.date_input("办结期限", value=None, key=keys.DISPATCH_DEADLINE)
+        if st.form_submit_button("下达"):
+            try:
+                issue_action(get_store(), actor(), rid, kind, unit, task, req, deadline)
+                st.success(f"已下达{kind}。")
+            except GwlibError as exc:
+                st.error(md(str(exc)))
+    open_ids = round_actions(rid).query("responded_at.isna()")["id"].tolist()
+    if open_ids:
+        with st.form(keys.DISPATCH_RESPOND_FORM, clear_on_submit=True):
+            aid = st.selectbox("督办编号", open_ids, key=keys.DISPATCH_ACTION_ID)
+            response = st.text_area("办理情况", key=keys.DISPATCH_RESPONSE)
+            if st.form_submit_button("记录回复"):
+                try:
+                    respond_action(get_store(), actor(), int(aid), response)
+                    st.success("已记录办理情况。")
+                except GwlibError as exc:
+                    st.error(md(str(exc)))

@@ -5,13 +5,15 @@ import streamlit as st
 
 from gwlib.brief.bulletin import bulletin_bytes
 from gwlib.errors import GwlibError
-from gwlib.plans.rounds import ACTION_KINDS, REPORT_STATUSES, default_due, parse_round
-from gwlib.store.rounds import add_report, issue_action, open_round, respond_action
+from gwlib.plans.rounds import default_due, parse_round
+from gwlib.store.rounds import open_round
 from gwui import keys, labels
 from gwui.dispatch import (
+    action_forms,
     assessment_bytes,
     current_tasks,
     plan_years,
+    report_form,
     round_actions,
     round_reports,
     round_view,
@@ -72,47 +74,11 @@ with tabs[2]:
 with tabs[3]:
     table(round_reports(rid), f"{keys.DISPATCH_TABLE}.reports")
     if can_edit():
-        with st.form(keys.DISPATCH_REPORT_FORM, clear_on_submit=True):
-            units = sorted(set(data.departments["unit"]) | set(data.townships["unit"]))
-            unit = st.selectbox("填报单位", units, key=keys.DISPATCH_UNIT)
-            task = st.selectbox("任务", [int(n) for n in data.tasks["number"]],
-                                key=keys.DISPATCH_TASK)
-            status = st.selectbox("状态", REPORT_STATUSES, key=keys.DISPATCH_STATUS)
-            text = st.text_area("完成情况", key=keys.DISPATCH_TEXT)
-            evidence = st.text_input("佐证材料（文件名或文号）", key=keys.DISPATCH_EVIDENCE)
-            if st.form_submit_button("提交填报"):
-                try:
-                    add_report(get_store(), actor(), rid, unit, task, status, text, evidence)
-                    st.success(f"已记录 {unit} 对第 {task} 项任务的填报。")
-                except GwlibError as exc:
-                    st.error(md(str(exc)))
+        report_form(rid, data)
 with tabs[4]:
     table(round_actions(rid), f"{keys.DISPATCH_TABLE}.actions")
     if can_edit():
-        with st.form(keys.DISPATCH_ACTION_FORM, clear_on_submit=True):
-            kind = st.selectbox("类型", ACTION_KINDS, index=1, key=keys.DISPATCH_KIND)
-            unit = st.text_input("单位", key=keys.DISPATCH_ACT_UNIT)
-            task = st.selectbox("任务", [None, *[int(n) for n in data.tasks["number"]]],
-                                key=keys.DISPATCH_ACT_TASK)
-            req = st.text_area("办理要求", key=keys.DISPATCH_REQUIREMENT)
-            deadline = st.date_input("办结期限", value=None, key=keys.DISPATCH_DEADLINE)
-            if st.form_submit_button("下达"):
-                try:
-                    issue_action(get_store(), actor(), rid, kind, unit, task, req, deadline)
-                    st.success(f"已下达{kind}。")
-                except GwlibError as exc:
-                    st.error(md(str(exc)))
-        open_ids = round_actions(rid).query("responded_at.isna()")["id"].tolist()
-        if open_ids:
-            with st.form(keys.DISPATCH_RESPOND_FORM, clear_on_submit=True):
-                aid = st.selectbox("督办编号", open_ids, key=keys.DISPATCH_ACTION_ID)
-                response = st.text_area("办理情况", key=keys.DISPATCH_RESPONSE)
-                if st.form_submit_button("记录回复"):
-                    try:
-                        respond_action(get_store(), actor(), int(aid), response)
-                        st.success("已记录办理情况。")
-                    except GwlibError as exc:
-                        st.error(md(str(exc)))
+        action_forms(rid, data)
 with tabs[5]:
     st.download_button("下载通报（Word）", lambda: bulletin_bytes(round_view(code, year, issuer)),
                        f"地下水污染防治工作通报_{code}.docx", key=keys.DISPATCH_BULLETIN,
