@@ -39,10 +39,7 @@ OVERVIEW_LINKS = (
     ("views/tasks.py", "年度目标任务清单"),
     ("views/brief.py", "联席会议简报"),
 )
-OVERVIEW_CAPTION = "各监测点位最新一次采样的 GB/T 14848-2017 水质类别与报废井封井回填进度"
 
-CLASS = "水质类别"
-TARGET = "目标类别"
 V_GOAL_HELP = "《“十四五”土壤、地下水和农村生态环境保护规划》：地下水国控点位Ⅴ类水比例保持在25%左右"
 QUALITY_TITLE = "水质类别与趋势"
 TREND_ARROWS_HELP = (

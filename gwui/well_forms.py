@@ -3,7 +3,6 @@ the version and audits); a gwlib error is shown as it is, and nothing is half-wr
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Callable
 from typing import Any
@@ -386,10 +385,6 @@ def delete_panel(row: dict[str, Any]) -> None:
             lambda: ledger.soft_delete_well(get_store(), actor(), row["code"], reason, shown),
         ):
             st.rerun()
-
-
-def _unused(_: dt.date) -> None:  # keeps the datetime import for type checkers of lambdas
-    return None
 
 
 #: The 封填材料 editor's columns: typed from this table, never inferred from the data (an empty

@@ -27,7 +27,7 @@ st.subheader("按类别汇总")
 st.dataframe(
     summary,
     hide_index=True,
-    key="pollution.summary",
+    key=keys.POLLUTION_SUMMARY,
     column_config={
         "group": "类别",
         "sources": "污染源（个）",

@@ -60,7 +60,7 @@ with tabs[0]:
         [(labels.WELL_COLUMNS[k], shown(v)) for k, v in row.items() if k in labels.WELL_COLUMNS],
         columns=["项目", "内容"],
     )
-    left.dataframe(info, hide_index=True, key="well.info")
+    left.dataframe(info, hide_index=True, key=keys.WELL_INFO)
     with right:
         well_forms.location_chart(row, store.boundaries(), data.points)
     if can_edit():
@@ -71,7 +71,7 @@ with tabs[0]:
 with tabs[1]:
     well_forms.transition_panel(row, seal, len(docs))
     ev = ledger.events(store, code)
-    ledger_table(ev.drop(columns=["well_code"]), key="well.events_table")
+    ledger_table(ev.drop(columns=["well_code"]), key=keys.WELL_EVENTS_TABLE)
 with tabs[2]:
     well_forms.sealing_panel(code, seal, sealing_store.intervals(store, code))
 with tabs[3]:
@@ -90,7 +90,7 @@ with tabs[4]:
         st.dataframe(
             ba,
             hide_index=True,
-            key="well.before_after",
+            key=keys.WELL_BEFORE_AFTER,
             column_config={
                 "point": "点位编码",
                 "distance_m": "距离（m）",
@@ -105,4 +105,4 @@ with tabs[4]:
         )
 with tabs[5]:
     hist = audit.history(store, code).rename(columns={"action": "action_kind"})
-    ledger_table(hist, key="well.history")
+    ledger_table(hist, key=keys.WELL_HISTORY)

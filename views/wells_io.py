@@ -71,7 +71,7 @@ st.caption(
 )
 if preview.issues:
     issues = preview.issues_frame(severity=True)
-    ledger_table(issues, key="wellsio.issues")
+    ledger_table(issues, key=keys.WELLSIO_ISSUES)
 if st.button(
     "确认导入（无误的行在一个事务中写入；被拒绝的行不写入，见上表）",
     key=keys.WELLSIO_COMMIT,

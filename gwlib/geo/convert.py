@@ -24,6 +24,9 @@ The rules, in the order they are applied to each row:
    the result is approximate (up to about a hundred metres). GCJ-02 and BD-09 are undone with
    :mod:`gwlib.geo.crs`.
 5. **Range.** A result outside China's lon/lat extent is an error naming the 坐标系 used.
+
+Size: about 500 lines in one module, because the ordered rules above act on the same arrays in one
+pass.
 """
 
 from __future__ import annotations

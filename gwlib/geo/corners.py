@@ -20,6 +20,9 @@ other zone (self-intersections repaired with a warning). A blank row, a title, o
 closes the ring (the first point repeated) ends a ring; a name with several rings becomes one
 multi-part zone, with a warning. Every problem names the file, sheet, row, column and value; a
 polygon with any unusable point is not imported (nothing half-drawn).
+
+Size: about 420 lines in one module, because the layouts above are read by one row scanner; split by
+layout, the scanner would be written three times.
 """
 
 from __future__ import annotations

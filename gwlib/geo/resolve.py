@@ -21,6 +21,9 @@ ranges do not overlap, so a zone number alone says which width is meant. The fal
 
 Anything that cannot be read, or that contradicts itself (``3度带 19带``: zone 19 is a 6° zone;
 ``37带 中央经线114°``), is a :class:`gwlib.errors.ValueFormatError` that says what to write.
+
+Size: about 410 lines in one module, because the table of accepted names and the parser that reads
+them stay together; split, a spelling could be listed in one place and read in another.
 """
 
 from __future__ import annotations

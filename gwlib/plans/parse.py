@@ -16,6 +16,9 @@ Steps:
    belong to the task before them;
 4. per task: title (first sentence), responsibility (:mod:`gwlib.plans.duties`), deadlines and
    targets (:mod:`gwlib.plans.terms`).
+
+Size: about 530 lines in one module, because the steps above are one pipeline over the same blocks
+of text.
 """
 
 from __future__ import annotations
