@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from gwui import auth, filters
+from gwui import auth, filters, zh
 from gwui.loaders import app_title, database_errors, load_townships, load_years
 from gwui.pages import PAGES
 from gwui.render import page_errors
@@ -27,6 +27,7 @@ for spec in PAGES:
     if spec.quality_filters:
         uses_filters.add(spec.title)
 pg = st.navigation(sections, expanded=True)  # every page listed: no "View more" in English
+zh.install()  # Streamlit's own widget texts (Upload, Choose an option …) in Chinese
 # outermost: any other error becomes a Chinese notice (logged), never Streamlit's error box
 with page_errors(), database_errors():  # the database gone away: say so; the next rerun reconnects
     title = app_title()  # the county the database is set up for names the app

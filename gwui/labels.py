@@ -5,6 +5,7 @@ from __future__ import annotations
 from gwlib.store.audit import ROLE_NAMES
 
 DEMO_NOTICE = "模拟数据"
+NO_ROWS = "（暂无记录）"
 NO_SAMPLES = (
     "数据库中还没有已评价的采样：先导入点位登记表，再导入检测结果"
     "（页面「数据管理」，或命令 `python -m gwlib points import`、"
@@ -134,6 +135,8 @@ WELL_COLUMNS = {
     "sealed": "已封井（眼）",
     "accepted": "已验收（眼）",
     "overdue": "逾期（眼）",
+    "deferred": "暂缓封井（眼）",
+    "owner_unknown": "所有权人不明（眼）",
     "sealed_share": "封井率（%）",
     "share": "占比（%）",
     "month": "月份",

@@ -18,7 +18,7 @@ from gwlib.wells.risk import LEVELS, latest_point_classes, risk_scores
 from gwui import keys, labels
 from gwui.loaders import get_store, load_wells
 from gwui.mapdata import cached_map_data
-from gwui.render import column_config
+from gwui.render import MISSING, column_config
 
 TTL_S = 300
 
@@ -81,8 +81,11 @@ def ledger_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
         from gwui.results import local_time
 
         shown = shown.assign(**{c: local_time(shown[c]) for c in stamps})
+    if shown.empty:
+        return st.caption(labels.NO_ROWS)
     config = column_config(shown, labels.WELL_COLUMNS)
-    return st.dataframe(shown, hide_index=True, column_config=config, **kwargs)
+    return st.dataframe(shown, hide_index=True, column_config=config, placeholder=MISSING,
+                        **kwargs)  # fmt: skip
 
 
 @st.cache_data(ttl=TTL_S, max_entries=1, show_spinner=False)

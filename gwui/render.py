@@ -143,6 +143,8 @@ def page_errors() -> Iterator[None]:
         st.error(labels.PAGE_ERROR.format(ref=ref), icon=":material/error:")
 
 
+#: How a missing value shows in a table.
+MISSING = "—"
 #: Number formats by column name (everything else as Streamlit shows it).
 NUMBER_FORMATS = {
     "lon": "%.5f", "lat": "%.5f", "share": "%.1f", "sealed_share": "%.1f", "year": "%d",
@@ -199,7 +201,12 @@ def labelled_table(
     **kwargs: object,
 ) -> object:
     """``st.dataframe`` through :func:`column_config`; only the frame's columns are sent to
-    the browser (select the ones to show before calling)."""
+    the browser (select the ones to show before calling). Missing values show as ``—`` (not
+    "None"); an empty frame as the words :data:`gwui.labels.NO_ROWS` (the grid would say
+    "empty")."""
+    if frame.empty:
+        return st.caption(labels.NO_ROWS)
+    kwargs.setdefault("placeholder", MISSING)
     return st.dataframe(
         frame, hide_index=True, column_config=column_config(frame, headers), key=key,
         **kwargs,  # type: ignore[arg-type]
