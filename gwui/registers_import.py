@@ -131,8 +131,7 @@ def register_page(spec: RegisterSpec, k: RegisterKeys) -> None:
         st.cache_data.clear()
         st.session_state.pop(_plan_key(spec), None)
         st.success(
-            f"导入批次 {result.batch_id}：新增 {result.imported} 条，修改 {result.updated} 条，"
-            f"未变 {result.unchanged} 条，拒收 {result.rejected} 行（{result.summary()}）"
+            f"导入批次 {result.batch_id}：{result.summary_zh()}"
         )
 
 

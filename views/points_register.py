@@ -67,7 +67,7 @@ with tab_file:
             with st.spinner("正在写入…"):
                 result = commit_points(get_store(), plan, actor())
             after_write()
-            st.success(f"导入批次 {result.batch_id}：{result.summary()}")
+            st.success(f"导入批次 {result.batch_id}：{result.summary_zh()}")
 with tab_form:
     points = get_store().points()
     codes = ["（新增点位）", *sorted(points["code"].astype(str))]

@@ -72,5 +72,5 @@ if st.button("确认导入（一个事务；拒收的行不写入）", type="pri
              disabled=c[NEW] + c[CHANGED] == 0):  # fmt: skip
     result = commit_projects(get_store(), plan, actor())
     after_write()
-    st.session_state[DONE] = f"导入批次 {result.batch_id}：{result.summary()}"
+    st.session_state[DONE] = f"导入批次 {result.batch_id}：{result.summary_zh()}"
     st.rerun()

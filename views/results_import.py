@@ -81,7 +81,7 @@ if can_edit():
             bar = st.progress(0.0, text="正在写入…")
             outcome = commit_and_refresh(get_store(), plan, actor(), lambda d, t: bar.progress(
                 d / max(t, 1), text=f"正在重算趋势：{d}/{t} 个点位"))  # fmt: skip
-            show_outcome(outcome, md(outcome.result.summary() if outcome.result else ""))
+            show_outcome(outcome, md(outcome.result.summary_zh() if outcome.result else ""))
 else:
     st.info(labels.READ_ONLY)
 

@@ -74,4 +74,4 @@ if st.button("确认导入（一个事务写入；拒收的要素不写入）", 
     with st.spinner("正在写入…"):
         result = commit_zones(get_store(), plan, actor())
     after_write()
-    st.success(f"导入批次 {result.batch_id}：{result.summary()}")
+    st.success(f"导入批次 {result.batch_id}：{result.summary_zh()}")

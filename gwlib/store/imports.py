@@ -30,6 +30,14 @@ class ImportResult:
             f"rejected {self.rejected}"
         )
 
+    def summary_zh(self) -> str:
+        """The same counts for the page, with the CLI's line after them (a section can quote
+        either)."""
+        return (
+            f"新增 {self.imported} 条，修改 {self.updated} 条，未变 {self.unchanged} 条，"
+            f"拒收 {self.rejected} 行（{self.summary()}）"
+        )
+
 
 def open_batch(
     conn: sa.Connection, kind: str, file_name: str, sha256: str, actor: Actor,

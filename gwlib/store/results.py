@@ -34,7 +34,7 @@ from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.store import Store, schema
 from gwlib.store.audit import Actor, write_audit
 from gwlib.store.bulk import CHUNK, insert_frame, insert_graded, point_ids
-from gwlib.store.imports import open_batch
+from gwlib.store.imports import ImportResult, open_batch
 
 ACTIVE, WITHDRAWN = "有效", "已撤回"
 #: Columns of a sample row kept with each replaced version.
@@ -49,23 +49,15 @@ _MEASUREMENT_COLS = (
 
 
 @dataclass(frozen=True)
-class CommitResult:
+class CommitResult(ImportResult):
     """What a results import did: the batch, samples new / updated / unchanged, input rows
     rejected, and the points whose data changed (for recomputing what derives from them)."""
 
-    batch_id: int
-    imported: int
-    updated: int
-    unchanged: int
-    rejected: int
     points: tuple[str, ...]
 
     def summary(self) -> str:
-        """The CLI's last line."""
-        return (
-            f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"rejected {self.rejected} (batch {self.batch_id})"
-        )
+        """The CLI's last line: the import line with ``(batch B)``."""
+        return f"{super().summary()} (batch {self.batch_id})"
 
 
 def _now() -> dt.datetime:
