@@ -95,7 +95,8 @@ def action_forms(rid: int, data: BulletinData) -> None:
         task = st.selectbox("任务", [None, *[int(n) for n in data.tasks["number"]]],
                             key=keys.DISPATCH_ACT_TASK)
         req = st.text_area("办理要求", key=keys.DISPATCH_REQUIREMENT)
-        deadline = st.date_input("办结期限", value=None, key=keys.DISPATCH_DEADLINE)
+        deadline = st.date_input("办结期限", value=None, key=keys.DISPATCH_DEADLINE,
+                                 format="YYYY-MM-DD")
         if st.form_submit_button("下达"):
             try:
                 issue_action(get_store(), actor(), rid, kind, unit, task, req, deadline)

@@ -33,6 +33,9 @@ TEXTS = {
     "Press ⌘+Enter to submit form": "按 ⌘+回车键提交",
     "Press Ctrl+Enter to submit form": "按 Ctrl+回车键提交",
     "Running...": "运行中…",
+    "yyyy": "年",  # an empty date input's segments
+    "mm": "月",
+    "dd": "日",
     "empty": "无数据",
     "Page not found": "页面不存在",
     "The page that you have requested does not seem to exist. Running the app's main page.":

@@ -39,7 +39,7 @@ if can_edit():
         code_text = st.text_input("轮次（如 2025Q4）", f"{today.year}Q{(today.month - 1) // 3 + 1}",
                                   key=keys.DISPATCH_CODE)
         due = st.date_input("填报截止日期（留空按季度末后第 5 个工作日）", value=None,
-                            key=keys.DISPATCH_DUE)
+                            format="YYYY-MM-DD", key=keys.DISPATCH_DUE)
         if st.form_submit_button("开启（快照各任务当前进展）"):
             try:
                 code = parse_round(code_text)

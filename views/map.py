@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from gwlib.geo import basemaps
 from gwlib.io.export import csv_bytes
-from gwlib.sources.findings import RULES, filter_frame, findings_frame
+from gwlib.sources.findings import RULES, export_frame, filter_frame, findings_frame
 from gwlib.sources.maplayers import fit_view
 from gwui import keys, labels, webassets
 from gwui.loaders import as_of_date, load_meta
@@ -72,7 +72,7 @@ def map_and_findings() -> None:
         st.caption(f"显示 {len(shown)} 条；选中一行，地图缩放到该问题涉及的对象。")
         st.download_button(
             "导出问题清单（CSV）",
-            lambda: csv_bytes(shown),  # built when clicked
+            lambda: csv_bytes(export_frame(shown)),  # built when clicked
             file_name=f"跨图层问题_{as_of.isoformat()}.csv",
             mime="text/csv",
             key=keys.MAP_EXPORT_CSV,

@@ -375,6 +375,21 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
 
+#: The export's columns with their Chinese headers (the rule's id stays internal: its title
+#: names it).
+EXPORT_HEADERS = {
+    "title": "规则", "severity": "严重程度", "entities": "涉及对象", "explanation": "说明",
+    "basis": "依据", "min_lon": "范围最小经度", "min_lat": "范围最小纬度",
+    "max_lon": "范围最大经度", "max_lat": "范围最大纬度",
+}  # fmt: skip
+
+
+def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a :func:`findings_frame` as the CSV export writes them: Chinese headers, no
+    internal rule ids."""
+    return frame[list(EXPORT_HEADERS)].rename(columns=EXPORT_HEADERS)
+
+
 def filter_frame(
     frame: pd.DataFrame, rules: Sequence[str] = (), severities: Sequence[str] = ()
 ) -> pd.DataFrame:

@@ -360,3 +360,14 @@ def test_rules_on_empty_layers_find_nothing(tmp_path) -> None:  # type: ignore[n
                         samples=store.samples())
     for rule in RULES.values():
         assert rule.check(layers, dt.date(2025, 12, 31)) == []
+
+
+def test_export_has_chinese_headers_and_no_rule_ids() -> None:
+    from gwlib.sources.findings import EXPORT_HEADERS, FRAME_COLUMNS, export_frame
+
+    frame = pd.DataFrame([["well_in_zone", "报废井位于保护区", "高", "JX-FJ-0001", "说明", "依据",
+                           111.1, 35.1, 111.2, 35.2]], columns=FRAME_COLUMNS)  # fmt: skip
+    out = export_frame(frame)
+    assert list(out.columns) == list(EXPORT_HEADERS.values())
+    assert all(not c.isascii() for c in out.columns)
+    assert "well_in_zone" not in out.to_csv()
