@@ -148,7 +148,11 @@ def point_features(
     points: pd.DataFrame, samples: pd.DataFrame, basemap: Basemap, base_path: str = ""
 ) -> list[dict]:
     out = []
-    for p in latest_classes(points, samples).itertuples():
+    latest = latest_classes(points, samples)
+    site = latest["lon"].round(6).astype(str) + "," + latest["lat"].round(6).astype(str)
+    codes_at = latest.groupby(site)["code"].agg(list).to_dict()
+    for p, where in zip(latest.itertuples(), site, strict=True):
+        others = [c for c in codes_at[where] if c != p.code]
         cls = QualityClass(p.latest_class) if p.latest_class else None
         colour = CLASS_COLOURS[cls] if cls else NO_CLASS_COLOUR
         style = {
@@ -170,12 +174,13 @@ def point_features(
                 ("采样日期", date),
                 ("目标类别", QualityClass(p.target_class).label),
                 ("是否达标", "未达到目标" if p.misses_target else ("达到目标" if cls else "")),
+                # paired wells at one site: the marker on top names the others
+                ("同一位置的点位", "、".join(others)),
             ],
             record_url("point", p.code, base_path),
         )
-        out.append(
-            _feature(_point(basemap, p.lon, p.lat), style, _text(f"{p.code} {label}"), popup)
-        )
+        tip = f"{p.code} {label}" + (f"（同一位置另有 {len(others)} 个点位）" if others else "")
+        out.append(_feature(_point(basemap, p.lon, p.lat), style, _text(tip), popup))
     return out
 
 

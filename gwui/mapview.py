@@ -203,15 +203,31 @@ class WellClusterLayer(DataScript, JSCSSMixin, Layer):
                         className: 'gw-cluster', iconSize: [s, s]});
                 }
             });
-            var popup = function (layer) {
-                var i = layer.options.gwIndex, code = d.code[i];
+            // Wells at the same coordinates (a pair of wells, one site) share one popup that
+            // lists them all: otherwise the top marker hides the others at every zoom.
+            var at = {};
+            for (var j = 0; j < d.lat.length; j++) {
+                var where = d.lat[j] + ',' + d.lon[j];
+                (at[where] = at[where] || []).push(j);
+            }
+            var one = function (i) {
+                var code = d.code[i];
                 var link = d.link ? '<a target="_top" href="'
                     + esc(d.link + encodeURIComponent(code)) + '">查看详情</a>' : '';
-                return '<div class="gw-popup"><b>报废井 ' + esc(code) + '</b><table>'
+                return '<b>报废井 ' + esc(code) + '</b><table>'
                     + '<tr><th>类别</th><td>' + esc(d.kinds[d.k[i]]) + '</td></tr>'
                     + '<tr><th>位置</th><td>' + esc(d.places[d.p[i]]) + '</td></tr>'
                     + '<tr><th>状态</th><td>' + esc(d.statuses[d.s[i]]) + '</td></tr>'
-                    + '</table>' + link + '</div>';
+                    + '</table>' + link;
+            };
+            var popup = function (layer) {
+                var i = layer.options.gwIndex, same = at[d.lat[i] + ',' + d.lon[i]];
+                if (same.length === 1) { return '<div class="gw-popup">' + one(i) + '</div>'; }
+                var shown = same.slice(0, 8), rest = same.length - shown.length;
+                return '<div class="gw-popup" style="max-height:320px;overflow:auto">'
+                    + '<div>此处坐标相同的井 ' + same.length + ' 眼：</div>'
+                    + shown.map(one).join('<hr>')
+                    + (rest > 0 ? '<div>另有 ' + rest + ' 眼，见台账</div>' : '') + '</div>';
             };
             var markers = new Array(d.lat.length);
             for (var i = 0; i < d.lat.length; i++) {
