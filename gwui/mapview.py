@@ -152,7 +152,13 @@ class GeoLayer(DataScript, Layer):
                 return '<div class="gw-popup"><b>' + esc(S[p[0]]) + "</b><table>" + rows
                     + "</table>" + link + "</div>";
             };
+            // Areas and lines go in a pane under the points' pane, so that a point stays
+            // clickable above a zone whatever order the layers are switched on in.
+            var m = {{ this._parent.get_name() }}, features = d.collection.features;
+            if (!m.getPane("gwAreas")) { m.createPane("gwAreas").style.zIndex = 390; }
+            var points = features.length > 0 && features[0].geometry.type === "Point";
             return L.geoJSON(d.collection, {
+                pane: points ? "overlayPane" : "gwAreas",
                 style: function (f) { return styles[f.properties.s]; },
                 pointToLayer: function (f, ll) {
                     return L.circleMarker(ll, styles[f.properties.s]);
