@@ -89,7 +89,7 @@ def test_zones_lie_under_points_whatever_order_layers_are_switched_on(browser: B
     from gwui.mapfeatures import map_data
 
     basemap = basemaps.available({})[basemaps.default_key({})]
-    square = '{"type": "Polygon", "coordinates": [[[111.4, 35.4], [111.6, 35.4], [111.6, 35.6], [111.4, 35.6], [111.4, 35.4]]]}'  # noqa: E501
+    square = '{"type": "Polygon", "coordinates": [[[111.4, 35.4], [111.6, 35.4], [111.6, 35.6], [111.4, 35.6], [111.4, 35.4]]]}'
     zones = pd.DataFrame({"code": ["Z1"], "name": ["管控区"], "kind": ["管控类"],
                           "legal_status": ["已划定"], "basis": [""], "requirements": [""],
                           "source_code": [None], "geometry": [square]})  # fmt: skip
