@@ -25,6 +25,7 @@ from gwlib.quality.annual import (
     CHANGES,
     GROUPS,
     annual_classes,
+    limiting_exceedances,
     share_of,
     v_share,
     year_over_year,
@@ -73,6 +74,12 @@ class BriefData:
         return [t for _, ts in self.sections for t in ts]
 
 
+#: The label of a totals row.
+TOTAL = "合计"
+#: Overdue wells listed by name in 表5 (all are counted in its title).
+OVERDUE_LISTED = 20
+
+
 def pct(x: float) -> str:
     return f"{x:.1f}%"
 
@@ -83,7 +90,8 @@ def _frame(rows: Sequence[Mapping[str, Any]], columns: list[str]) -> pd.DataFram
 
 
 def _quality(
-    samples: pd.DataFrame, year: int, period: str, standard: StandardSet
+    samples: pd.DataFrame, year: int, period: str, standard: StandardSet,
+    exceedances: pd.DataFrame | None = None,
 ) -> tuple[list[Table], pd.DataFrame, dict[str, float]]:
     s = samples[samples["period"] == period] if period else samples
     a = annual_classes(s)
@@ -104,13 +112,23 @@ def _quality(
                 "上年占比（%）": pct(p / len(prev) * 100 if len(prev) else 0.0),
             }
         )
+    dist_rows.append({"水质类别": TOTAL, "点位数（个）": n, "占比（%）": pct(100.0 if n else 0.0),
+                      "上年点位数（个）": len(prev),
+                      "上年占比（%）": pct(100.0 if len(prev) else 0.0)})  # fmt: skip
     dist = _frame(dist_rows, list(dist_rows[0]))
     yoy = year_over_year(a, year)["change"].value_counts()
     change = {c: int(yoy.get(c, 0)) for c in CHANGES}
     change_t = _frame(
-        [{"变化": k, "点位数（个）": v} for k, v in change.items()], ["变化", "点位数（个）"]
-    )
+        [*({"变化": k, "点位数（个）": v} for k, v in change.items()),
+         {"变化": TOTAL, "点位数（个）": sum(change.values())}],
+        ["变化", "点位数（个）"],
+    )  # fmt: skip
     fail = cur[cur["quality_class"] > cur["target_class"]].sort_values(["category", "point"])
+    if exceedances is not None and len(fail):  # values and 超标倍数, as the overview shows them
+        detail = limiting_exceedances(fail, exceedances, standard)
+        fail = fail.merge(detail, on=["point", "year"], how="left")
+    else:
+        fail = fail.assign(detail="")
     fail_rows = [
         {
             "点位编码": r["point"],
@@ -119,13 +137,15 @@ def _quality(
             "乡镇": r["township"],
             "年度类别": QualityClass(int(r["quality_class"])).label,
             "目标类别": QualityClass(int(r["target_class"])).label,
-            "定类指标": standard.limiting_names(r["limiting"]),
+            "定类指标（监测值，超标倍数）": (
+                r["detail"] if isinstance(r["detail"], str) and r["detail"]
+                else standard.limiting_names(r["limiting"])
+            ),
         }
         for r in fail.to_dict("records")
     ]
-    fail_t = _frame(
-        fail_rows, ["点位编码", "点位名称", "点位类别", "乡镇", "年度类别", "目标类别", "定类指标"]
-    )
+    fail_t = _frame(fail_rows, ["点位编码", "点位名称", "点位类别", "乡镇", "年度类别",
+                                "目标类别", "定类指标（监测值，超标倍数）"])  # fmt: skip
     figures = {
         "points": float(n),
         "good": share_of(cur, GROUPS["Ⅰ–Ⅲ类"]),
@@ -176,8 +196,19 @@ def _wells(
         for r in g.to_dict("records")
     ]
     cols = list(rows[0]) if rows else ["乡镇"]
+    if rows:  # 合计: sums, and the rate of the sums (never a sum or mean of rates)
+        counted = ("wells", "sealed", "accepted", "deferred", "overdue", "owner_unknown")
+        sums = {c: int(g[c].sum()) for c in counted}
+        due = sums["wells"] - sums["deferred"]
+        rows.append({
+            "乡镇": TOTAL, "清单井数（眼）": sums["wells"], "已封井（眼）": sums["sealed"],
+            "已验收销号（眼）": sums["accepted"], "暂缓（眼）": sums["deferred"],
+            "逾期未封（眼）": sums["overdue"], "所有权人不明（眼）": sums["owner_unknown"],
+            "封井完成率（%）": pct(sums["sealed"] * 100.0 / due if due else 0.0),
+        })  # fmt: skip
     by_town = _frame(rows, cols)
-    hi = tuple(i for i, r in enumerate(rows) if int(str(r["逾期未封（眼）"])) > 0)
+    hi = tuple(i for i, r in enumerate(rows)
+               if r["乡镇"] != TOTAL and int(str(r["逾期未封（眼）"])) > 0)  # fmt: skip
     od_rows = [
         {
             "井编码": r["code"],
@@ -187,8 +218,9 @@ def _wells(
             "计划完成日期": str(r["planned_completion"]),
             "责任主体": r["responsible_party"] or "（不明）",
         }
-        for r in overdue_list(wells, as_of).head(20).to_dict("records")
+        for r in overdue_list(wells, as_of).head(OVERDUE_LISTED).to_dict("records")
     ]
+    n_overdue = len(overdue_list(wells, as_of))
     od_t = _frame(od_rows, ["井编码", "乡镇", "类别", "状态", "计划完成日期", "责任主体"])
     figures = {
         "total": float(fig.total),
@@ -206,7 +238,8 @@ def _wells(
             "封井完成率 =（已封井待验收 + 已验收销号）/（清单井数 − 暂缓）。",
         ),
         Table(
-            f"表5 逾期未完成封井回填的井（截至 {as_of}，前 20 眼）",
+            f"表5 逾期未完成封井回填的井（截至 {as_of}，共 {n_overdue} 眼"
+            + (f"，列出前 {OVERDUE_LISTED} 眼）" if n_overdue > OVERDUE_LISTED else "）"),
             od_t,
             highlight=tuple(range(len(od_t))),
         ),
@@ -378,7 +411,8 @@ def brief_data(
     year_end = dt.date(year, 12, 31)
     as_of = as_of_for_year(as_of or store_as_of(store, year_end), year)
     data = MetricData.from_store(store)
-    q_tables, q_chart, q = _quality(data.samples, year, period, get_standard())
+    q_tables, q_chart, q = _quality(data.samples, year, period, get_standard(),
+                                    store.exceedances(year))  # fmt: skip
     w_tables, w_chart, w = _wells(data.wells, as_of)
     s_tables = _sources(data.sources, data.zones, data.pollution)
     plan = plan_for(store, year)

@@ -42,6 +42,7 @@ from gwlib.config import REFERENCE_DIR
 from gwlib.errors import GwlibError
 
 BODY_FONT, HEAD_FONT = "宋体", "黑体"
+A4 = (Cm(21.0), Cm(29.7))
 RED = (0xC0, 0x00, 0x00)
 Progress = Callable[[int, int, str], None]
 
@@ -81,14 +82,37 @@ def _para(
     bold: bool = False,
     centre: bool = False,
     red: bool = False,
+    keep_with_next: bool = False,
 ) -> None:
     p = doc.add_paragraph()  # type: ignore[attr-defined]
     if centre:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.keep_with_next = keep_with_next
     run = p.add_run(text)
     _font(run, font, size, bold)
     if red:
         run.font.color.rgb = RGBColor(*RED)
+
+
+def _row_flag(row: object, tag: str) -> None:
+    """Set a table row property (``w:cantSplit``: never break the row across pages;
+    ``w:tblHeader``: repeat the row at the top of every page the table runs onto)."""
+    trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    trpr.append(OxmlElement(tag))
+
+
+def _keep_table_together(t: object) -> None:
+    """A table is kept on one page where it fits (every row but the last keeps with the next,
+    no row splits); a longer one breaks between rows and repeats its header row."""
+    rows = t.rows  # type: ignore[attr-defined]
+    for i, row in enumerate(rows):
+        _row_flag(row, "w:cantSplit")
+        if i == 0:
+            _row_flag(row, "w:tblHeader")
+        if i < len(rows) - 1:
+            for cell in row.cells:
+                for para in cell.paragraphs:
+                    para.paragraph_format.keep_with_next = True
 
 
 def _borders(cell: _Cell, **edges: tuple[str, int]) -> None:
@@ -106,7 +130,7 @@ def _borders(cell: _Cell, **edges: tuple[str, int]) -> None:
 
 
 def _docx_table(doc: object, table: Table) -> None:
-    _para(doc, table.title, HEAD_FONT, 11, centre=True)
+    _para(doc, table.title, HEAD_FONT, 11, centre=True, keep_with_next=True)
     f = table.frame
     t = doc.add_table(rows=len(f) + 1, cols=len(f.columns))  # type: ignore[attr-defined]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -126,6 +150,7 @@ def _docx_table(doc: object, table: Table) -> None:
             if red:
                 run.font.color.rgb = RGBColor(*RED)
             _borders(cell, bottom=heavy if i == n else ("nil", 0))
+    _keep_table_together(t)
     if not n:
         _para(doc, "（无）", BODY_FONT, 10, centre=True)
     if table.note:
@@ -135,6 +160,7 @@ def _docx_table(doc: object, table: Table) -> None:
 def write_docx(data: BriefData, images: dict[str, bytes], path: Path | io.BytesIO) -> None:
     doc = Document()
     for s in doc.sections:
+        s.page_width, s.page_height = A4
         s.left_margin = s.right_margin = Cm(2.6)
         s.top_margin, s.bottom_margin = Cm(3.7), Cm(3.5)
     _para(doc, data.title, HEAD_FONT, 20, bold=True, centre=True)
@@ -142,7 +168,7 @@ def write_docx(data: BriefData, images: dict[str, bytes], path: Path | io.BytesI
     _para(doc, f"数据截至 {data.as_of}  {water}", BODY_FONT, 12, centre=True)
     if data.notice:
         _para(doc, data.notice, HEAD_FONT, 12, bold=True, centre=True, red=True)
-    _para(doc, "一、总体情况", HEAD_FONT, 16)
+    _para(doc, "一、总体情况", HEAD_FONT, 16, keep_with_next=True)
     _para(doc, "；".join(f"{k} {v}" for k, v in data.headline) + "。", BODY_FONT, 14)
     chart_after = {
         "一、地下水环境质量": "quality",
@@ -150,15 +176,16 @@ def write_docx(data: BriefData, images: dict[str, bytes], path: Path | io.BytesI
         "四、年度目标任务完成情况": "tasks",
     }
     for n, (heading, tables) in enumerate(data.sections, start=2):
-        _para(doc, f"{_cn(n)}、{heading.split('、', 1)[1]}", HEAD_FONT, 16)
+        _para(doc, f"{_cn(n)}、{heading.split('、', 1)[1]}", HEAD_FONT, 16, keep_with_next=True)
         key = chart_after.get(heading)
         if key and key in images:
             doc.add_picture(io.BytesIO(images[key]), width=Cm(15.5))
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            doc.paragraphs[-1].paragraph_format.keep_with_next = True  # with its caption
             _para(doc, CHART_TITLES[key], HEAD_FONT, 11, centre=True)
         for table in tables:
             _docx_table(doc, table)
-    _para(doc, f"{_cn(len(data.sections) + 2)}、下一步工作", HEAD_FONT, 16)
+    _para(doc, f"{_cn(len(data.sections) + 2)}、下一步工作", HEAD_FONT, 16, keep_with_next=True)
     for i, step in enumerate(data.next_steps, 1):
         _para(doc, f"{i}. {step}。", BODY_FONT, 14)
     _para(doc, "本简报由地下水污染防治工作台根据台账和监测数据自动生成。", BODY_FONT, 10)
@@ -199,23 +226,76 @@ def _slide(prs: object, title: str) -> object:
     return slide
 
 
-def _ppt_table(slide: object, table: Table, top: int, height: int) -> None:
-    f = table.frame.head(14)
+#: A one-line table row's height on a slide at 12 pt (the line and the cell margins), each
+#: further wrapped line's height, and where tables start and must end: a table whose rows do
+#: not fit continues on the next slide, never off this one.
+PPT_ROW_H, PPT_LINE_H, PPT_TABLE_TOP, PPT_BOTTOM = 380_000, 185_000, 1_000_000, 6_600_000
+PPT_FONT_PT = 12
+PPT_TABLE_W = int(SLIDE_W) - 914400
+EMU_PER_PT = 12_700
+
+
+def _text_width_pt(text: str) -> float:
+    """Width of ``text`` at 12 pt: a Chinese character is a full em, Latin about half."""
+    return sum(PPT_FONT_PT if ord(ch) > 0x2E7F else PPT_FONT_PT * 0.55 for ch in text)
+
+
+def _row_heights(frame: object, cols: int) -> list[int]:
+    """The height each row (header first) needs when its longest cell wraps in its column."""
+    cell_pt = PPT_TABLE_W / max(cols, 1) / EMU_PER_PT - 14  # less the cell's side margins
+    f = frame  # a DataFrame
+    texts = [[str(c) for c in f.columns]]  # type: ignore[attr-defined]
+    texts += [[str(v) for v in row] for row in f.itertuples(index=False)]  # type: ignore[attr-defined]
+    heights = []
+    for row in texts:
+        lines = max((-(-_text_width_pt(t) // max(cell_pt, 1)) for t in row), default=1)
+        heights.append(PPT_ROW_H + PPT_LINE_H * (max(int(lines), 1) - 1))
+    return heights
+
+
+def _ppt_pages(table: Table) -> list[slice]:
+    """The table's data rows split into slides so that header plus rows fit above the bottom."""
+    f = table.frame
+    heights = _row_heights(f, len(f.columns))
+    room = PPT_BOTTOM - PPT_TABLE_TOP - heights[0]
+    pages, start, used = [], 0, 0
+    for i, h in enumerate(heights[1:]):
+        if used + h > room and i > start:
+            pages.append(slice(start, i))
+            start, used = i, 0
+        used += h
+    pages.append(slice(start, len(f)))
+    return pages
+
+
+def _ppt_table(slide: object, table: Table, rows_of: slice) -> None:
+    """Rows ``rows_of`` of the table, with its header, at 12 pt, each row as tall as its text."""
+    f = table.frame.iloc[rows_of]
     rows, cols = len(f) + 1, max(len(f.columns), 1)
+    heights = _row_heights(f, cols)
     shape = slide.shapes.add_table(  # type: ignore[attr-defined]
-        rows, cols, Emu(457200), Emu(top), SLIDE_W - Emu(914400), Emu(height)
+        rows, cols, Emu(457200), Emu(PPT_TABLE_TOP), Emu(PPT_TABLE_W), Emu(sum(heights))
     )
     t = shape.table
-    size = 12 if rows <= 8 else 10
+    for r, h in zip(t.rows, heights, strict=True):
+        r.height = Emu(h)
     for j, col in enumerate(f.columns):
         cell = t.cell(0, j)
-        _ea(cell.text_frame.paragraphs[0].add_run(), size, bold=True)
+        _ea(cell.text_frame.paragraphs[0].add_run(), PPT_FONT_PT, bold=True)
         cell.text_frame.paragraphs[0].runs[0].text = str(col)
+    first = rows_of.start or 0
     for i, row in enumerate(f.itertuples(index=False), start=1):
         for j, value in enumerate(row):
             run = t.cell(i, j).text_frame.paragraphs[0].add_run()
             run.text = str(value)
-            _ea(run, size, red=(i - 1) in table.highlight)
+            _ea(run, PPT_FONT_PT, red=(first + i - 1) in table.highlight)
+
+
+def _ppt_table_slides(prs: object, table: Table) -> None:
+    """The table on as many slides as its rows need; the later ones titled （续）."""
+    for k, rows in enumerate(_ppt_pages(table)):
+        s = _slide(prs, table.title if k == 0 else f"{table.title}（续）")
+        _ppt_table(s, table, rows)
 
 
 def _picture(slide: object, png: bytes) -> None:
@@ -255,8 +335,7 @@ def write_pptx(data: BriefData, images: dict[str, bytes], path: Path | io.BytesI
             s = _slide(prs, f"{heading.split('、', 1)[1]}：{CHART_TITLES[key].split(' ', 1)[1]}")
             _picture(s, images[key])
         for table in tables:
-            s = _slide(prs, table.title)
-            _ppt_table(s, table, 1000000, 400000 * (min(len(table.frame), 14) + 1))
+            _ppt_table_slides(prs, table)
     s = _slide(prs, "下一步工作")
     box = s.shapes.add_textbox(Emu(457200), Emu(1100000), SLIDE_W - Emu(914400), Emu(5200000))  # type: ignore[attr-defined]
     tf = box.text_frame
