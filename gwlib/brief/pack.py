@@ -220,16 +220,17 @@ def _ea(run: PptRun, size: int, bold: bool = False, red: bool = False) -> None:
 def _slide(prs: object, title: str) -> object:
     slide = prs.slides.add_slide(prs.slide_layouts[6])  # type: ignore[attr-defined]
     box = slide.shapes.add_textbox(Emu(457200), Emu(228600), SLIDE_W - Emu(914400), Emu(640080))
+    box.text_frame.word_wrap = True  # a long table title wraps (at most two lines at 20 pt)
     run = box.text_frame.paragraphs[0].add_run()
     run.text = title
-    _ea(run, 26, bold=True)
+    _ea(run, 26 if _text_width_pt(title) * 26 / PPT_FONT_PT < 880 else 20, bold=True)
     return slide
 
 
 #: A one-line table row's height on a slide at 12 pt (the line and the cell margins), each
 #: further wrapped line's height, and where tables start and must end: a table whose rows do
 #: not fit continues on the next slide, never off this one.
-PPT_ROW_H, PPT_LINE_H, PPT_TABLE_TOP, PPT_BOTTOM = 380_000, 185_000, 1_000_000, 6_600_000
+PPT_ROW_H, PPT_LINE_H, PPT_TABLE_TOP, PPT_BOTTOM = 380_000, 200_000, 1_000_000, 6_600_000
 PPT_FONT_PT = 12
 PPT_TABLE_W = int(SLIDE_W) - 914400
 EMU_PER_PT = 12_700
@@ -248,7 +249,8 @@ def _row_heights(frame: object, cols: int) -> list[int]:
     texts += [[str(v) for v in row] for row in f.itertuples(index=False)]  # type: ignore[attr-defined]
     heights = []
     for row in texts:
-        lines = max((-(-_text_width_pt(t) // max(cell_pt, 1)) for t in row), default=1)
+        # 1.15: lines break at characters and punctuation, not exactly at the width
+        lines = max((-(-_text_width_pt(t) * 1.15 // max(cell_pt, 1)) for t in row), default=1)
         heights.append(PPT_ROW_H + PPT_LINE_H * (max(int(lines), 1) - 1))
     return heights
 
