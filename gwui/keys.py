@@ -54,6 +54,7 @@ WELLS_APPLY = "wells.apply"
 WELLS_TABLE = "wells.table"
 WELLS_EXPORT = "wells.export"
 WELL_CODE = "well.code"
+WELL_LINKED = "well.linked_code"  # the ?code= last applied to WELL_CODE
 WELL_TRANSITION_FORM = "well.transition_form"
 WELL_TO = "well.to"
 WELL_ON = "well.on"

@@ -23,10 +23,10 @@ codes = list(data.wells["code"])
 if not codes:
     st.info("台账中还没有井。可在「台账导入导出」页导入 Excel。")
     st.stop()
-wanted = st.query_params.get("code", codes[0])
-code = st.selectbox(
-    "井编码", codes, index=codes.index(wanted) if wanted in codes else 0, key=keys.WELL_CODE
-)
+asked = st.query_params.get("code")  # a link (ledger row, map popup) names the well
+if asked in codes and st.session_state.get(keys.WELL_LINKED) != asked:
+    st.session_state[keys.WELL_CODE] = st.session_state[keys.WELL_LINKED] = asked
+code = st.selectbox("井编码", codes, key=keys.WELL_CODE)
 store = get_store()
 try:
     row = ledger.well(store, code)  # fresh, with its version: edits are checked against it

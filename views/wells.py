@@ -60,9 +60,13 @@ if not tl.empty:
 
 t1, t2, t3, t4 = st.tabs(["台账", "逾期清单", "风险优先工作清单", "各乡镇"])
 with t1:
-    st.caption(f"共 {len(view)} 眼。在「单井档案」页选择井编码，可查看与办理。")
+    st.caption(f"共 {len(view)} 眼。勾选一行（最左侧方框），打开该井的「单井档案」查看与办理。")
     table = capped(view, "完整台账请用下方导出，或用筛选缩小范围")
-    ledger_table(table, key=keys.WELLS_TABLE)
+    picked = ledger_table(table, key=keys.WELLS_TABLE, on_select="rerun",
+                          selection_mode="single-row")  # fmt: skip
+    if not table.empty and picked.selection.rows:
+        code = str(table.iloc[picked.selection.rows[0]]["code"])
+        st.switch_page("views/well_record.py", query_params={"code": code})
     st.download_button(
         "导出筛选后的台账（Excel）",
         lambda: ledger_bytes(view, sealing=load_sealing()),  # built when clicked

@@ -187,3 +187,19 @@ def test_lifecycle_step_then_the_next_starts_clean(env: str, monkeypatch: pytest
     assert any(b.proto.label == "下载所选附件" for b in at.get("download_button"))
     docs = next(d.value for d in at.dataframe if "filename" in d.value.columns)
     assert docs["uploaded_at"].str.match(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$").all()
+
+
+def test_a_link_to_a_well_opens_it_even_after_another_was_viewed(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger row ticked (or a map popup's link) opens /well-record?code=…: that well, even
+    when the page was last left on another one; the user's own choice then stays."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    _login(at, monkeypatch, env, "boss")
+    _detail(at)  # left on CODE
+    other = "JX-FJ-0002"
+    at.query_params["code"] = other
+    at.switch_page("views/well_record.py").run()
+    assert at.selectbox(key=keys.WELL_CODE).value == other
+    at.selectbox(key=keys.WELL_CODE).set_value(CODE).run()  # the user picks another well
+    assert at.selectbox(key=keys.WELL_CODE).value == CODE  # not pulled back to the link's

@@ -81,3 +81,20 @@ def test_viewer_cannot_edit(page: Page, ledger_server: str) -> None:
     expect(main.get_by_role("button", name="办理：", exact=False)).to_have_count(0)
     expect(main.get_by_role("button", name="保存修改")).to_have_count(0)
     page.screenshot(path=SCREENSHOT_DIR / "well-viewer.png", full_page=True)
+
+
+def test_ticking_a_ledger_row_opens_that_well(page: Page, ledger_server: str) -> None:
+    """封井回填台账 › 台账: ticking a row's box opens the well in 单井档案 (issue 17, item 8)."""
+    _sign_in(page, ledger_server, "boss", "Viewer-password-1")
+    page.goto(f"{ledger_server}/wells", timeout=LOAD_TIMEOUT_MS)
+    wait_for_app_run(page)
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()
+    first_code = grid.locator('[role="gridcell"]').filter(has_text="JX-").first.inner_text()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's tick box
+    page.wait_for_url("**/well-record?code=*", timeout=LOAD_TIMEOUT_MS)
+    wait_for_app_run(page)
+    assert first_code in page.url
+    expect(page.get_by_test_id("stMain")).to_contain_text(first_code)
