@@ -84,7 +84,7 @@ def test_viewer_cannot_edit(page: Page, ledger_server: str) -> None:
 
 
 def test_ticking_a_ledger_row_opens_that_well(page: Page, ledger_server: str) -> None:
-    """封井回填台账 › 台账: ticking a row's box opens the well in 单井档案 (issue 17, item 8)."""
+    """封井回填台账, tab 台账: ticking a row's box opens the well in 单井档案 (issue 17, item 8)."""
     _sign_in(page, ledger_server, "boss", "Viewer-password-1")
     page.goto(f"{ledger_server}/wells", timeout=LOAD_TIMEOUT_MS)
     wait_for_app_run(page)
