@@ -13,6 +13,7 @@ from gwlib.plans.metrics import MetricData
 from gwlib.quality.classes import graded
 from gwlib.store.plans import current_plan_tasks
 from gwlib.store.tasks import task_log, task_statuses
+from gwui import labels
 from gwui.loaders import TTL_S, as_of_date, get_store, load_samples
 
 
@@ -70,6 +71,24 @@ def load_goals(year: int) -> pd.DataFrame:
     return status.assign(plan_year=plan_year)
 
 
+@st.cache_data(ttl=TTL_S, max_entries=8, show_spinner=False)
+def load_v_goal(year: int) -> tuple[float, str]:
+    """The Ⅴ-share target in force in ``year`` (%, not above) and where it comes from: the plan's
+    own Ⅴ-share target when it has one, else the 十四五 规划's 25 %."""
+    from gwlib.brief.data import plan_for
+    from gwlib.plans.goals import V_SHARE_GOAL
+    from gwlib.store.plans import plan_targets
+
+    store = get_store()
+    plan = plan_for(store, year)
+    if len(plan):
+        plan_year = int(plan["year"].iloc[0])
+        for g in plan_targets(store, plan_year):
+            if g.kind == V_SHARE_GOAL and g.value is not None:
+                return g.value, f"{plan_year} 年度计划：{g.text or g.label}"
+    return 25.0, labels.V_GOAL_HELP
+
+
 def goals_table(goals: pd.DataFrame, key: str) -> None:
     """The targets table as the brief's 表9 shows it; failing rows marked."""
     from gwlib.brief.data import GOAL_HEADERS
@@ -84,5 +103,6 @@ def goals_table(goals: pd.DataFrame, key: str) -> None:
 
 def clear() -> None:
     """After a write: drop the cached checklist, log and brief."""
-    for f in (load_plan_years, load_checklist, load_task_log, load_brief, load_goals):
+    for f in (load_plan_years, load_checklist, load_task_log, load_brief, load_goals,
+              load_v_goal):
         f.clear()

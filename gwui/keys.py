@@ -219,6 +219,9 @@ WELL_BEFORE_AFTER = "well.before_after"
 WELL_HISTORY = "well.history"
 WELLSIO_ISSUES = "wellsio.issues"
 
+TASKS_TARGETS_FORM = "tasks.targets_form"
+TASKS_TARGETS_EDITOR = "tasks.targets_editor"
+
 
 def well_note(code: str, version: int) -> str:
     """The 说明 box of the lifecycle form for this well at this version of its record."""

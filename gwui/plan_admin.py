@@ -1,13 +1,31 @@
 """年度目标任务清单's plan management: saving an imported plan (asking whether it replaces the
-year's plan of the same region) and choosing or deleting the current plan of a year."""
+year's plan of the same region), choosing or deleting the current plan of a year, and reviewing
+the plan's targets."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from gwlib.errors import GwlibError
+from gwlib.plans.goals import (
+    GOAL_KINDS,
+    GOAL_ROW_HEADERS,
+    LEVEL_WORDS,
+    PURPOSE_WORDS,
+    goal_rows,
+    goals_from_rows,
+)
 from gwlib.plans.model import ActionPlan
-from gwlib.store.plans import delete_plan, plans_of, replace_plan, set_current
+from gwlib.quality.classes import QualityClass
+from gwlib.store.plans import (
+    delete_plan,
+    plan_targets,
+    plans_of,
+    replace_plan,
+    save_targets,
+    set_current,
+)
 from gwui import briefing, keys
 from gwui.loaders import get_store
 from gwui.render import md
@@ -67,3 +85,37 @@ def _do(action, done: str) -> None:  # type: ignore[no-untyped-def]
         st.success(done)
     except GwlibError as exc:
         st.error(md(str(exc)))
+
+
+def targets_editor(year: int) -> None:
+    """Editors review and correct the current plan's targets: the records every page, the
+    checklist and the brief evaluate (read from the plan's 工作目标 when it was saved)."""
+    if not can_edit():
+        return
+    store = get_store()
+    with st.expander("核对与修改工作目标（保存计划时从“工作目标”识别，可更正、增删）"):
+        rows = pd.DataFrame(goal_rows(plan_targets(store, year)), columns=list(GOAL_ROW_HEADERS))
+        h = GOAL_ROW_HEADERS
+        purposes = sorted(set(PURPOSE_WORDS.values()))
+        with st.form(keys.TASKS_TARGETS_FORM):
+            edited = st.data_editor(
+                rows, num_rows="dynamic", hide_index=True, key=keys.TASKS_TARGETS_EDITOR,
+                placeholder="",
+                column_config={
+                    "kind": st.column_config.SelectboxColumn(h["kind"], options=GOAL_KINDS,
+                                                             required=True),
+                    "level": st.column_config.SelectboxColumn(h["level"],
+                                                              options=["", *LEVEL_WORDS]),
+                    "purpose": st.column_config.SelectboxColumn(h["purpose"],
+                                                                options=["", *purposes]),
+                    "cls": st.column_config.SelectboxColumn(
+                        h["cls"], options=[QualityClass(c).label for c in QualityClass]),
+                    "value": st.column_config.NumberColumn(h["value"], min_value=0.0,
+                                                           max_value=100.0, format="%.1f"),
+                    "text": st.column_config.TextColumn(h["text"]),
+                },
+            )  # fmt: skip
+            if st.form_submit_button("保存工作目标"):
+                _do(lambda: save_targets(store, actor(), year,
+                                         goals_from_rows(edited.to_dict("records"))),
+                    "已保存工作目标，并记入修改记录。")  # fmt: skip

@@ -51,7 +51,7 @@ def import_tab() -> None:
     rows = pd.DataFrame([t.to_task().review_row() for t in plan.tasks])
     with st.form(keys.TASKS_IMPORT_FORM):
         edited = st.data_editor(
-            rows, key=keys.TASKS_IMPORT_EDITOR, num_rows="dynamic", hide_index=True,
+            rows, key=keys.TASKS_IMPORT_EDITOR, num_rows="dynamic", hide_index=True, placeholder="",
             column_order=REVIEW_ORDER,
             column_config=column_config(rows, labels.PLAN_REVIEW_COLUMNS),
         )  # fmt: skip

@@ -302,6 +302,7 @@ def sealing_panel(code: str, seal: dict[str, Any] | None, intervals: pd.DataFram
             key=f"{p}.intervals",
             hide_index=True,
             column_config=INTERVAL_COLUMNS,
+            placeholder="",
         )
         if st.form_submit_button("保存封井记录", key=f"{p}.submit"):
 

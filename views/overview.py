@@ -17,8 +17,9 @@ if sel.year is None:
 year = int(sel.year)
 period = sel.flt.period or "全部水期"
 st.caption(f"{year} 年 · {period} · {labels.QUALITY_CAPTION}")
-v_goal = st.number_input("Ⅴ类点位占比目标（%，不高于）", 0.0, 100.0, 25.0, 1.0,
-                         key=keys.OVERVIEW_V_GOAL, help=labels.V_GOAL_HELP)  # fmt: skip
+planned, source = briefing.load_v_goal(year)
+v_goal = st.number_input("Ⅴ类点位占比目标（%，不高于）", 0.0, 100.0, planned, 1.0,
+                         key=keys.OVERVIEW_V_GOAL, help=source)  # fmt: skip
 
 fig = overview(sel, year, v_goal)
 share = fig.shares.iloc[0] if len(fig.shares) else None

@@ -34,6 +34,7 @@ with tab_list:
     if len(goals):
         st.markdown("**工作目标（按计划所列点位类别与监测用途逐点评价）**")
         briefing.goals_table(goals, keys.TASKS_GOALS)
+    plan_admin.targets_editor(year)
     for col, (name, n) in zip(st.columns(4), check.counts().items(), strict=True):
         col.metric(name, f"{n} 项")
     f1, f2, f3, f4 = st.columns([3, 3, 2, 1])

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from gwlib.errors import ValidationError
 from gwlib.plans.terms import targets
 from gwlib.quality.annual import annual_classes
 from gwlib.quality.classes import QualityClass
@@ -33,6 +34,10 @@ PURPOSE_WORDS = {
 }
 LEVEL_WORDS = {c.value: c.value for c in PointCategory if c is not PointCategory.OTHER}
 MET, NOT_MET, NO_POINTS = "达标", "未达标", "无对应点位"
+#: Kinds of target: points at a class or better; the share of class Ⅴ points not above X %.
+CLASS_GOAL, V_SHARE_GOAL = "点位水质类别", "Ⅴ类点位比例"
+GOAL_KINDS = (CLASS_GOAL, V_SHARE_GOAL)
+_V_WORDS = ("Ⅴ类", "V类", "五类", "劣Ⅴ")
 
 
 @dataclass(frozen=True)
@@ -44,10 +49,30 @@ class PlanGoal:
     purpose: str | None
     cls: int
     text: str
+    kind: str = CLASS_GOAL
+    value: float | None = None  # a Ⅴ-share target's percentage (not above)
+
+    def __post_init__(self) -> None:
+        if self.kind not in GOAL_KINDS:
+            raise ValidationError("目标类型", self.kind, "、".join(GOAL_KINDS))
+        if self.level is not None and self.level not in LEVEL_WORDS:
+            levels = "、".join(LEVEL_WORDS)
+            raise ValidationError("点位类别", self.level, f"{levels}，或留空（全部）")
+        if self.purpose is not None and self.purpose not in PURPOSE_WORDS.values():
+            purposes = "、".join(p.value for p in PointPurpose)
+            raise ValidationError("监测用途", self.purpose, f"{purposes}，或留空（全部）")
+        if self.kind == CLASS_GOAL and self.cls not in range(1, 6):
+            raise ValidationError("目标类别", self.cls, "Ⅰ–Ⅴ 类之一")
+        if self.kind == V_SHARE_GOAL and not (
+            self.value is not None and self.value == self.value and 0 <= self.value <= 100
+        ):
+            raise ValidationError("比例（%）", self.value, "0–100 之间的数")
 
     @property
     def label(self) -> str:
         who = f"{self.level or ''}{self.purpose or ''}点位"
+        if self.kind == V_SHARE_GOAL:
+            return f"{who}中Ⅴ类比例不高于 {self.value:g}%"
         return f"{who}水质达到或优于{QualityClass(self.cls).label}"
 
 
@@ -57,13 +82,56 @@ def _find(subject: str, words: dict[str, str]) -> str | None:
 
 
 def plan_goals(goals_text: str) -> list[PlanGoal]:
-    """Class targets of a plan's 工作目标, with the level and purpose their subject names."""
+    """The targets of a plan's 工作目标 on points — class targets, and the share of class Ⅴ
+    points (「Ⅴ类水比例不高于 25%」, 「保持在 25% 左右」) — with the level and purpose their
+    subject names. The plan stores them as records the user reviews and may correct."""
     out = []
     for t in targets(goals_text or ""):
-        if t.unit != "类":
-            continue
-        out.append(PlanGoal(_find(t.subject, LEVEL_WORDS), _find(t.subject, PURPOSE_WORDS),
-                            int(t.value), f"{t.subject}{t.text}"))  # fmt: skip
+        level, purpose = _find(t.subject, LEVEL_WORDS), _find(t.subject, PURPOSE_WORDS)
+        if t.unit == "类":
+            out.append(PlanGoal(level, purpose, int(t.value), f"{t.subject}{t.text}"))
+        elif t.unit == "%" and t.op in ("≤", "≈") and any(w in t.subject for w in _V_WORDS):
+            out.append(PlanGoal(level, purpose, int(QualityClass.V), f"{t.subject}{t.text}",
+                                V_SHARE_GOAL, float(t.value)))  # fmt: skip
+    return out
+
+
+#: The review table of a plan's targets (one row per target) and its Chinese headers.
+GOAL_ROW_HEADERS = {
+    "kind": "目标类型", "level": "点位类别（空为全部）", "purpose": "监测用途（空为全部）",
+    "cls": "目标类别（达到或优于）", "value": "Ⅴ类比例不高于（%）", "text": "计划原文",
+}  # fmt: skip
+
+
+def goal_rows(goals: list[PlanGoal]) -> list[dict[str, object]]:
+    """Targets as rows to review (classes as Ⅰ–Ⅴ)."""
+    return [{"kind": g.kind, "level": g.level or "", "purpose": g.purpose or "",
+             "cls": QualityClass(g.cls).label if g.kind == CLASS_GOAL else "",
+             "value": g.value, "text": g.text} for g in goals]  # fmt: skip
+
+
+def goals_from_rows(rows: list[dict[str, object]]) -> list[PlanGoal]:
+    """Reviewed rows back as targets; a wrong cell raises ValidationError naming the row."""
+    labels = {QualityClass(c).label: int(c) for c in QualityClass}
+    labels.update({QualityClass(c).label.removesuffix("类"): int(c) for c in QualityClass})
+    out = []
+    for i, r in enumerate(rows, start=1):
+        def cell(key: str, r: dict[str, object] = r) -> str:
+            v = r.get(key)
+            return "" if v is None or v != v else str(v).strip()
+
+        kind = cell("kind") or CLASS_GOAL
+        try:
+            if kind == CLASS_GOAL and cell("cls") not in labels:
+                raise ValidationError("目标类别", cell("cls"), "Ⅰ类–Ⅴ类之一")
+            value = float(cell("value")) if kind == V_SHARE_GOAL and cell("value") else None
+            out.append(PlanGoal(cell("level") or None, cell("purpose") or None,
+                                labels.get(cell("cls"), int(QualityClass.V)), cell("text"),
+                                kind, value))  # fmt: skip
+        except ValidationError as exc:
+            raise ValidationError(f"第 {i} 行 {exc.field}", exc.value, exc.expected) from None
+        except ValueError:
+            raise ValidationError(f"第 {i} 行 比例（%）", cell("value"), "0–100 之间的数") from None
     return out
 
 
@@ -86,13 +154,18 @@ def evaluate_goals(
         if g.purpose:
             pick = pick[pick["purpose"] == g.purpose]
         got = a[a["point"].isin(pick.index)]
-        bad = got[got["quality_class"] > g.cls]
+        if g.kind == V_SHARE_GOAL:  # the class Ⅴ points, failing when their share is too high
+            bad = got[got["quality_class"] >= int(QualityClass.V)]
+            failed = bool(len(got)) and len(bad) * 100.0 / len(got) > (g.value or 0.0)
+        else:
+            bad = got[got["quality_class"] > g.cls]
+            failed = bool(len(bad))
         rows.append({
             "goal": g.label, "text": g.text, "points": len(got), "failing": len(bad),
             "failing_points": "、".join(
                 f"{c} {names.get(str(c), '')}（{QualityClass(int(k)).label}）"
                 for c, k in zip(bad["point"], bad["quality_class"], strict=True)),
-            "result": NO_POINTS if got.empty else (NOT_MET if len(bad) else MET),
+            "result": NO_POINTS if got.empty else (NOT_MET if failed else MET),
         })  # fmt: skip
     return pd.DataFrame(rows, columns=["goal", "text", "points", "failing", "failing_points",
                                        "result"])  # fmt: skip

@@ -229,7 +229,9 @@ class Store:
 
     def save_plan_in(self, conn: Connection, plan: ActionPlan, by: Actor) -> int:
         """:meth:`save_plan` on a transaction the caller holds (a replacement's)."""
+        from gwlib.plans.goals import plan_goals
         from gwlib.store.audit import write_audit
+        from gwlib.store.plans import write_targets
 
         t, pt = schema.action_plan, schema.plan_task
         same = (t.c.year == plan.year) & (t.c.region == plan.region) & (t.c.title == plan.title)
@@ -260,6 +262,7 @@ class Store:
                     for k in plan.tasks
                 ],
             )
+        write_targets(conn, plan_id, plan_goals(plan.goals))
         write_audit(
             conn,
             by,

@@ -8,6 +8,9 @@
   it keeps every manual status (task_status) by task section and number under the new title,
   and makes the new plan current; saving beside it keeps both.
 - Deleting a plan removes it and its tasks; manual statuses stay (history) but no longer show.
+- A plan's targets on points are records (``plan_target``): parsed from its 工作目标 when it is
+  saved, then reviewed and corrected by an editor (:func:`save_targets`); every page, the
+  checklist and the brief evaluate exactly those (:func:`goal_status`).
 
 Every write checks the writer's role in its transaction and is audit-logged (entity ``plan``).
 """
@@ -15,11 +18,13 @@ Every write checks the writer's role in its transaction and is audit-logged (ent
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 import sqlalchemy as sa
 
 from gwlib.errors import StoreError
+from gwlib.plans.goals import PlanGoal, evaluate_goals
 from gwlib.plans.model import ActionPlan
 from gwlib.store import Store, schema
 from gwlib.store.audit import Actor, write_audit
@@ -108,18 +113,60 @@ def delete_plan(store: Store, actor: Actor, year: int, title: str) -> None:
         write_audit(conn, actor, "delete", "plan", f"{year}年 {title}"[:64], [("计划", title, "")])
 
 
-def goal_status(store: Store, year: int, as_of: dt.date) -> pd.DataFrame:
-    """The current plan of ``year``'s 工作目标 evaluated on its points at ``as_of``
-    (:func:`gwlib.plans.goals.evaluate_goals`); empty when the year has no plan or no class
-    targets."""
-    from gwlib.plans.goals import evaluate_goals, plan_goals
+def write_targets(conn: sa.Connection, plan_id: int, goals: Sequence[PlanGoal]) -> None:
+    """Replace the targets of plan ``plan_id`` (inside the caller's transaction)."""
+    t = schema.plan_target
+    conn.execute(sa.delete(t).where(t.c.plan_id == plan_id))
+    if goals:
+        conn.execute(sa.insert(t), [
+            {"plan_id": plan_id, "position": i, "kind": g.kind, "level": g.level or "",
+             "purpose": g.purpose or "", "cls": g.cls, "value": g.value, "text": g.text}
+            for i, g in enumerate(goals)
+        ])  # fmt: skip
 
+
+def _plan_id(conn: sa.Connection, year: int, title: str) -> int:
+    t = schema.action_plan
+    pid = conn.execute(
+        sa.select(t.c.id).where((t.c.year == year) & (t.c.title == title))
+    ).scalar_one_or_none()
+    if pid is None:
+        raise StoreError(f"{year} 年没有名为「{title}」的计划")
+    return int(pid)
+
+
+def plan_targets(store: Store, year: int) -> list[PlanGoal]:
+    """The current plan of ``year``'s targets, in the order the plan writes them."""
     title = current_title(store, year)
     if title is None:
-        return evaluate_goals([], store.points(), store.samples(), year, as_of)
-    t = schema.action_plan
+        return []
+    t = schema.plan_target
     with store.engine.connect() as conn:
-        text = conn.execute(
-            sa.select(t.c.goals).where((t.c.year == year) & (t.c.title == title))
-        ).scalar_one()
-    return evaluate_goals(plan_goals(text), store.points(), store.samples(), year, as_of)
+        rows = conn.execute(
+            sa.select(t).where(t.c.plan_id == _plan_id(conn, year, title)).order_by(t.c.position)
+        ).mappings().all()
+    return [PlanGoal(r["level"] or None, r["purpose"] or None, int(r["cls"]), r["text"],
+                     r["kind"], r["value"]) for r in rows]  # fmt: skip
+
+
+def save_targets(store: Store, actor: Actor, year: int, goals: Sequence[PlanGoal]) -> None:
+    """Replace the current plan of ``year``'s targets with the reviewed ones (audited: the
+    targets before and after, as their labels)."""
+    title = current_title(store, year)
+    if title is None:
+        raise StoreError(f"{year} 年还没有计划，无法保存工作目标")
+    before = "；".join(g.label for g in plan_targets(store, year))
+    after = "；".join(g.label for g in goals)
+    with store.transaction() as conn:
+        actor.require_write(conn)
+        write_targets(conn, _plan_id(conn, year, title), goals)
+        if before != after:
+            write_audit(conn, actor, "update", "plan", f"{year}年 {title}"[:64],
+                        [("工作目标", before, after)])  # fmt: skip
+
+
+def goal_status(store: Store, year: int, as_of: dt.date) -> pd.DataFrame:
+    """The current plan of ``year``'s targets (records, :func:`plan_targets`) evaluated on
+    their points at ``as_of`` (:func:`gwlib.plans.goals.evaluate_goals`); empty when the year
+    has no plan or no targets."""
+    return evaluate_goals(plan_targets(store, year), store.points(), store.samples(), year, as_of)

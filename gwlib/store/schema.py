@@ -262,6 +262,22 @@ plan_task = Table(
     Column("deadlines", Text, nullable=False, server_default="[]"),  # JSON list
 )
 
+#: The plan's targets on points as records (parsed from its 工作目标 when the plan is saved,
+#: then reviewed and corrected by the user): :class:`gwlib.plans.goals.PlanGoal`.
+plan_target = Table(
+    "plan_target",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Integer, ForeignKey("action_plan.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("level", String(32), nullable=False, server_default=""),
+    Column("purpose", String(32), nullable=False, server_default=""),
+    Column("cls", Integer, nullable=False),
+    Column("value", Float),
+    Column("text", Text, nullable=False, server_default=""),
+)
+
 #: Versions of samples that an import replaced (a corrected value) — kept so that withdrawing
 #: that import restores them exactly. ``replaced_by`` is the batch that replaced the version.
 sample_version = Table(

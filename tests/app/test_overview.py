@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from gwlib.quality.annual import QualityFilter
@@ -70,3 +71,23 @@ def test_v_goal_sets_the_delta(app_env: str) -> None:
     metric = next(m for m in at.metric if m.label == "Ⅴ类占比")
     share = float(metric.value.rstrip("%"))
     assert metric.delta == f"{share - 10.0:+.1f} 个百分点"
+
+
+def test_v_goal_comes_from_the_plans_target(app_env_writable: str) -> None:
+    """Without a Ⅴ-share target in the plan the 十四五 figure (25 %) stands; once the plan's
+    targets hold one (reviewed on 年度目标任务清单), the overview measures against it."""
+    from gwlib.plans.goals import V_SHARE_GOAL, PlanGoal
+    from gwlib.store.plans import plan_targets, save_targets
+    from tests.accounts import LOCAL
+
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert at.number_input(key=keys.OVERVIEW_V_GOAL).value == 25.0
+    with Store.open(app_env_writable) as store:
+        year = max(int(y) for y in store.plan_tasks()["year"])
+        goals = [*plan_targets(store, year), PlanGoal("国考", None, 5, "会议确定", V_SHARE_GOAL, 18.0)]
+        save_targets(store, LOCAL, year, goals)
+    st.cache_data.clear()  # as the page's save does (briefing.clear)
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert at.number_input(key=keys.OVERVIEW_V_GOAL).value == 18.0
+    metric = next(m for m in at.metric if m.label == "Ⅴ类占比")
+    assert metric.delta == f"{float(metric.value.rstrip('%')) - 18.0:+.1f} 个百分点"
