@@ -7,6 +7,10 @@ Chinese text needs East-Asian font slots: python-docx's ``font.name`` sets only
 
 Tables are 三线表: a heavy rule above and below, a light rule under the header, no verticals.
 Rows the brief marks (exceedances, lagging tasks, overdue wells) are printed in red.
+
+Size: about 450 lines in one module, because the DOCX and PPTX writers share the brief's tables,
+fonts and colours and are read side by side when the layout changes; the PDF step is a few lines
+more.
 """
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ def _events(w: AbandonedWell) -> list[dict[str, Any]]:
     target = w.status if w.status is not WellStatus.DEFERRED else WellStatus.ASSESSED
     steps = STAGES[: STAGES.index(target) + 1]
     span = max((end - start).days, len(steps))
-    out, prev = [], ""
+    out: list[dict[str, Any]] = []
+    prev, last = "", start
     for k, s in enumerate(steps):
         on = start + dt.timedelta(days=span * k // max(len(steps) - 1, 1))
         if s is WellStatus.SEALED and w.actual_completion:
@@ -45,14 +46,15 @@ def _events(w: AbandonedWell) -> list[dict[str, Any]]:
                 "user_name": DEMO_USER,
             }
         )
-        prev = s.value
+        prev, last = s.value, on
     if w.status is WellStatus.DEFERRED:
         out.append(
             {
                 "well_code": w.code,
                 "from_status": prev,
                 "to_status": w.status.value,
-                "event_date": min(AS_OF, start + dt.timedelta(days=60)),
+                # after the assessment it follows, never before it
+                "event_date": min(AS_OF, last + dt.timedelta(days=60)),
                 "user_name": DEMO_USER,
                 "note": w.deferral_reason,
             }

@@ -30,6 +30,7 @@ from gwlib.plans.metrics import (
     MetricResult,
     bind,
     evaluate,
+    stated_rate,
 )
 from gwlib.store.tasks import ManualStatus
 
@@ -122,13 +123,15 @@ def build_checklist(
     """The checklist of one plan (``plan_tasks`` = :meth:`Store.plan_tasks` of one plan).
 
     ``eval_year`` is the year whose monitoring results the quality metrics read (default the
-    plan year).
+    plan year). The plan's tasks are judged at ``min(as_of, the plan year's end)`` (each metric
+    at its task's deadline if earlier): a 2023 plan's figures are those of 2023.
     """
     if plan_tasks.empty:
         return Checklist(0, "", "", as_of, pd.DataFrame(columns=COLUMNS), [], [])
     first = plan_tasks.iloc[0]
     year, region, title = int(first["year"]), str(first["region"]), str(first["plan_title"])
     q_year = eval_year or year
+    goal_as_of, as_of = as_of, min(as_of, dt.date(year, 12, 31))
     saved = {(str(r["section"]), int(r["number"])): r for r in _records(statuses)}
     rows: list[dict[str, object]] = []
     results: list[MetricResult] = []
@@ -137,9 +140,9 @@ def build_checklist(
         due = task_deadline(deadlines, year)
         keys = bind(str(t.title), str(t.text))
         found = [
-            evaluate(k, data, q_year, as_of)
+            evaluate(k, data, q_year, goal_as_of)
             if METRIC_BY_KEY[k].goal_level
-            else evaluate(k, data, year, as_of, due)
+            else evaluate(k, data, year, as_of, due, stated_rate(str(t.text)))
             for k in keys
         ]
         results += found
@@ -182,7 +185,7 @@ def build_checklist(
         .drop(columns=["_o", "_r"])
         .reset_index(drop=True)
     )
-    goals = [evaluate(m.key, data, q_year, as_of) for m in METRICS if m.goal_level]
+    goals = [evaluate(m.key, data, q_year, goal_as_of) for m in METRICS if m.goal_level]
     return Checklist(year, region, title, as_of, frame, results, goals)
 
 

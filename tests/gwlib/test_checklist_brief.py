@@ -47,10 +47,12 @@ def test_metrics_bind_to_the_plan_tasks() -> None:
     got = {t["number"]: bind(t["title"], t["text"]) for t in ORACLE["tasks"]}
     assert got[1] == ["survey_done"]
     assert got[4] == ["key_zones_delineated"]
-    assert got[5] == ["key_dischargers_networked"]
+    # Measured by what the text demands (issue 13 item 2): the 名录 with 排污许可 and 自行监测,
+    # not 联网; the list by 2023-06-30 (the text states no sealing rate); monitoring done.
+    assert got[5] == ["key_dischargers_listed"]
     assert got[6] == ["seepage_done"]
-    assert got[8] == ["wells_registered", "wells_sealed", "wells_accepted"]
-    assert got[12] == ["drinking_iii"]
+    assert got[8] == ["wells_registered"]
+    assert got[12] == ["drinking_monitored"]
     assert got[13] == ["source_zones_delineated"]
     assert got[14] == ["recharge_delineated"]
     assert got[3] == got[7] == got[9] == got[15] == []  # manual status
@@ -60,11 +62,24 @@ def test_metrics_from_demo_data(demo_url: str) -> None:
     store = Store.open(demo_url)
     data = MetricData.from_store(store)
     w = data.wells
-    sealed = evaluate("wells_sealed", data, 2023, AS_OF)
+    # Judged today (every 办理记录 is before AS_OF): the present statuses.
+    now = evaluate("wells_sealed", data, 2025, AS_OF)
     base = int((w["status"] != "暂缓").sum())
     done = int(w["status"].isin(("已封井待验收", "已验收销号")).sum())
-    assert (sealed.value, sealed.goal) == (done, base)
-    assert sealed.pct == pytest.approx(done / base * 100)
+    assert (now.value, now.goal) == (done, base)
+    # Judged at the 2023 plan's deadline: the status each well had on 2023-12-31, by hand.
+    sealed = evaluate("wells_sealed", data, 2023, AS_OF)
+    day = dt.date(2023, 12, 31)
+    then = {}
+    for e in data.events.sort_values(["event_date"], kind="stable").itertuples():
+        if e.event_date <= day:
+            then[e.well_code] = e.to_status
+    statuses = [then.get(c, "已排查登记") for c in w["code"]]
+    due_2023 = sum(s != "暂缓" for s in statuses)
+    done_2023 = sum(s in ("已封井待验收", "已验收销号") for s in statuses)
+    assert (sealed.value, sealed.goal) == (done_2023, due_2023)
+    assert 0 < done_2023 < done  # later sealing does not count for 2023
+    assert sealed.pct == pytest.approx(done_2023 / due_2023 * 100)
     assert sealed.as_of == AS_OF and sealed.deadline == dt.date(2023, 12, 31)
     assert sealed.outlook == LAGGING  # deadline passed, not all sealed
     reg = evaluate("wells_registered", data, 2023, AS_OF, dt.date(2023, 6, 30))
@@ -90,7 +105,7 @@ def test_ledger_without_any_dates(demo_copy_url: str) -> None:
         )
     data = MetricData.from_store(store)
     assert evaluate("wells_registered", data, 2023, AS_OF, dt.date(2023, 6, 30)).value == 0
-    sealed = evaluate("wells_sealed", data, 2023, AS_OF)
+    sealed = evaluate("wells_sealed", data, 2025, AS_OF)  # by the 办理记录, all before AS_OF
     assert sealed.value == int(data.wells["status"].isin(("已封井待验收", "已验收销号")).sum())
     pack = brief_data(store, 2025)
     assert ("逾期未封井", "0 眼") in pack.headline
