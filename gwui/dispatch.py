@@ -10,19 +10,32 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.brief.bulletin import BulletinData, bulletin_data, checklist_at
+from gwlib.config import attachments_dir
 from gwlib.errors import GwlibError
 from gwlib.plans.rounds import ACTION_KINDS, REPORT_STATUSES
-from gwlib.store.rounds import actions, add_report, issue_action, reports, respond_action, rounds
+from gwlib.store.documents import ATTACHMENT_TYPES
+from gwlib.store.rounds import (
+    actions,
+    add_evidence,
+    add_report,
+    evidence,
+    issue_action,
+    reports,
+    respond_action,
+    review_evidence,
+    rounds,
+)
+from gwlib.wells.sealing import ReviewStatus
 from gwui import keys, labels
 from gwui.loaders import as_of_date, get_store
 from gwui.render import labelled_table, md
 from gwui.results import local_time
-from gwui.session import actor
+from gwui.session import actor, can_edit
 
 
 def table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:
     shown = frame.copy()
-    for c in ("reported_at", "issued_at", "responded_at"):
+    for c in ("reported_at", "issued_at", "responded_at", "uploaded_at"):
         if c in shown:
             shown[c] = local_time(shown[c])
     labelled_table(shown, labels.DISPATCH_COLUMNS, key, **kwargs)
@@ -78,11 +91,18 @@ def report_form(rid: int, data: BulletinData) -> None:
                             key=keys.DISPATCH_TASK)
         status = st.selectbox("状态", REPORT_STATUSES, key=keys.DISPATCH_STATUS)
         text = st.text_area("完成情况", key=keys.DISPATCH_TEXT)
-        evidence = st.text_input("佐证材料（文件名或文号）", key=keys.DISPATCH_EVIDENCE)
+        evidence = st.text_input("佐证材料（文号或说明）", key=keys.DISPATCH_EVIDENCE)
+        files = st.file_uploader("佐证文件（可多选；与台账附件同样保存、审核）",
+                                 type=[t.lstrip(".") for t in ATTACHMENT_TYPES],
+                                 accept_multiple_files=True, key=keys.DISPATCH_FILES)  # fmt: skip
         if st.form_submit_button("提交填报"):
             try:
-                add_report(get_store(), actor(), rid, unit, task, status, text, evidence)
-                st.success(f"已记录 {unit} 对第 {task} 项任务的填报。")
+                report = add_report(get_store(), actor(), rid, unit, task, status, text, evidence)
+                for f in files or []:
+                    add_evidence(get_store(), actor(), report, f.name, f.getvalue(),
+                                 attachments_dir())  # fmt: skip
+                st.success(f"已记录 {unit} 对第 {task} 项任务的填报"
+                           + (f"及 {len(files)} 个佐证文件。" if files else "。"))  # fmt: skip
             except GwlibError as exc:
                 st.error(md(str(exc)))
 
@@ -114,3 +134,36 @@ def action_forms(rid: int, data: BulletinData) -> None:
                     st.success("已记录办理情况。")
                 except GwlibError as exc:
                     st.error(md(str(exc)))
+
+
+def evidence_panel(rid: int) -> None:
+    """The round's evidence files: open one, and (editors) review it."""
+    files = round_evidence(rid)
+    st.markdown(f"**佐证文件（{len(files)} 个）**")
+    table(files.drop(columns=["stored_name"]), f"{keys.DISPATCH_TABLE}.evidence")
+    if files.empty:
+        return
+    by_id = files.set_index("id")
+    names = {i: f"{r['unit']}：{r['filename']}" for i, r in by_id.iterrows()}
+    pick = st.selectbox("选择佐证文件", list(by_id.index), key=keys.DISPATCH_EVIDENCE_PICK,
+                        format_func=names.__getitem__)  # fmt: skip
+    path = attachments_dir() / str(by_id.loc[pick, "stored_name"])
+    if path.is_file():
+        st.download_button("下载所选文件", path.read_bytes, str(by_id.loc[pick, "filename"]),
+                           key=f"{keys.DISPATCH_EVIDENCE_PICK}.dl", on_click="ignore")  # fmt: skip
+    if not can_edit():
+        return
+    with st.form(keys.DISPATCH_REVIEW_FORM, clear_on_submit=True):
+        status = st.selectbox("审核状态", [r.value for r in ReviewStatus],
+                              key=keys.DISPATCH_REVIEW_STATUS)  # fmt: skip
+        note = st.text_input("审核意见", key=keys.DISPATCH_REVIEW_NOTE)
+        if st.form_submit_button("保存审核"):
+            try:
+                review_evidence(get_store(), actor(), int(pick), status, note)
+                st.success("已保存审核结果，并记入审计日志。")
+            except GwlibError as exc:
+                st.error(md(str(exc)))
+
+
+def round_evidence(rid: int) -> pd.DataFrame:
+    return evidence(get_store(), rid)

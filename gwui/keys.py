@@ -131,6 +131,11 @@ DISPATCH_REQUIREMENT = "dispatch.requirement"
 DISPATCH_DEADLINE = "dispatch.deadline"
 DISPATCH_ACTION_ID = "dispatch.action_id"
 DISPATCH_RESPONSE = "dispatch.response"
+DISPATCH_FILES = "dispatch.files"
+DISPATCH_EVIDENCE_PICK = "dispatch.evidence_pick"
+DISPATCH_REVIEW_FORM = "dispatch.review_form"
+DISPATCH_REVIEW_STATUS = "dispatch.review_status"
+DISPATCH_REVIEW_NOTE = "dispatch.review_note"
 
 # 监测点位登记
 POINTS_TEMPLATE = "points.template"

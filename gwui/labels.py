@@ -213,6 +213,8 @@ DISPATCH_COLUMNS = {
     "number": "任务序号", "lead": "牵头单位", "progress": "进度(%)", "outlook": "研判",
     "old_outlook": "上轮研判", "new_outlook": "本轮研判", "old_progress": "上轮进度(%)",
     "new_progress": "本轮进度(%)", "code": "轮次", "issue_no": "期号", "due": "填报截止",
+    "filename": "文件名", "size_bytes": "大小（字节）", "review_status": "审核状态",
+    "review_note": "审核意见", "uploaded_by": "上传人", "uploaded_at": "上传时间",
 }  # fmt: skip
 
 POINTS_TITLE = "监测点位登记"

@@ -12,6 +12,7 @@ from gwui.dispatch import (
     action_forms,
     assessment_bytes,
     current_tasks,
+    evidence_panel,
     plan_years,
     report_form,
     round_actions,
@@ -75,6 +76,7 @@ with tabs[3]:
     table(round_reports(rid), f"{keys.DISPATCH_TABLE}.reports")
     if can_edit():
         report_form(rid, data)
+    evidence_panel(rid)
 with tabs[4]:
     table(round_actions(rid), f"{keys.DISPATCH_TABLE}.actions")
     if can_edit():

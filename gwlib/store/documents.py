@@ -10,6 +10,7 @@ import hashlib
 import os
 import shutil
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -76,6 +77,41 @@ def _write_attachment(target: Path, data: bytes) -> None:
         raise
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    name: str  # as uploaded (no folders)
+    stored_name: str  # under the attachments directory: "ab/<sha256><suffix>"
+    sha256: str
+    size_bytes: int
+
+
+def check_file(filename: str, data: bytes) -> str:
+    """The file's name if its type and size may be attached; else ValidationError."""
+    name = Path(filename).name.strip() or "附件"
+    suffix = Path(name).suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        raise ValidationError("附件类型", suffix or name, "、".join(ATTACHMENT_TYPES))
+    if not data or len(data) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            "附件大小", f"{len(data)} 字节", f"非空且不超过 {MAX_ATTACHMENT_BYTES // 2**20} MB"
+        )
+    return name
+
+
+def save_file(attachments_dir: Path, filename: str, data: bytes) -> StoredFile:
+    """Check and write a file under ``attachments_dir``, content-addressed and atomically (a
+    failed write raises StoreError naming the file and leaves the directory as it was). The
+    caller registers it; the ledger's documents and the 调度 填报's evidence both do."""
+    name = check_file(filename, data)
+    digest = hashlib.sha256(data).hexdigest()
+    stored = f"{digest[:2]}/{digest}{Path(name).suffix.lower()}"
+    try:
+        _write_attachment(attachments_dir / stored, data)
+    except OSError as exc:
+        raise _attachment_error(exc, name, len(data), attachments_dir) from exc
+    return StoredFile(name, stored, digest, len(data))
+
+
 def add_document(
     store: Store,
     actor: Actor,
@@ -96,23 +132,12 @@ def add_document(
     concurrent upload of the same bytes that found it already present.
     """
     kind = DocumentKind(kind)
-    name = Path(filename).name.strip() or "附件"
-    suffix = Path(name).suffix.lower()
-    if suffix not in ATTACHMENT_TYPES:
-        raise ValidationError("附件类型", suffix or name, "、".join(ATTACHMENT_TYPES))
-    if not data or len(data) > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            "附件大小", f"{len(data)} 字节", f"非空且不超过 {MAX_ATTACHMENT_BYTES // 2**20} MB"
-        )
+    check_file(filename, data)
     with store.engine.connect() as conn:
         actor.require_write(conn)  # no file from someone who may not add one
         load_well(conn, code)  # no file for a well that is not there
-    digest = hashlib.sha256(data).hexdigest()
-    stored = f"{digest[:2]}/{digest}{suffix}"
-    try:
-        _write_attachment(attachments_dir / stored, data)
-    except OSError as exc:
-        raise _attachment_error(exc, name, len(data), attachments_dir) from exc
+    f = save_file(attachments_dir, filename, data)
+    name, stored, digest = f.name, f.stored_name, f.sha256
     try:
         with store.transaction() as conn:
             actor.require_write(conn)

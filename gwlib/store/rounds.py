@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,7 +16,14 @@ from gwlib.errors import InputError, StoreError
 from gwlib.plans.rounds import ACTION_KINDS, REPORT_STATUSES, SNAPSHOT_COLUMNS, RoundCode
 from gwlib.store import Store
 from gwlib.store.audit import Actor, write_audit
-from gwlib.store.schema_dispatch import dispatch_action, dispatch_report, dispatch_round
+from gwlib.store.documents import check_file, save_file
+from gwlib.store.schema_dispatch import (
+    dispatch_action,
+    dispatch_evidence,
+    dispatch_report,
+    dispatch_round,
+)
+from gwlib.wells.sealing import ReviewStatus
 
 
 def _now() -> dt.datetime:
@@ -195,3 +203,75 @@ def respond_action(store: Store, actor: Actor, action_id: int, response: str) ->
         )  # fmt: skip
         write_audit(conn, actor, "respond", "dispatch_action", f"{row['kind']} {action_id}",
                [("办理情况", "", response)], "督办回复", now)  # fmt: skip
+
+
+def add_evidence(
+    store: Store, actor: Actor, report_id: int, filename: str, data: bytes, attachments_dir: Path,
+) -> int:  # fmt: skip
+    """Attach an evidence file to a 填报 (stored like the ledger's documents, review 未审)."""
+    check_file(filename, data)
+    with store.engine.connect() as conn:
+        actor.require_write(conn)
+        _report(conn, report_id)
+    f = save_file(attachments_dir, filename, data)
+    with store.transaction() as conn:
+        actor.require_write(conn)
+        rep = _report(conn, report_id)
+        eid = int(conn.execute(
+            sa.insert(dispatch_evidence).values(
+                report_id=report_id, filename=f.name[:256], stored_name=f.stored_name,
+                sha256=f.sha256, size_bytes=f.size_bytes,
+                review_status=ReviewStatus.UNREVIEWED.value, uploaded_by=actor.user,
+                uploaded_at=_now(),
+            ).returning(dispatch_evidence.c.id)
+        ).scalar_one())  # fmt: skip
+        write_audit(conn, actor, "evidence", "dispatch_report", _report_key(conn, rep),
+                    [("佐证文件", "", f.name)], "调度填报佐证")  # fmt: skip
+    return eid
+
+
+def review_evidence(
+    store: Store, actor: Actor, evidence_id: int, status: ReviewStatus | str, note: str = ""
+) -> None:
+    """Review an evidence file (未审 / 需补充 / 已审 / 有缺陷), audited."""
+    status = ReviewStatus(status)
+    e = dispatch_evidence
+    with store.transaction() as conn:
+        actor.require_write(conn)
+        row = conn.execute(sa.select(e).where(e.c.id == evidence_id)).mappings().one_or_none()
+        if row is None:
+            raise StoreError(f"没有编号为 {evidence_id} 的佐证文件")
+        conn.execute(sa.update(e).where(e.c.id == evidence_id)
+                     .values(review_status=status.value, review_note=note))  # fmt: skip
+        key = _report_key(conn, _report(conn, int(row["report_id"])))
+        write_audit(conn, actor, "review", "dispatch_report", key,
+                    [(f"佐证「{row['filename']}」审核状态", row["review_status"], status.value)],
+                    note)  # fmt: skip
+
+
+def evidence(store: Store, round_id: int) -> pd.DataFrame:
+    """The evidence files of a round's 填报 (unit, task, file, review), newest first."""
+    e, r = dispatch_evidence, dispatch_report
+    return store._frame(
+        sa.select(e.c.id, r.c.unit, r.c.task_number, e.c.filename, e.c.size_bytes,
+                  e.c.review_status, e.c.review_note, e.c.uploaded_by, e.c.uploaded_at,
+                  e.c.stored_name)
+        .select_from(e.join(r, e.c.report_id == r.c.id))
+        .where(r.c.round_id == round_id)
+        .order_by(e.c.id.desc())
+    )  # fmt: skip
+
+
+def _report(conn: sa.Connection, report_id: int) -> dict[str, Any]:
+    row = conn.execute(
+        sa.select(dispatch_report).where(dispatch_report.c.id == report_id)
+    ).mappings().one_or_none()
+    if row is None:
+        raise StoreError(f"没有编号为 {report_id} 的填报")
+    return dict(row)
+
+
+def _report_key(conn: sa.Connection, rep: dict[str, Any]) -> str:
+    code = conn.execute(sa.select(dispatch_round.c.code)
+                        .where(dispatch_round.c.id == rep["round_id"])).scalar_one()  # fmt: skip
+    return f"{code} 第{rep['task_number']}项 {rep['unit']}"[:64]

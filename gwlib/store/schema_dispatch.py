@@ -1,9 +1,10 @@
-"""Tables of the 调度 → 通报 → 督办 cycle (migration ``dispatch_0001``).
+"""Tables of the 调度 → 通报 → 督办 cycle (migrations ``dispatch_0001``, ``dispatch_0002``).
 
 - ``dispatch_round``: one 调度 round of a plan year (code such as ``2025Q4``), its 期号, due
   date for the units' 填报, and a snapshot of every task's progress when it was opened.
 - ``dispatch_report``: one unit's 填报 for one task in a round (status, what was done,
   evidence); a later 填报 of the same unit and task supersedes the earlier one, which is kept.
+- ``dispatch_evidence``: the evidence files of a 填报, each with its review status.
 - ``dispatch_action``: 预警, 督办, 约谈 and 通报批评 issued in a round (unit, task, requirement,
   deadline) and the unit's response.
 
@@ -12,7 +13,18 @@ Every write goes through :mod:`gwlib.store.rounds` (editor check, audit row).
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from gwlib.store.schema import metadata
 
@@ -46,6 +58,25 @@ dispatch_report = Table(
     Column("reported_at", DateTime, nullable=False),
 )
 Index("ix_dispatch_report_round", dispatch_report.c.round_id)
+
+#: Evidence files of a 填报, stored like the ledger's documents (content-addressed under the
+#: attachments directory) and reviewed the same way (未审 / 需补充 / 已审 / 有缺陷).
+dispatch_evidence = Table(
+    "dispatch_evidence",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("dispatch_report.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("filename", String(256), nullable=False),
+    Column("stored_name", String(128), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("review_status", String(8), nullable=False),
+    Column("review_note", Text, nullable=False, server_default=""),
+    Column("uploaded_by", String(64), nullable=False),
+    Column("uploaded_at", DateTime, nullable=False),
+)  # fmt: skip
+Index("ix_dispatch_evidence_report", dispatch_evidence.c.report_id)
 
 dispatch_action = Table(
     "dispatch_action",

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from docx import Document
 
 from gwlib.brief.bulletin import bulletin_bytes, bulletin_data, checklist_at
-from gwlib.errors import InputError, PermissionDenied, StoreError
+from gwlib.errors import InputError, PermissionDenied, StoreError, ValidationError
 from gwlib.plans.rounds import (
     RoundCode,
     changes_since,
@@ -191,3 +191,37 @@ def test_year_end_assessment_is_judged_at_the_plan_years_end(demo_copy_url: str,
     want = {int(r["number"]): ("" if r["progress"] != r["progress"] else f"{r['progress']:.0f}")
             for r in check.tasks.to_dict("records")}  # fmt: skip
     assert got == want
+
+
+def test_report_evidence_files_are_stored_and_reviewed_like_ledger_documents(
+    store: Store, tmp_path: Path
+) -> None:
+    """Issue 13 item 3: a 填报's evidence files go where the ledger's documents go (content-
+    addressed), start 未审, are reviewed with the same states, and every step is audited."""
+    from gwlib.store.rounds import add_evidence, evidence, review_evidence
+    from gwlib.store.schema_ledger import audit_log
+
+    code = parse_round("2023Q4")
+    check = checklist_at(store, 2023, code.end)
+    rid = open_round(store, EDITOR, code, 2023, default_due(code), check.tasks)
+    number, lead = int(check.tasks["number"].iloc[0]), "县水务局"
+    report = add_report(store, EDITOR, rid, lead, number, "已完成", "完成清单", "")
+    att = tmp_path / "att"
+    pdf = b"%PDF-1.4 evidence"
+    eid = add_evidence(store, EDITOR, report, "清单印发文件.pdf", pdf, att)
+    with pytest.raises(PermissionDenied):
+        add_evidence(store, Actor("li"), report, "x.pdf", pdf, att)
+    with pytest.raises(ValidationError, match="附件类型"):  # checked before anything is written
+        add_evidence(store, EDITOR, report, "病毒.exe", b"MZ", att)
+    ev = evidence(store, rid)
+    assert ev[["unit", "task_number", "filename", "review_status"]].values.tolist() == [
+        [lead, number, "清单印发文件.pdf", "未审"]]
+    assert (att / ev["stored_name"].iloc[0]).read_bytes() == pdf
+    review_evidence(store, EDITOR, eid, "需补充", "缺盖章页")
+    assert evidence(store, rid)["review_status"].tolist() == ["需补充"]
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(audit_log.c.action, audit_log.c.field, audit_log.c.new_value)
+                            .where(audit_log.c.entity == "dispatch_report")
+                            .order_by(audit_log.c.id)).all()  # fmt: skip
+    assert [r.action for r in rows][-2:] == ["evidence", "review"]
+    assert rows[-1].new_value == "需补充" and "清单印发文件.pdf" in rows[-1].field
