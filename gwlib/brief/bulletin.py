@@ -36,7 +36,7 @@ from gwlib.plans.rounds import (
     ranking,
 )
 from gwlib.store import Store
-from gwlib.store.rounds import actions, find_round, reports, rounds, snapshot
+from gwlib.store.rounds import actions, evidence, find_round, reports, rounds, snapshot
 
 TITLE_FONT, TITLE_FALLBACK = "方正小标宋简体", "Noto Serif CJK SC"
 BODY_FONT, BODY_FALLBACK = "仿宋_GB2312", "Noto Serif CJK SC"
@@ -323,11 +323,20 @@ def write_assessment_report(
                       "期号": held.get("issue_no", pd.Series(dtype=int)),
                       "填报截止": held.get("due", pd.Series(dtype=str)).astype(str)})  # fmt: skip
     _table(doc, "三、调度与通报", head_f, body_f, r)
+    files = [evidence(store, int(i)).assign(round=c)
+             for i, c in zip(held.get("id", []), held.get("code", []), strict=True)]  # fmt: skip
+    f = pd.concat(files) if files else pd.DataFrame()
+    proof = pd.DataFrame({"轮次": f.get("round", pd.Series(dtype=str)),
+                          "单位": f.get("unit", pd.Series(dtype=str)),
+                          "任务序号": f.get("task_number", pd.Series(dtype=int)),
+                          "文件": f.get("filename", pd.Series(dtype=str)),
+                          "审核状态": f.get("review_status", pd.Series(dtype=str))})  # fmt: skip
+    _table(doc, "四、佐证材料清单（调度填报所附文件）", head_f, body_f, proof)
     late = t[t["overdue"]]
     text = ("全部任务按期完成。" if late.empty else
             f"逾期未完成 {len(late)} 项：" + "、".join(f"第{n}项" for n in late["number"]) + "。")
     s = doc.add_paragraph()
-    _font(s.add_run(f"四、结论：{text}"), head_f, 14)
+    _font(s.add_run(f"五、结论：{text}"), head_f, 14)
     e = doc.add_paragraph()
     _font(e.add_run(f"{issuer}　{_cn_date(date or dt.date.today())}"), body_f, 14)
     doc.save(str(out) if isinstance(out, Path) else out)

@@ -146,6 +146,12 @@ def _quality(
     ]
     fail_t = _frame(fail_rows, ["点位编码", "点位名称", "点位类别", "乡镇", "年度类别",
                                 "目标类别", "定类指标（监测值，超标倍数）"])  # fmt: skip
+    # Red only where it says something: the failing points whose class worsened this year.
+    before = dict(zip(prev["point"], prev["quality_class"], strict=True))
+    worse_rows = tuple(
+        i for i, r in enumerate(fail.to_dict("records"))
+        if r["point"] in before and r["quality_class"] > before[r["point"]]
+    )  # fmt: skip
     figures = {
         "points": float(n),
         "good": share_of(cur, GROUPS["Ⅰ–Ⅲ类"]),
@@ -163,8 +169,8 @@ def _quality(
         Table(
             f"表3 {year} 年未达到目标类别的点位{where}",
             fail_t,
-            highlight=tuple(range(len(fail_t))),
-            note="红色为未达到目标类别的点位。",
+            highlight=worse_rows,
+            note="表中均为未达到目标类别的点位；红色为类别较上年变差的点位。",
         ),
     ]
     chart = pd.DataFrame(
@@ -240,8 +246,7 @@ def _wells(
         Table(
             f"表5 逾期未完成封井回填的井（截至 {as_of}，共 {n_overdue} 眼"
             + (f"，列出前 {OVERDUE_LISTED} 眼）" if n_overdue > OVERDUE_LISTED else "）"),
-            od_t,
-            highlight=tuple(range(len(od_t))),
+            od_t,  # every row is overdue: no red that would mark them all
         ),
     ]
     chart = pd.DataFrame(

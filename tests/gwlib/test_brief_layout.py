@@ -97,3 +97,10 @@ def test_table_3_gives_values_and_multiples(data: BriefData) -> None:
     assert len(t3)
     detail = t3["定类指标（监测值，超标倍数）"]
     assert detail.str.contains("倍").any() and detail.str.contains(r"\d", regex=True).all()
+
+
+def test_red_marks_only_rows_that_differ(data: BriefData) -> None:
+    """Issue 13 item 7: highlight only what fails — never every row of a table."""
+    for t in data.tables():
+        if len(t.frame) > 1:
+            assert len(t.highlight) < len(t.frame), t.title

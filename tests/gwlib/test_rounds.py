@@ -225,3 +225,11 @@ def test_report_evidence_files_are_stored_and_reviewed_like_ledger_documents(
                             .order_by(audit_log.c.id)).all()  # fmt: skip
     assert [r.action for r in rows][-2:] == ["evidence", "review"]
     assert rows[-1].new_value == "需补充" and "清单印发文件.pdf" in rows[-1].field
+    # The year-end 评估考核 lists the evidence files with their review status.
+    from gwlib.brief.bulletin import write_assessment_report
+
+    buf = io.BytesIO()
+    write_assessment_report(store, 2023, buf)
+    doc = Document(io.BytesIO(buf.getvalue()))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert "清单印发文件.pdf" in cells and "需补充" in cells
