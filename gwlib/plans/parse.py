@@ -171,11 +171,15 @@ def _is_start(line: str) -> bool:
                 or LABELLED_LINE.match(line))  # fmt: skip
 
 
+#: A qualifier after a title: （修订稿）, （征求意见稿）, （试行）, (草案).
+_TITLE_NOTE = re.compile(r"\s*[（(][^（）()]{1,8}[）)]\s*$")
+
+
 def _is_plan_title(line: str) -> bool:
     s = _PART.sub("", line).lstrip("：: ")
     return (
         4 <= len(s) <= 40
-        and s.endswith(_TITLE_END)
+        and _TITLE_NOTE.sub("", s).endswith(_TITLE_END)
         and not re.search(r"[，。；：,;:]", s)
         and not s.startswith(("关于", "为"))
     )

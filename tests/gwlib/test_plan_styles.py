@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+import pytest
 
 from gwlib.plans import parse_plans
 from gwlib.plans.parse import parse_plan_file
@@ -68,3 +69,13 @@ def test_a_task_division_table_in_a_docx(tmp_path: Path) -> None:
          ("2025-12-31",)),
     ]  # fmt: skip
     assert "达到或优于Ⅲ类" in plan.goals
+
+
+@pytest.mark.parametrize("note", ["（修订稿）", "（征求意见稿）", "（试行）", "(草案)"])
+def test_a_title_with_a_qualifier_is_still_the_plans_title(note: str) -> None:
+
+
+    text = (f"绛县地下水污染防治2024年工作要点{note}\n一、工作目标\n地下水国考区域点位水质不低于V类。\n"
+            "二、重点任务\n1.推进报废矿井封井回填。2024年6月底前完成清单。（县水务局负责）\n")  # fmt: skip
+    [plan] = parse_plans(text)
+    assert (plan.title, plan.year) == (f"绛县地下水污染防治2024年工作要点{note}", 2024)
