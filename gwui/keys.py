@@ -225,6 +225,7 @@ WELL_HISTORY = "well.history"
 WELLSIO_ISSUES = "wellsio.issues"
 
 TASKS_TARGETS_FORM = "tasks.targets_form"
+TASKS_TARGETS_TOGGLE = "tasks.targets_toggle"
 TASKS_TARGETS_EDITOR = "tasks.targets_editor"
 
 

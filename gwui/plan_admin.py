@@ -93,7 +93,9 @@ def targets_editor(year: int) -> None:
     if not can_edit():
         return
     store = get_store()
-    with st.expander("核对与修改工作目标（保存计划时从“工作目标”识别，可更正、增删）"):
+    # a toggle, not an expander: a grid drawn while folded away stays empty until resized
+    if st.toggle("核对与修改工作目标（保存计划时从“工作目标”识别，可更正、增删）",
+                 key=keys.TASKS_TARGETS_TOGGLE):  # fmt: skip
         rows = pd.DataFrame(goal_rows(plan_targets(store, year)), columns=list(GOAL_ROW_HEADERS))
         h = GOAL_ROW_HEADERS
         purposes = sorted(set(PURPOSE_WORDS.values()))
@@ -112,6 +114,7 @@ def targets_editor(year: int) -> None:
                         h["cls"], options=[QualityClass(c).label for c in QualityClass]),
                     "value": st.column_config.NumberColumn(h["value"], min_value=0.0,
                                                            max_value=100.0, format="%.1f"),
+                    "due": st.column_config.DateColumn(h["due"], format="YYYY-MM-DD"),
                     "text": st.column_config.TextColumn(h["text"]),
                 },
             )  # fmt: skip

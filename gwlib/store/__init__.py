@@ -262,7 +262,7 @@ class Store:
                     for k in plan.tasks
                 ],
             )
-        write_targets(conn, plan_id, plan_goals(plan.goals))
+        write_targets(conn, plan_id, plan_goals(plan.goals, plan.year))
         write_audit(
             conn,
             by,

@@ -120,7 +120,8 @@ def write_targets(conn: sa.Connection, plan_id: int, goals: Sequence[PlanGoal]) 
     if goals:
         conn.execute(sa.insert(t), [
             {"plan_id": plan_id, "position": i, "kind": g.kind, "level": g.level or "",
-             "purpose": g.purpose or "", "cls": g.cls, "value": g.value, "text": g.text}
+             "purpose": g.purpose or "", "cls": g.cls, "value": g.value, "due": g.due,
+             "text": g.text}
             for i, g in enumerate(goals)
         ])  # fmt: skip
 
@@ -146,7 +147,7 @@ def plan_targets(store: Store, year: int) -> list[PlanGoal]:
             sa.select(t).where(t.c.plan_id == _plan_id(conn, year, title)).order_by(t.c.position)
         ).mappings().all()
     return [PlanGoal(r["level"] or None, r["purpose"] or None, int(r["cls"]), r["text"],
-                     r["kind"], r["value"]) for r in rows]  # fmt: skip
+                     r["kind"], r["value"], r["due"]) for r in rows]  # fmt: skip
 
 
 def save_targets(store: Store, actor: Actor, year: int, goals: Sequence[PlanGoal]) -> None:
@@ -169,4 +170,7 @@ def goal_status(store: Store, year: int, as_of: dt.date) -> pd.DataFrame:
     """The current plan of ``year``'s targets (records, :func:`plan_targets`) evaluated on
     their points at ``as_of`` (:func:`gwlib.plans.goals.evaluate_goals`); empty when the year
     has no plan or no targets."""
-    return evaluate_goals(plan_targets(store, year), store.points(), store.samples(), year, as_of)
+    from gwlib.store.ledger import events
+
+    return evaluate_goals(plan_targets(store, year), store.points(), store.samples(), year, as_of,
+                          store.wells(), events(store))  # fmt: skip

@@ -275,6 +275,7 @@ plan_target = Table(
     Column("purpose", String(32), nullable=False, server_default=""),
     Column("cls", Integer, nullable=False),
     Column("value", Float),
+    Column("due", Date),
     Column("text", Text, nullable=False, server_default=""),
 )
 

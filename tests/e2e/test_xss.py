@@ -73,6 +73,8 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "pollution_source": ("name", "township", "risk_control", "permit_no"),
     "action_plan": ("title", "goals"),
     "plan_task": ("section", "title", "text", "lead", "cooperating"),
+    "plan_target": ("text",),
+    "dispatch_evidence": ("filename", "review_note", "uploaded_by"),
     "task_status": ("evidence", "updated_by"),
     "task_status_log": ("changed_by", "old_evidence", "new_evidence", "note"),
     "well_event": ("user_name", "note"),
@@ -103,6 +105,7 @@ NOT_FREE_TEXT = {
         "audit_log.action", "audit_log.entity", "audit_log.field", "*.method",
         "abandoned_well.subtype", "sample.standard", "trend_result.first_date", "trend_result.last_date",
         "monitoring_point.purpose", "monitoring_point.input_crs", "dispatch_round.code",
+        "plan_target.purpose",
     ),
     "replaced sample versions (kept for withdrawal, never shown; a withdrawal restores them as sample rows)": (
         "sample_version.lab", "sample_version.limiting", "sample_version.standard",
@@ -183,9 +186,12 @@ def _plant(url: str) -> str:
         ).scalar_one()  # fmt: skip
         conn.execute(sa.insert(metadata.tables["project"]).values(
             code="P-1", name="x", kind="其他", status="谋划", year=2025))  # fmt: skip
-        conn.execute(sa.insert(metadata.tables["dispatch_report"]).values(
+        rep = conn.execute(sa.insert(metadata.tables["dispatch_report"]).values(
             round_id=rid, unit="x", task_number=1, status="推进中", reported_by="x",
-            reported_at=ts))  # fmt: skip
+            reported_at=ts).returning(metadata.tables["dispatch_report"].c.id)).scalar_one()
+        conn.execute(sa.insert(metadata.tables["dispatch_evidence"]).values(
+            report_id=rep, filename="x.pdf", stored_name="00/none.pdf", sha256="0" * 64,
+            size_bytes=1, review_status="未审", uploaded_by="x", uploaded_at=ts))  # fmt: skip
         conn.execute(sa.insert(metadata.tables["dispatch_action"]).values(
             round_id=rid, kind="督办", unit="x", task_number=1, issued_by="x", issued_at=ts,
             responded_at=ts))  # fmt: skip

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -107,3 +108,22 @@ def test_migration_fills_targets_of_plans_already_stored(tmp_path: Path) -> None
         n = conn.execute(sa.select(sa.func.count()).select_from(schema.plan_target)).scalar_one()
     assert n == len(plan_goals(TEXT)) == 3
     assert plan_targets(store, 2023) == plan_goals(TEXT)
+
+
+def test_completion_targets_by_a_date_are_read_and_judged_on_that_date() -> None:
+    from gwlib.plans.goals import COMPLETION_GOAL
+
+    text = "全县地下水质量总体稳定；2024年6月底前报废矿井、钻井、取水井封井回填完成率达到60%。"
+    [goal] = plan_goals(text, 2024)
+    assert (goal.kind, goal.value, goal.due) == (COMPLETION_GOAL, 60.0, dt.date(2024, 6, 30))
+    [undated] = plan_goals("封井回填完成率不低于80%。", 2024)
+    assert undated.due == dt.date(2024, 12, 31)
+    wells = pd.DataFrame({"code": list("ABCDE"), "status": ["已封井待验收"] * 4 + ["施工中"],
+                          "actual_completion": [dt.date(2024, 3, 1)] * 2
+                          + [dt.date(2024, 9, 1)] * 2 + [None]})  # fmt: skip
+    got = evaluate_goals([goal], POINTS, _samples([("A", "2024-05-01", 3)]), 2024, dt.date(2025, 12, 31), wells)
+    # On 2024-06-30 two of five were sealed: 40 % < 60 %, whatever happened after.
+    assert got["result"].tolist() == [NOT_MET] and "40.0%" in got["failing_points"].iloc[0]
+    later = PlanGoal(None, None, 5, "", COMPLETION_GOAL, 60.0, dt.date(2024, 12, 31))
+    assert evaluate_goals([later], POINTS, _samples([("A", "2024-05-01", 3)]), 2024, dt.date(2025, 12, 31),
+                          wells)["result"].tolist() == [MET]  # fmt: skip

@@ -30,15 +30,18 @@ def upgrade() -> None:
         sa.Column("purpose", sa.String(length=32), server_default="", nullable=False),
         sa.Column("cls", sa.Integer(), nullable=False),
         sa.Column("value", sa.Float(), nullable=True),
+        sa.Column("due", sa.Date(), nullable=True),
         sa.Column("text", sa.Text(), server_default="", nullable=False),
     )  # fmt: skip
     conn = op.get_bind()
     rows = []
-    for plan_id, goals in conn.execute(sa.text("SELECT id, goals FROM action_plan")).all():
+    plans = conn.execute(sa.text("SELECT id, year, goals FROM action_plan")).all()
+    for plan_id, year, goals in plans:
         rows += [
             {"plan_id": plan_id, "position": i, "kind": g.kind, "level": g.level or "",
-             "purpose": g.purpose or "", "cls": g.cls, "value": g.value, "text": g.text}
-            for i, g in enumerate(plan_goals(goals or ""))
+             "purpose": g.purpose or "", "cls": g.cls, "value": g.value, "due": g.due,
+             "text": g.text}
+            for i, g in enumerate(plan_goals(goals or "", int(year)))
         ]  # fmt: skip
     if rows:
         op.bulk_insert(target, rows)
