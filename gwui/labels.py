@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gwlib.plans.checklist import EXCEL_HEADERS
 from gwlib.store.audit import ROLE_NAMES
 
 DEMO_NOTICE = "模拟数据"
@@ -262,20 +263,12 @@ PAGE_ERROR = (
     "请刷新页面重试；如仍出现，请把编号告诉系统管理员。"
 )
 
-#: 年度目标任务清单: the checklist, a plan under review, the status log, the department table.
+#: 年度目标任务清单: the checklist (the Excel export's headers), a plan under review, the status
+#: log, the department table.
 TASK_COLUMNS = {
-    "number": "序号",
-    "section": "所属部分",
-    "title": "任务",
-    "lead": "牵头单位",
-    "cooperating": "配合单位",
-    "deadline_text": "完成时限",
+    **EXCEL_HEADERS,
     "deadlines": "完成时限",
-    "progress": "进度（%）",
-    "outlook": "状态",
     "overdue": "逾期",
-    "source": "进度来源",
-    "metrics": "数据指标",
     "changed_at": "时间",
     "changed_by": "修改人",
     "old_status": "原状态",
