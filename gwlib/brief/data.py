@@ -307,7 +307,31 @@ def _sources(sources: pd.DataFrame, zones: pd.DataFrame, pollution: pd.DataFrame
         ),
         Table("表7 地下水污染防治分区与保护区划定情况", zt),
         Table("表8 污染源监管情况（一企一库、两场两区、加油站）", pt),
+        *_enforcement(pollution),
     ]
+
+
+def _enforcement(pollution: pd.DataFrame) -> list[Table]:
+    """表8（续）: the sources inspected or with 违法线索 — only where the register records any."""
+    if "inspections" not in pollution or pollution.empty:
+        return []
+    inspected = pollution["inspections"].fillna(0).astype(int)
+    leads = pollution["violations"].fillna("").astype(str).str.strip()
+    shown = pollution[(inspected > 0) | (leads != "")]
+    if shown.empty:
+        return []
+    rows = [{"污染源": r["name"], "类型": r["category"], "乡镇": r["township"],
+             "执法检查（次）": int(r["inspections"] or 0), "违法线索": str(r["violations"] or "")}
+            for r in shown.to_dict("records")]  # fmt: skip
+    frame = _frame(rows, list(rows[0]))
+    hi = tuple(i for i, r in enumerate(rows) if r["违法线索"])
+    return [Table(
+        f"表8（续） 污染源执法检查与违法线索（检查 {int(inspected.sum())} 次，"
+        f"有违法线索 {int((leads != '').sum())} 处）",
+        frame,
+        highlight=hi if len(hi) < len(rows) else (),  # red only where it distinguishes
+        note="红色为有违法线索的污染源。" if len(hi) < len(rows) else "",
+    )]  # fmt: skip
 
 
 def _tasks(check: Checklist) -> tuple[list[Table], pd.DataFrame]:

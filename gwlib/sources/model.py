@@ -154,6 +154,8 @@ class PollutionSource:
     monitoring_wells: int = 0
     permit_no: str = ""  # 排污许可证编号
     self_monitoring: bool = False  # 开展地下水自行监测
+    inspections: int = 0  # 本年执法检查（次）
+    violations: str = ""  # 违法线索（发现的问题、立案情况）
 
     def __post_init__(self) -> None:
         text_field("污染源编码", self.code, required=True)

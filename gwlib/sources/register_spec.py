@@ -199,6 +199,10 @@ POLLUTION = RegisterSpec(
             aliases=("开展自行监测", "是否开展自行监测", "地下水自行监测"),
         ),
         Column("监测井数(眼)", "monitoring_wells", "int", aliases=("监测井数", "监测井(眼)")),
+        Column("执法检查(次)", "inspections", "int",
+               aliases=("执法检查次数", "执法检查", "检查次数")),
+        Column("违法线索", "violations", "text", aliases=("违法问题", "违法线索及处理"),
+               max_len=512),
         Column(
             "自动监测联网", "networked", "bool", options=(YES, NO), aliases=("是否联网", "联网")
         ),

@@ -235,6 +235,8 @@ pollution_source = Table(
     # 污染源登记表 (migration registers_0001): 排污许可证编号, 开展地下水自行监测
     Column("permit_no", String(64), nullable=False, server_default=""),
     Column("self_monitoring", Boolean, nullable=False, server_default="0"),
+    Column("inspections", Integer, nullable=False, server_default="0"),
+    Column("violations", Text, nullable=False, server_default=""),
 )
 
 action_plan = Table(

@@ -70,7 +70,7 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     ),
     "drinking_source": ("name", "township", "remediation_status"),
     "zone": ("name", "basis", "requirements", "approval_no"),
-    "pollution_source": ("name", "township", "risk_control", "permit_no"),
+    "pollution_source": ("name", "township", "risk_control", "permit_no", "violations"),
     "action_plan": ("title", "goals"),
     "plan_task": ("section", "title", "text", "lead", "cooperating"),
     "plan_target": ("text",),

@@ -352,3 +352,27 @@ def test_cli_as_written(tmp_path: Path) -> None:
         b = _batches(s)
     assert b["kind"].tolist() == ["pollution", "pollution", "sources", "sources"]
     assert all(u.startswith("命令行:") for u in b["user_name"])
+
+
+def test_enforcement_columns_reach_the_brief_only_where_recorded(
+    store: Store, tmp_path: Path
+) -> None:
+    """Issue 13 item 7: 执法检查(次) and 违法线索 come in with the register and give the brief a
+    table of the sources inspected or with leads — none when the register records none."""
+    from gwlib.brief.data import _sources
+
+    head = P_HEAD.rstrip("\n") + ",执法检查(次),违法线索\n"
+    rows = POLLUTION_CSV.removeprefix(P_HEAD).splitlines()
+    text = head + "\n".join([rows[0] + ",2,渗滤液池防渗破损，已立案",
+                             rows[1] + ",1,", rows[2] + ",,"]) + "\n"  # fmt: skip
+    commit_register(store, prepare_register(store, POLLUTION, _file(tmp_path, "p.csv", text)),
+                    EDITOR)  # fmt: skip
+    p = store.pollution_sources().set_index("code")
+    assert p.loc["WR-01", "inspections"] == 2 and p.loc["WR-01", "violations"].startswith("渗滤液")
+    tables = _sources(store.drinking_sources(), store.zones(), store.pollution_sources())
+    [t] = [t for t in tables if t.title.startswith("表8（续）")]
+    assert "检查 3 次" in t.title and "有违法线索 1 处" in t.title
+    assert t.frame["污染源"].tolist() == ["恒泰化工", "城东加油站"] and t.highlight == (0,)
+    quiet = store.pollution_sources().assign(inspections=0, violations="")
+    assert not [t for t in _sources(store.drinking_sources(), store.zones(), quiet)
+                if t.title.startswith("表8（续）")]  # fmt: skip
