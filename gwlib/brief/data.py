@@ -4,7 +4,7 @@
 data; the page shows exactly these tables and charts and the DOCX/PPTX packs print exactly
 them, so the pack's numbers are the screen's numbers for the same filters.
 
-Size: about 440 lines in one module, because one function per table of the brief, all from the same
+Size: about 500 lines in one module, because one function per table of the brief, all from the same
 selection, so the page and both packs print the same figures.
 """
 

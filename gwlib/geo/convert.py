@@ -25,7 +25,7 @@ The rules, in the order they are applied to each row:
    :mod:`gwlib.geo.crs`.
 5. **Range.** A result outside China's lon/lat extent is an error naming the 坐标系 used.
 
-Size: about 500 lines in one module, because the ordered rules above act on the same arrays in one
+Size: about 510 lines in one module, because the ordered rules above act on the same arrays in one
 pass.
 """
 

@@ -6,7 +6,7 @@ by giving a ``postgresql+psycopg://`` URL. Same code, same Alembic migrations.
 Grading is materialised on write: :meth:`Store.write_assessment` stores each sample's class and
 limiting indicators and each measurement's class, so pages read summaries and never re-grade.
 
-Size: about 510 lines in one module, because this is the :class:`Store` class itself (opening,
+Size: about 520 lines in one module, because this is the :class:`Store` class itself (opening,
 transactions, the upserts and the reads every page uses); connections and migrations are in
 :mod:`gwlib.store.engine`, bulk writing in :mod:`gwlib.store.bulk` and each work area's writes in
 its own module.
