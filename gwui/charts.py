@@ -186,19 +186,33 @@ def series_chart(
 
 
 def water_level_chart(samples: pd.DataFrame) -> go.Figure:
-    fig = go.Figure(
-        go.Scatter(
-            x=samples["date"],
-            y=samples["water_level_m"],
-            mode="lines+markers",
-            line={"color": "#2b7bba"},
-            hovertemplate="%{x|%Y-%m-%d}：%{y:.2f} m<extra></extra>",
-        )
-    )
-    fig.update_yaxes(title="水位埋深（m）", autorange="reversed", gridcolor="#eee")
+    """水质与水位同步: each sample's class (markers, Ⅰ at the top) and its 水位埋深 (line, right
+    axis, deeper lower) on one time axis."""
+    s = samples.sort_values("date")
+    graded_s = s[s["quality_class"].between(1, 5)]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=graded_s["date"], y=graded_s["quality_class"], mode="markers", name="水质类别",
+        marker={"size": 10, "color": [CLASS_COLOURS[int(c)] for c in graded_s["quality_class"]]},
+        hovertemplate="%{x|%Y-%m-%d}：%{text}<extra></extra>",
+        text=[QualityClass(int(c)).label for c in graded_s["quality_class"]],
+    ))  # fmt: skip
+    level = s[s["water_level_m"].notna()]
+    fig.add_trace(go.Scatter(
+        x=level["date"], y=level["water_level_m"], mode="lines+markers", name="水位埋深（m）",
+        yaxis="y2", line={"color": "#555555"},
+        hovertemplate="%{x|%Y-%m-%d}：%{y:.2f} m<extra></extra>",
+    ))  # fmt: skip
+    fig.update_layout(
+        title={"text": "水质与水位同步（左：水质类别；右：水位埋深）", "font": {"size": 14}},
+        yaxis={"title": "水质类别", "tickvals": [1, 2, 3, 4, 5],
+               "ticktext": ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"], "range": [0.5, 5.5]},
+        yaxis2={"title": "水位埋深（m）", "overlaying": "y", "side": "right",
+                "autorange": "reversed", "showgrid": False},
+        legend={"orientation": "h", "y": -0.25},
+    )  # fmt: skip
     fig.update_xaxes(tickformat="%Y-%m")
-    fig.update_layout(title={"text": "水位埋深", "font": {"size": 14}})
-    return _layout(fig, 260)
+    return _layout(fig, 300)
 
 
 def source_class_chart(yearly: pd.DataFrame) -> go.Figure:

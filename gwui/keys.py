@@ -189,6 +189,7 @@ QUALITY_YEAR_HEATMAP = "quality.year_heatmap"
 QUALITY_INDICATOR_MATRIX = "quality.indicator_matrix"
 QUALITY_SERIES = "quality.series"  # + "." + indicator code
 QUALITY_LEVEL_CHART = "quality.level_chart"
+QUALITY_LEVEL_TABLE = "quality.level_table"
 QUALITY_POINT_EXPORT = "quality.point_export"
 QUALITY_LEDGER = "quality.ledger"
 QUALITY_EXCEEDANCE_EXPORT = "quality.exceedance_export"

@@ -367,3 +367,9 @@ USERS_COLUMNS = {
     "created_at": "创建时间",
     "last_login": "最近登录",
 }
+
+#: 单点报告's 水质与水位同步评价 table (per year and 水期).
+SYNC_COLUMNS = {
+    "year": "年度", "period": "水期", "samples": "采样（次）", "quality_class": "水质类别（最差）",
+    "level_mean": "平均水位埋深（m）", "level_min": "最浅（m）", "level_max": "最深（m）",
+}  # fmt: skip

@@ -9,9 +9,9 @@ import streamlit as st
 from gwlib.io.export import excel_bytes
 from gwlib.quality.report import class_limits, point_report
 from gwlib.quality.standards import StandardSet
-from gwui import charts, keys
+from gwui import charts, keys, labels
 from gwui.loaders import load_point_measurements, load_trends
-from gwui.render import trend_summary
+from gwui.render import labelled_table, roman, trend_summary
 
 
 def point_report_tab(points: pd.DataFrame, samples: pd.DataFrame, std: StandardSet) -> None:
@@ -41,8 +41,11 @@ def point_report_tab(points: pd.DataFrame, samples: pd.DataFrame, std: StandardS
             key=f"{keys.QUALITY_SERIES}.{code}",
         )
         stat_col.markdown(trend_summary(stats, report.unit_of(code)))
-    if report.has_water_level:
+    if report.has_water_level:  # 水质与水位同步监测、同步评价
         st.plotly_chart(charts.water_level_chart(report.samples), key=keys.QUALITY_LEVEL_CHART)
+        sync = report.class_and_level()
+        labelled_table(sync.assign(quality_class=sync["quality_class"].map(roman)),
+                       labels.SYNC_COLUMNS, keys.QUALITY_LEVEL_TABLE)  # fmt: skip
     st.download_button(
         "导出该点位报告（Excel）",
         lambda: excel_bytes(report.sheets()),

@@ -139,6 +139,22 @@ class PointReport:
     def has_water_level(self) -> bool:
         return bool(self.samples["water_level_m"].notna().any())
 
+    def class_and_level(self) -> pd.DataFrame:
+        """水质与水位同步评价: per year and 水期, the worst class and the mean, shallowest and
+        deepest 水位埋深 (m) of the samples that carry one — the two side by side."""
+        period = self.samples["period"].fillna("").replace("", "未注明")
+        s = self.samples.assign(year=pd.to_datetime(self.samples["date"]).dt.year, period=period)
+        s = s[graded(s["quality_class"])]
+        if s.empty:
+            return pd.DataFrame(columns=["year", "period", "samples", "quality_class",
+                                         "level_mean", "level_min", "level_max"])  # fmt: skip
+        level = pd.to_numeric(s["water_level_m"], errors="coerce")
+        g = s.assign(level=level).groupby(["year", "period"], sort=True)
+        out = g.agg(samples=("quality_class", "size"), quality_class=("quality_class", "max"),
+                    level_mean=("level", "mean"), level_min=("level", "min"),
+                    level_max=("level", "max")).reset_index()  # fmt: skip
+        return out.round({"level_mean": 2, "level_min": 2, "level_max": 2})
+
     def name_of(self, code: str) -> str:
         return self.standard.names.get(code, code)
 
@@ -207,7 +223,16 @@ class PointReport:
                 "水位埋深（m）": _num(s["water_level_m"]).round(2),
             }
         )
-        return {"点位": point, "样品": samples, "监测值": data, "趋势统计": trend}
+        out = {"点位": point, "样品": samples, "监测值": data, "趋势统计": trend}
+        if self.has_water_level:
+            sync = self.class_and_level()
+            out["水质与水位"] = pd.DataFrame({
+                "年度": sync["year"], "水期": sync["period"], "采样（次）": sync["samples"],
+                "水质类别（最差）": sync["quality_class"].map(_roman),
+                "平均水位埋深（m）": sync["level_mean"], "最浅（m）": sync["level_min"],
+                "最深（m）": sync["level_max"],
+            })  # fmt: skip
+        return out
 
 
 def _num(values: pd.Series) -> pd.Series:

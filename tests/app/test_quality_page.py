@@ -100,3 +100,21 @@ def test_a_map_link_opens_the_point_it_names(app_env: str) -> None:
     at.switch_page("views/quality.py").run()
     assert not at.exception
     assert at.selectbox(key=keys.QUALITY_POINT).value == last
+
+
+def test_point_report_shows_class_and_water_level_together(app_env_writable: str) -> None:
+    """Issue 14 item 3: a point whose samples carry 水位埋深 gets the synchronous chart and the
+    per-period table of class and level; one without does not."""
+    import sqlalchemy as sa
+
+    with Store.open(app_env_writable) as store, store.transaction() as conn:
+        conn.execute(sa.text(
+            "UPDATE sample SET water_level_m = 10.5 WHERE point_id = "
+            "(SELECT id FROM monitoring_point WHERE code = 'JX-SY-03')"))  # fmt: skip
+    at = _quality_page()
+    at.selectbox(key=keys.QUALITY_POINT).select("JX-SY-03").run()
+    assert not at.exception
+    sync = next(d.value for d in at.dataframe if "level_mean" in d.value.columns)
+    assert set(sync["level_mean"]) == {10.5} and set(sync["quality_class"]) <= set("ⅠⅡⅢⅣⅤ")
+    at.selectbox(key=keys.QUALITY_POINT).select("JX-SY-01").run()
+    assert not [d for d in at.dataframe if "level_mean" in d.value.columns]

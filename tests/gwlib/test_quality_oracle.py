@@ -6,6 +6,7 @@ target table. Property tests add the invariants (share bounds, worst-class monot
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -515,3 +516,36 @@ def test_point_report_export_reads_as_the_page_shows(demo_url: str) -> None:
     rows = list(wb["样品"].iter_rows(min_row=2, values_only=True))
     assert rows and all(isinstance(r[0], dt.datetime) for r in rows)
     assert {r[2] for r in rows} <= {"Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", None}
+
+
+def test_class_and_water_level_side_by_side_by_period(demo_url: str) -> None:
+    """Issue 14 item 3: 水质与水位同步评价 — per year and 水期 the worst class and the water
+    level (mean, shallowest, deepest) of the samples that carry one; in the report's export."""
+    from gwlib.quality.report import point_report
+    from gwlib.store import Store
+
+    with Store.open(demo_url) as store:
+        samples = store.samples()
+        report = point_report(store.measurements("JX-SY-03"), samples, store.trends(),
+                              get_standard(), "JX-SY-03")  # fmt: skip
+    assert not report.has_water_level  # the demo records none: no view, no sheet
+    assert "水质与水位" not in report.sheets()
+    mine = report.samples.copy().reset_index(drop=True)
+    mine = mine[pd.to_datetime(mine["date"]).dt.year == 2024].reset_index(drop=True)
+    assert len(mine) >= 1
+    extra = mine.iloc[[0]].assign(date=pd.Timestamp("2024-09-01"), period="丰水期",
+                                  quality_class=5, water_level_m=12.0)  # fmt: skip
+    mine = pd.concat([mine.assign(water_level_m=[8.0 + i for i in range(len(mine))]), extra])
+    report = dataclasses.replace(report, samples=mine)
+    sync = report.class_and_level().set_index(["year", "period"])
+    rows = mine.assign(y=pd.to_datetime(mine["date"]).dt.year,
+                       p=mine["period"].replace("", "未注明"))  # fmt: skip
+    for (year, period), g in rows.groupby(["y", "p"]):
+        got = sync.loc[(year, period)]
+        assert got["quality_class"] == g["quality_class"].max()
+        assert got["level_mean"] == pytest.approx(g["water_level_m"].mean())
+        assert (got["level_min"], got["level_max"]) == (g["water_level_m"].min(),
+                                                        g["water_level_m"].max())  # fmt: skip
+    assert sync.loc[(2024, "丰水期"), "quality_class"] == 5
+    assert list(report.sheets()["水质与水位"].columns)[:4] == ["年度", "水期", "采样（次）",
+                                                            "水质类别（最差）"]  # fmt: skip
