@@ -186,7 +186,7 @@ def series_chart(
 
 
 def water_level_chart(samples: pd.DataFrame) -> go.Figure:
-    """水质与水位同步: each sample's class (markers, Ⅰ at the top) and its 水位埋深 (line, right
+    """水质与水位同步: each sample's class (markers, Ⅴ at the top) and its 水位埋深 (line, right
     axis, deeper lower) on one time axis."""
     s = samples.sort_values("date")
     graded_s = s[s["quality_class"].between(1, 5)]
