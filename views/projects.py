@@ -18,6 +18,7 @@ from gwui.projects import (
     load_projects,
     pct,
     plan_for,
+    progress_panel,
     table_frame,
 )
 from gwui.render import demo_notice, md
@@ -48,8 +49,11 @@ d[0].download_button("下载项目储备库模板（Excel）", template_bytes, "
 d[1].download_button("导出项目储备库（Excel，含资金执行率）", lambda: export_bytes(load_projects()),
                      f"项目储备库_{dt.date.today().isoformat()}.xlsx", key=keys.PROJECTS_EXPORT,
                      on_click="ignore")  # fmt: skip
+projects = load_projects()
+progress_panel(list(projects["code"]), dict(zip(projects["code"], projects["name"], strict=True)))
 if not can_edit():
     st.stop()
+st.subheader("导入项目储备库")
 up = st.file_uploader("导入项目储备库（.xlsx 或 .csv）", type=["xlsx", "csv"],
                       key=keys.PROJECTS_UPLOAD)  # fmt: skip
 if up is None:

@@ -10,11 +10,15 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from gwlib.config import attachments_dir as default_attachments_dir
+from gwlib.errors import InputError, StoreError
+from gwlib.plans.rounds import parse_round
 from gwlib.projects.register import CHANGED, NEW, SAME, ProjectsPlan, plan_projects
 from gwlib.store import Store
 from gwlib.store.audit import Actor, write_audit
+from gwlib.store.documents import check_file, save_file
 from gwlib.store.imports import ImportResult, open_batch
-from gwlib.store.schema_projects import project
+from gwlib.store.schema_projects import project, project_progress
 
 
 def projects(store: Store) -> pd.DataFrame:
@@ -54,3 +58,52 @@ def commit_projects(store: Store, plan: ProjectsPlan, actor: Actor) -> ImportRes
                [("新增项目", "", c[NEW]), ("修改项目", "", c[CHANGED]), ("未变项目", "", c[SAME]),
                 ("拒收行", "", plan.rejected_rows)], plan.file_name, now)  # fmt: skip
     return ImportResult(batch_id, c[NEW], c[CHANGED], c[SAME], plan.rejected_rows)
+
+
+def add_progress(
+    store: Store, actor: Actor, code: str, quarter: str, progress: str,
+    spent_wan: float | None = None, file: tuple[str, bytes] | None = None,
+    attachments_dir: Path | None = None,
+) -> int:  # fmt: skip
+    """A project's progress for a quarter (``2025Q3``; 2025年第三季度 also read): what was
+    done, cumulative 已支出 (万元) at the quarter's end, an optional evidence file. Audited."""
+    q = parse_round(quarter).code
+    if not progress.strip():
+        raise InputError("季度进展不能为空（写明本季度完成的工作）")
+    if spent_wan is not None and not (spent_wan == spent_wan and spent_wan >= 0):
+        raise InputError("已支出（万元）应为非负数", value=spent_wan)
+    if file is not None:
+        check_file(*file)
+    with store.engine.connect() as conn:
+        actor.require_write(conn)
+        _project(conn, code)
+    folder = attachments_dir or default_attachments_dir()
+    stored = save_file(folder, *file) if file is not None else None
+    name, stored_name = (stored.name, stored.stored_name) if stored else ("", "")
+    with store.transaction() as conn:
+        actor.require_write(conn)
+        _project(conn, code)
+        pid = int(conn.execute(sa.insert(project_progress).values(
+            project_code=code, quarter=q, progress=progress.strip(), spent_wan=spent_wan,
+            filename=name, stored_name=stored_name,
+            recorded_by=actor.user, recorded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        ).returning(project_progress.c.id)).scalar_one())  # fmt: skip
+        write_audit(conn, actor, "progress", "project", code,
+                    [(f"{q} 进展", "", progress.strip()),
+                     ("已支出（万元）", "", "" if spent_wan is None else f"{spent_wan:g}")]
+                    + ([("佐证文件", "", name)] if stored else []))  # fmt: skip
+    return pid
+
+
+def progress_entries(store: Store, code: str | None = None) -> pd.DataFrame:
+    """Quarterly progress entries (all projects, or one), newest quarter first."""
+    t = project_progress
+    q = sa.select(t).order_by(t.c.quarter.desc(), t.c.id.desc())
+    if code is not None:
+        q = q.where(t.c.project_code == code)
+    return store._frame(q)
+
+
+def _project(conn: sa.Connection, code: str) -> None:
+    if conn.execute(sa.select(project.c.id).where(project.c.code == code)).first() is None:
+        raise StoreError(f"项目储备库中没有编码为「{code}」的项目")

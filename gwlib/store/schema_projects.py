@@ -1,8 +1,8 @@
-"""项目储备库 table (migration ``projects_0001``); funds in 万元."""
+"""项目储备库 tables (migrations ``projects_0001``, ``projects_0002``); funds in 万元."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, Float, Integer, String, Table, Text
+from sqlalchemy import Column, Date, DateTime, Float, Index, Integer, String, Table, Text
 
 from gwlib.store.schema import metadata
 
@@ -29,3 +29,21 @@ project = Table(
     Column("pollution_sources", Text, nullable=False, server_default=""),
     Column("note", Text, nullable=False, server_default=""),
 )
+
+
+#: A project's quarterly progress (季度调度): what was done, cumulative 已支出 at the quarter's
+#: end, and an evidence file stored like the ledger's documents (optional).
+project_progress = Table(
+    "project_progress",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_code", String(64), nullable=False),
+    Column("quarter", String(8), nullable=False),
+    Column("progress", Text, nullable=False, server_default=""),
+    Column("spent_wan", Float),
+    Column("filename", String(256), nullable=False, server_default=""),
+    Column("stored_name", String(128), nullable=False, server_default=""),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+)
+Index("ix_project_progress_code", project_progress.c.project_code)

@@ -55,6 +55,8 @@ def _report(page: Page, main: object, file: Path, text: str, unit_down: int) -> 
     page.keyboard.press("Enter")
     form.get_by_label("完成情况").fill(text)
     form.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(file))
+    expect(form.get_by_text(file.name)).to_be_visible(timeout=LOAD_TIMEOUT_MS)  # uploaded
+    _run(page)
     form.get_by_role("button", name="提交填报").click()
     _run(page)
     expect(page.get_by_text("及 1 个佐证文件")).to_be_visible(timeout=LOAD_TIMEOUT_MS)

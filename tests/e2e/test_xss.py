@@ -75,6 +75,7 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "plan_task": ("section", "title", "text", "lead", "cooperating"),
     "plan_target": ("text",),
     "dispatch_evidence": ("filename", "review_note", "uploaded_by"),
+    "project_progress": ("progress", "filename", "recorded_by"),
     "task_status": ("evidence", "updated_by"),
     "task_status_log": ("changed_by", "old_evidence", "new_evidence", "note"),
     "well_event": ("user_name", "note"),
@@ -105,7 +106,7 @@ NOT_FREE_TEXT = {
         "audit_log.action", "audit_log.entity", "audit_log.field", "*.method",
         "abandoned_well.subtype", "sample.standard", "trend_result.first_date", "trend_result.last_date",
         "monitoring_point.purpose", "monitoring_point.input_crs", "dispatch_round.code",
-        "plan_target.purpose",
+        "plan_target.purpose", "project_progress.quarter", "project_progress.project_code",
     ),
     "replaced sample versions (kept for withdrawal, never shown; a withdrawal restores them as sample rows)": (
         "sample_version.lab", "sample_version.limiting", "sample_version.standard",
@@ -186,6 +187,9 @@ def _plant(url: str) -> str:
         ).scalar_one()  # fmt: skip
         conn.execute(sa.insert(metadata.tables["project"]).values(
             code="P-1", name="x", kind="其他", status="谋划", year=2025))  # fmt: skip
+        conn.execute(sa.insert(metadata.tables["project_progress"]).values(
+            project_code="P-1", quarter="2025Q4", progress="x", recorded_by="x",
+            recorded_at=ts))  # fmt: skip
         rep = conn.execute(sa.insert(metadata.tables["dispatch_report"]).values(
             round_id=rid, unit="x", task_number=1, status="推进中", reported_by="x",
             reported_at=ts).returning(metadata.tables["dispatch_report"].c.id)).scalar_one()

@@ -121,3 +121,34 @@ def test_cli_as_written(tmp_path: Path) -> None:
     assert run("projects", "export", "--db", url, "-o", str(out)).returncode == 0
     assert RATE_HEADER in [c.value for c in openpyxl.load_workbook(out).active[1]]
     assert run("projects", "template", "-o", str(tmp_path / "t.xlsx")).returncode == 0
+
+
+def test_quarterly_progress_entries_with_evidence(store: Store, tmp_path: Path) -> None:
+    """Issue 14 item 1: quarterly progress of a project — what was done, cumulative 已支出, an
+    evidence file stored like the ledger's documents — editors only, audited."""
+    import sqlalchemy as sa
+
+    from gwlib.errors import InputError, StoreError
+    from gwlib.store.projects import add_progress, progress_entries
+    from gwlib.store.schema_ledger import audit_log
+
+    commit_projects(store, prepare_projects(store, _csv(tmp_path, "a.csv", ROWS)), EDITOR)
+    code = ROWS[0].split(",")[0]
+    att = tmp_path / "att"
+    add_progress(store, EDITOR, code, "2025年第二季度", "完成招标", 120.0, None, att)
+    add_progress(store, EDITOR, code, "2025Q3", "完成封井 12 眼", 260.5,
+                 ("进度照片.png", b"\x89PNG evidence"), att)  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        add_progress(store, Actor("li"), code, "2025Q4", "x", None, None, att)
+    with pytest.raises(InputError):
+        add_progress(store, EDITOR, code, "2025Q5", "x", None, None, att)
+    with pytest.raises(StoreError, match="没有编码为"):
+        add_progress(store, EDITOR, "NO-SUCH", "2025Q4", "x", None, None, att)
+    e = progress_entries(store, code)
+    assert e[["quarter", "progress", "spent_wan", "filename"]].values.tolist() == [
+        ["2025Q3", "完成封井 12 眼", 260.5, "进度照片.png"], ["2025Q2", "完成招标", 120.0, ""]]
+    assert (att / e["stored_name"].iloc[0]).read_bytes() == b"\x89PNG evidence"
+    with store.engine.connect() as conn:
+        fields = conn.execute(sa.select(audit_log.c.field).where(
+            (audit_log.c.entity == "project") & (audit_log.c.action == "progress"))).scalars().all()
+    assert "2025Q3 进展" in fields and "佐证文件" in fields
