@@ -93,6 +93,7 @@ TASKS_IMPORT_FORM = "tasks.import_form"
 BRIEF_FORM = "brief.form"
 BRIEF_YEAR = "brief.year"
 BRIEF_PERIOD = "brief.period"
+BRIEF_TABLE = "brief.table"  # + section and number
 BRIEF_FORMAT = "brief.format"
 BRIEF_BUILD = "brief.build"
 BRIEF_DOWNLOAD = "brief.download"

@@ -373,3 +373,19 @@ SYNC_COLUMNS = {
     "year": "年度", "period": "水期", "samples": "采样（次）", "quality_class": "水质类别（最差）",
     "level_mean": "平均水位埋深（m）", "level_min": "最浅（m）", "level_max": "最深（m）",
 }  # fmt: skip
+
+#: 污染源与防治分区: the summary by category, the source register, the prevention zones.
+POLLUTION_COLUMNS = {
+    "group": "类别", "sources": "污染源（个）", "seepage_done": "防渗改造已完成（个）",
+    "survey_done": "调查评估已完成（个）", "key_dischargers": "重点排污单位（个）",
+    "code": "编码", "name": "名称", "category": "细类", "township": "乡镇",
+    "key_discharger": "重点排污单位名录", "permit_no": "排污许可证编号",
+    "self_monitoring": "自行监测", "networked": "自动监测联网", "seepage_status": "防渗改造",
+    "survey_status": "调查评估", "risk_control": "风险管控", "monitoring_wells": "监测井（眼）",
+    "points": "纳入监测的点位", "worst_label": "点位最新类别（最差）",
+}  # fmt: skip
+POLLUTION_ZONE_COLUMNS = {
+    "code": "分区编码", "name": "名称", "kind": "分区", "legal_status": "划定状态",
+    "approval_no": "批复文号", "area_km2": "面积（km²）", "requirements": "管理要求",
+    "basis": "依据",
+}  # fmt: skip

@@ -150,7 +150,7 @@ NUMBER_FORMATS = {
     "lon": "%.5f", "lat": "%.5f", "share": "%.1f", "sealed_share": "%.1f", "year": "%d",
     "p": "%.3f", "tau": "%.2f", "slope": "%.4g", "population": "%d", "capacity_t_d": "%.0f",
     "first_km2": "%.3f", "second_km2": "%.2f", "quasi_km2": "%.2f", "recharge_km2": "%.1f",
-    "area_km2": "%.2f", "Ⅰ–Ⅲ类": "%.1f", "Ⅳ类": "%.1f", "Ⅴ类": "%.1f",
+    "area_km2": "%.2f", "Ⅰ–Ⅲ类": "%.1f", "Ⅳ类": "%.1f", "Ⅴ类": "%.1f", "monitoring_wells": "%d",
 }  # fmt: skip
 #: Columns holding a percentage of completion, shown as a bar.
 PROGRESS_COLUMNS = ("progress",)

@@ -261,7 +261,7 @@ def edit_panel(row: dict[str, Any]) -> None:
 def sealing_panel(code: str, seal: dict[str, Any] | None, intervals: pd.DataFrame) -> None:
     s = seal or {}
     if not can_edit():
-        st.dataframe(pd.DataFrame([s]) if s else pd.DataFrame(), hide_index=True)
+        ledger_table(pd.DataFrame([s]) if s else pd.DataFrame())
         ledger_table(intervals)
         return
     form = keys.WELL_SEALING_FORM

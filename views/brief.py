@@ -8,7 +8,7 @@ from gwlib.brief import CHART_TITLES, pack_bytes, soffice
 from gwlib.errors import GwlibError
 from gwui import briefing, keys
 from gwui.loaders import as_of_date, load_meta
-from gwui.render import demo_notice, md
+from gwui.render import demo_notice, labelled_table, md
 
 CHART_OF = {
     "一、地下水环境质量": "quality",
@@ -43,7 +43,7 @@ for heading, tables in data.sections:
         st.image(images[key], caption=CHART_TITLES[key])
     for n, table in enumerate(tables):
         st.markdown(f"**{md(table.title)}**")
-        st.dataframe(table.frame, hide_index=True, key=f"brief.table.{heading[:1]}{n}")
+        labelled_table(table.frame, {}, f"{keys.BRIEF_TABLE}.{heading[:1]}{n}")
         if table.note:
             st.caption(table.note)
 st.header("下一步工作")

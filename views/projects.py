@@ -21,7 +21,7 @@ from gwui.projects import (
     progress_panel,
     table_frame,
 )
-from gwui.render import demo_notice, md
+from gwui.render import demo_notice, labelled_table, md
 from gwui.results import issues_frame
 from gwui.session import actor, can_edit
 
@@ -42,7 +42,7 @@ st.caption("按资金来源的执行率：" + "；".join(f"{k} {pct(v)}" for k, 
                                       f.execution_by_source.items())
            + "。入中央库项目：" + ("；".join(f"{y} 年 {n} 个" for y, n in
                                    sorted(f.central_by_year.items())) or "无"))  # fmt: skip
-st.dataframe(table_frame(), hide_index=True, key=keys.PROJECTS_TABLE)
+labelled_table(table_frame(), {}, keys.PROJECTS_TABLE)
 d = st.columns(2)
 d[0].download_button("下载项目储备库模板（Excel）", template_bytes, "项目储备库模板.xlsx",
                      key=keys.PROJECTS_TEMPLATE, on_click="ignore")  # fmt: skip
