@@ -176,6 +176,10 @@ DB_UNAVAILABLE = (
     "请稍后点“重试”；数据不会丢失。"
 )
 DB_DETAIL = "如持续出现，请把以下信息告诉系统管理员："
+DB_SCHEMA = (
+    "数据库结构与本程序版本不一致（缺少表或字段）：请管理员运行 "
+    "python -m gwlib migrate --db 数据库地址 升级数据库结构后刷新页面；数据不会丢失。"
+)
 
 #: How the 封井完成率 is defined (gwlib.wells.ledger.LedgerFigures), shown wherever it is quoted.
 COMPLETION_RATE_HELP = "封井完成率 =（已封井待验收 + 已验收销号）/（清单井数 − 暂缓）"

@@ -28,12 +28,35 @@ def database_errors() -> Iterator[None]:
     busy. Nothing is cached from a failed call, so the page recovers on the next rerun."""
     try:
         yield
-    except (DatabaseUnavailable, sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
-        st.error(
-            f"{labels.DB_UNAVAILABLE}\n\n{labels.DB_DETAIL}{type(exc).__name__}",
-            icon=":material/cloud_off:",
-        )
-        st.button("重试", key="frame.retry_db")
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
+        if not schema_behind(exc):
+            if isinstance(exc, sa.exc.ProgrammingError):
+                raise
+            _unavailable(exc)
+            return
+        st.error(f"{labels.DB_SCHEMA}\n\n{labels.DB_DETAIL}{str(exc.orig).strip()[:200]}",
+                 icon=":material/database:")  # fmt: skip
+    except (DatabaseUnavailable, sa.exc.InterfaceError) as exc:
+        _unavailable(exc)
+
+
+#: SQLite's words and PostgreSQL's SQLSTATEs (undefined table / column) for a missing table or
+#: column: the database is older than the program (a migration has not been run).
+_MISSING_SCHEMA = ("no such table", "no such column", "has no column named")
+_UNDEFINED = ("42P01", "42703")
+
+
+def schema_behind(exc: sa.exc.DBAPIError) -> bool:
+    """Whether ``exc`` says a table or column the program uses is not in the database."""
+    text = str(exc.orig).lower()
+    state = getattr(exc.orig, "sqlstate", None)
+    return any(w in text for w in _MISSING_SCHEMA) or state in _UNDEFINED
+
+
+def _unavailable(exc: Exception) -> None:
+    st.error(f"{labels.DB_UNAVAILABLE}\n\n{labels.DB_DETAIL}{type(exc).__name__}",
+             icon=":material/cloud_off:")  # fmt: skip
+    st.button("重试", key="frame.retry_db")
 
 
 def _secret_url() -> str | None:

@@ -51,3 +51,22 @@ def test_amap_basemap_draws_the_demo(app_env: str, monkeypatch: pytest.MonkeyPat
     at = _map(monkeypatch, None)
     at.selectbox(key=keys.MAP_BASEMAP).set_value("amap").run()
     assert not at.exception and not at.error
+
+
+def test_a_database_older_than_the_program_says_to_migrate(
+    app_env_writable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A missing column (the database not migrated to this program's schema) is named as such,
+    with the command that fixes it — not as "数据库服务未启动"."""
+    import sqlalchemy as sa
+
+    from gwlib.store import Store
+    from gwui import labels
+
+    with Store.open(app_env_writable) as store, store.transaction() as conn:
+        conn.execute(sa.text("ALTER TABLE plan_target DROP COLUMN due"))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("views/tasks.py").run()
+    errors = [e.value for e in at.error]
+    assert any(labels.DB_SCHEMA in e and "due" in e for e in errors), errors
+    assert not any(labels.DB_UNAVAILABLE in e for e in errors)
