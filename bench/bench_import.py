@@ -11,7 +11,8 @@ reference measured in the same run.
 2. The same file again: everything unchanged, nothing written.
 3. One new period for every point (2,000 × 93 = 186,000 measurements): commit, then the
    recomputation of what derives from the samples (trends of the touched points, the annual
-   classes before/after), timed part by part as gwlib.quality.batches.commit_and_refresh runs them.
+   classes before/after, the page summaries), timed part by part as
+   gwlib.quality.batches.commit_and_refresh runs them.
 
 Data: bench.province (seeded, 模拟数据). Figures only; nothing is asserted.
 """
@@ -35,7 +36,7 @@ import sqlalchemy as sa  # noqa: E402
 from bench import province  # noqa: E402
 from gwlib.quality.annual import annual_class_changes, annual_classes  # noqa: E402
 from gwlib.quality.trends import refresh_trends  # noqa: E402
-from gwlib.store import Store  # noqa: E402
+from gwlib.store import Store, summaries  # noqa: E402
 from gwlib.store.audit import Actor  # noqa: E402
 from gwlib.store.results import commit_results, prepare_results  # noqa: E402
 
@@ -137,12 +138,16 @@ def run(url: str, args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     changes = annual_class_changes(before, annual_classes(store.samples(points=touched)))
     t_after = time.perf_counter() - t0
-    derived = t_before + t_trends + t_after
+    t0 = time.perf_counter()
+    summaries.refresh(store)
+    t_summaries = time.perf_counter() - t0
+    derived = t_before + t_trends + t_after + t_summaries
     print(
         f"3. one new period, {len(period):,} measurements at {len(touched):,} points: "
         f"plan {t_plan:.1f} s, commit {t_commit:.1f} s; derived results recomputed in "
         f"{derived:.1f} s (trends {t_trends:.1f} s, annual classes before/after "
-        f"{t_before + t_after:.1f} s; {len(changes):,} point-years changed class) | goal ≤ 10 s",
+        f"{t_before + t_after:.1f} s, page summaries {t_summaries:.1f} s; {len(changes):,} "
+        "point-years changed class) | goal ≤ 10 s",
         flush=True,
     )
     store.close()

@@ -196,6 +196,32 @@ def trends(store: Store, figs: Figures) -> None:
     )
 
 
+def summaries(store: Store, figs: Figures) -> None:
+    """The page summaries a write leaves behind (gwlib.store.summaries), as an import's refresh
+    builds them, against reading the same frames from the live tables."""
+    from gwlib.store import summaries as sm
+
+    t0 = time.perf_counter()
+    sm.refresh(store)
+    sm.refresh(store, sm.WELL_SUMMARIES)
+    t_refresh = time.perf_counter() - t0
+    names = (*sm.ON_WRITE, *sm.WELL_SUMMARIES)
+    t0 = time.perf_counter()
+    for name in names:
+        sm.cached(store, name)
+    t_read = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for name in names:
+        sm.BUILDERS[name](store)
+    t_live = time.perf_counter() - t0
+    figs.add(
+        "page summaries: refreshed after a write / read by a page",
+        f"{', '.join(names)}: refresh {t_refresh:.1f} s; read {t_read:.2f} s",
+        f"the same frames from the live tables {t_live:.1f} s (→ {t_live / t_read:.0f}×)",
+        "",
+    )
+
+
 def pages(url: str, figs: Figures) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "bench.pages", url], cwd=ROOT, capture_output=True, text=True,
@@ -209,7 +235,7 @@ def pages(url: str, figs: Figures) -> None:
             f"page {title} (AppTest)",
             f"cold {p['cold']:.2f} s, warm {p['warm']:.2f} s",
             f"its store reads {p['store']:.2f} s (warm/reads {ratio:.2f}); {status}",
-            "warm ≤ 1 s and ≤ 3× reads",
+            "cold (first visit) ≤ 2 s; warm ≤ 1 s and ≤ 3× reads",
         )
     figs.add("peak memory, one process running all 11 pages' AppTests (not an app process)",
              f"{found['peak_mb']:,.0f} MB", "the served app's figure is below", "")  # fmt: skip
@@ -292,6 +318,7 @@ def main() -> None:
             layers(store, scale, figs)
             grading(store, figs)
             trends(store, figs)
+            summaries(store, figs)
         Store.open(empty_url).close()
         pages(url, figs)
         served(url, empty_url, Path(tmp), figs)

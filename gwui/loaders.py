@@ -15,7 +15,7 @@ from gwlib.config import resolve_db_url
 from gwlib.errors import DatabaseUnavailable
 from gwlib.quality.classes import graded
 from gwlib.quality.standards import StandardSet, get_standard
-from gwlib.store import Store
+from gwlib.store import Store, summaries
 from gwlib.store.county import county_info, townships
 from gwui import labels
 
@@ -76,6 +76,12 @@ def get_store() -> Store:
 @st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
 def load_samples() -> pd.DataFrame:
     return get_store().samples()
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
+def load_annual(period: str = "") -> pd.DataFrame:
+    """Every point's annual classes (of one 水期 when given), as stored on write."""
+    return summaries.annual(get_store(), period)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)

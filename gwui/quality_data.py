@@ -8,13 +8,14 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from gwlib.quality.annual import annual_classes, class_change_ledger, exceedance_table
+from gwlib.quality.annual import class_change_ledger, exceedance_table
 from gwlib.quality.overview import OverviewFigures, overview_figures
 from gwlib.quality.report import indicator_matrix
 from gwui.filters import Selection
 from gwui.loaders import (
     TTL_S,
     get_standard_set,
+    load_annual,
     load_exceedances,
     load_latest_measurements,
     load_points,
@@ -38,7 +39,7 @@ def quality_views(sel: Selection) -> QualityViews:
     std = get_standard_set()
     points = sel.flt.points(load_points())
     samples = sel.flt.samples(load_samples())
-    annual = annual_classes(samples)
+    annual = sel.flt.annual(load_annual(sel.flt.period))
     matrix = indicator_matrix(
         samples, load_latest_measurements(sel.flt.period), load_trends(), std
     )
@@ -63,4 +64,5 @@ def overview(sel: Selection, year: int, v_goal: float) -> OverviewFigures:
         sel.flt,
         year,
         v_goal,
+        load_annual(sel.flt.period),
     )

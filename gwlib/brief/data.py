@@ -258,7 +258,23 @@ def _wells(
             "deferred": g["deferred"],
         }
     )
-    return tables, chart.reset_index(drop=True), figures
+    return tables, _chart_townships(chart.reset_index(drop=True)), figures
+
+
+#: Bars the township chart draws at most: beyond it (a city's or province's hundreds of
+#: townships) the townships with the most wells still open are drawn and the rest summed in one
+#: bar, so the chart stays legible and quick to draw. 表4 still lists every township.
+CHART_TOWNSHIPS = 20
+
+
+def _chart_townships(chart: pd.DataFrame) -> pd.DataFrame:
+    if len(chart) <= CHART_TOWNSHIPS:
+        return chart
+    order = chart.sort_values(["open", "township"], ascending=[False, True])
+    top, rest = order.head(CHART_TOWNSHIPS - 1), order.iloc[CHART_TOWNSHIPS - 1 :]
+    summed = rest.drop(columns="township").sum().to_dict()
+    other = pd.DataFrame([{"township": f"其余 {len(rest)} 个乡镇（合计）", **summed}])
+    return pd.concat([top, other], ignore_index=True)
 
 
 def _sources(sources: pd.DataFrame, zones: pd.DataFrame, pollution: pd.DataFrame) -> list[Table]:

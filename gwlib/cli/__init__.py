@@ -115,9 +115,11 @@ def _cmd_trends(args: argparse.Namespace) -> int:
     from gwlib.config import resolve_db_url
     from gwlib.quality.trends import refresh_trends
     from gwlib.store import Store
+    from gwlib.store.summaries import refresh
 
     with Store.open(resolve_db_url(args.db)) as store:
         n = refresh_trends(store)
+        refresh(store)
     print(f"stored {n} trend results", file=sys.stderr)
     return EXIT_OK
 

@@ -41,6 +41,7 @@ from gwlib.quality.trends import refresh_trends
 from gwlib.sources.model import PollutionSource, Zone
 from gwlib.store import Store
 from gwlib.store.audit import Actor
+from gwlib.store.summaries import refresh
 from gwlib.wells.model import AbandonedWell
 
 __all__ = ["AS_OF", "DEFAULT_SEED", "DemoData", "build_demo", "generate", "import_lab_table"]
@@ -153,6 +154,7 @@ def build_demo(url: str, seed: int = DEFAULT_SEED, replace: bool = False,
     result = assess(batch.frame, std)
     n_samples = store.write_assessment(result, source_file=DATASET_NAME)
     refresh_trends(store)
+    refresh(store)
     report(8, total, STEPS[7])
     store.upsert_wells(data.wells)
     seed_ledger_history(store, data.wells)

@@ -53,10 +53,17 @@ class QualityFilter:
             s = s[s["period"] == self.period]
         return s
 
+    def annual(self, annual: pd.DataFrame) -> pd.DataFrame:
+        """The rows of ``annual`` (:func:`annual_classes` of every point's samples of this
+        filter's 水期) for the points this filter selects: equal to ``annual_classes`` of
+        :meth:`samples`, since a point's annual class depends on its own samples only."""
+        return self.points(annual).reset_index(drop=True)
+
 
 def annual_classes(samples: pd.DataFrame) -> pd.DataFrame:
-    """One row per point × year: ``quality_class`` (worst of the year), ``limiting`` (codes at
-    that class, from the samples at it), ``n_samples``, plus the point's attributes."""
+    """One row per point × year, ordered by point and year: ``quality_class`` (worst of the
+    year), ``limiting`` (codes at that class, from the samples at it), ``n_samples``, plus the
+    point's attributes."""
     s = samples[graded(samples["quality_class"])].copy()
     cols = [
         "point",
@@ -78,13 +85,30 @@ def annual_classes(samples: pd.DataFrame) -> pd.DataFrame:
     s["year"] = pd.to_datetime(s["date"]).dt.year
     worst = s.groupby(["point", "year"])["quality_class"].transform("max")
     top = s[s["quality_class"] == worst]
-    limiting = top.groupby(["point", "year"])["limiting"].agg(
-        lambda v: ";".join(dict.fromkeys(c for x in v for c in x.split(";") if c))
-    )
+    limiting = _union_of_codes(top)
     last = top.sort_values("date").groupby(["point", "year"]).tail(1).set_index(["point", "year"])
     out = last.drop(columns=["limiting"]).join(limiting)
     out["n_samples"] = s.groupby(["point", "year"]).size()
-    return out.reset_index()[cols]
+    return out.sort_index().reset_index()[cols]  # by point and year, whatever the input order
+
+
+def _union_of_codes(top: pd.DataFrame) -> pd.Series:
+    """Per (point, year): the limiting codes of its samples in ``top``, each once, in order.
+    A group of one sample whose codes are already distinct keeps its text as it is (most groups;
+    a province's 40,000 point-years are not each joined in Python)."""
+    key = ["point", "year"]
+    size = top.groupby(key)["limiting"].transform("size")
+    text = top["limiting"]
+    distinct = text.map(lambda t: (n := t.split(";")) and len(set(n)) == len(n) and "" not in n)
+    single = (size == 1) & (distinct | (text == ""))
+    kept = top.loc[single].set_index(key)["limiting"]
+    rest = (
+        top.loc[~single]
+        .groupby(key)["limiting"]
+        .agg(lambda v: ";".join(dict.fromkeys(c for x in v for c in x.split(";") if c)))
+    )
+    out: pd.Series = pd.concat([kept, rest])
+    return out
 
 
 def class_share_by_year(annual: pd.DataFrame) -> pd.DataFrame:

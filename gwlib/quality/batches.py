@@ -17,6 +17,7 @@ from gwlib.quality.trends import refresh_trends
 from gwlib.store import Store
 from gwlib.store.audit import Actor
 from gwlib.store.results import CommitResult, batch_points, commit_results, withdraw_batch
+from gwlib.store.summaries import refresh
 
 Progress = Callable[[int, int], None]
 
@@ -44,6 +45,7 @@ def commit_and_refresh(
     result = commit_results(store, plan, actor)
     if result.points:
         refresh_trends(store, result.points, progress)
+        refresh(store)
     return Outcome(result.points, annual_class_changes(before, _annual(store, touched)), result)
 
 
@@ -56,4 +58,5 @@ def withdraw_and_refresh(
     points = withdraw_batch(store, batch_id, actor, reason)
     if points:
         refresh_trends(store, points, progress)
+        refresh(store)
     return Outcome(points, annual_class_changes(before, _annual(store, touched)))

@@ -58,13 +58,15 @@ def overview_figures(
     flt: QualityFilter,
     year: int,
     v_goal: float,
+    annual_all: pd.DataFrame | None = None,
 ) -> OverviewFigures:
     """The overview's figures. ``measurements`` need only hold ``year``'s measurements worse
     than Ⅲ or than their point's target (``Store.exceedances(year)``): the 超标倍数 shown are
-    those of the points that fail their target."""
+    those of the points that fail their target. ``annual_all``, when given, is
+    :func:`annual_classes` of every point's samples of ``flt``'s 水期 (the stored summary)."""
     pts = flt.points(points)
     s = flt.samples(samples)
-    annual = annual_classes(s)
+    annual = annual_classes(s) if annual_all is None else flt.annual(annual_all)
     a_year = annual[annual["year"] == year]
     dist = a_year["quality_class"].value_counts().reindex(range(1, 6), fill_value=0)
     distribution = pd.DataFrame(

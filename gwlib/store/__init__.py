@@ -191,7 +191,11 @@ class Store:
         return len(rows)
 
     def upsert_wells(self, wells: Iterable[AbandonedWell]) -> int:
-        return self._upsert(schema.abandoned_well, [row_of(w) for w in wells])
+        from gwlib.store.summaries import WELL_SUMMARIES, refresh
+
+        n = self._upsert(schema.abandoned_well, [row_of(w) for w in wells])
+        refresh(self, WELL_SUMMARIES)
+        return n
 
     def upsert_sources(self, sources: Iterable[DrinkingSource]) -> int:
         return self._upsert(schema.drinking_source, [row_of(s) for s in sources])
@@ -312,7 +316,13 @@ class Store:
             sa.select(schema.monitoring_point).order_by(schema.monitoring_point.c.code)
         )
 
-    def wells(self) -> pd.DataFrame:
+    def wells(self, live: bool = False) -> pd.DataFrame:
+        """The ledger's wells (not deleted), from the stored summary
+        (:mod:`gwlib.store.summaries`) unless ``live``."""
+        if not live:
+            from gwlib.store.summaries import cached
+
+            return cached(self, "wells")
         w = schema.abandoned_well
         return self._frame(sa.select(w).where(w.c.deleted == sa.false()).order_by(w.c.code))
 
@@ -359,9 +369,15 @@ class Store:
         year_from: int | None = None,
         year_to: int | None = None,
         points: Sequence[str] | None = None,
+        live: bool = False,
     ) -> pd.DataFrame:
         """Graded samples joined with their point's attributes (one row per sample), of
-        ``points`` only when given."""
+        ``points`` only when given. All of them come from the stored summary
+        (:mod:`gwlib.store.summaries`) unless ``live``."""
+        if not live and year_from is None and year_to is None and points is None:
+            from gwlib.store.summaries import cached
+
+            return cached(self, "samples")
         st, mp = schema.sample, schema.monitoring_point
         q = (
             sa.select(
@@ -461,8 +477,15 @@ class Store:
             insert_frame(conn, trend_result, res[cols])
         return len(res)
 
-    def trends(self, method: str = "mk") -> pd.DataFrame:
+    def trends(self, method: str = "mk", live: bool = False) -> pd.DataFrame:
+        """Stored trend results of ``method`` (from the stored summary unless ``live``)."""
         from gwlib.store.schema_trends import trend_result
+
+        if not live:
+            from gwlib.store.summaries import BUILDERS, cached
+
+            if f"trends:{method}" in BUILDERS:
+                return cached(self, f"trends:{method}")
 
         return self._frame(
             sa.select(trend_result)
@@ -481,9 +504,15 @@ class Store:
             .join(mp, mp.c.id == st.c.point_id)
         )  # fmt: skip
 
-    def latest_measurements(self, period: str = "") -> pd.DataFrame:
+    def latest_measurements(self, period: str = "", live: bool = False) -> pd.DataFrame:
         """Measurements of each point's latest graded sample (of one 水期 when given): one
-        query whatever the size of the network."""
+        query whatever the size of the network (from the stored summary unless ``live``)."""
+        if not live:
+            from gwlib.store.summaries import BUILDERS, cached
+
+            name = f"latest:{period}" if period else "latest"
+            if name in BUILDERS:
+                return cached(self, name)
         st, ms = schema.sample, schema.measurement
         graded = st.c.quality_class > 0
         if period:
@@ -499,8 +528,13 @@ class Store:
         )
         return self._frame(q.order_by(ms.c.id))
 
-    def exceedances(self, year: int | None = None) -> pd.DataFrame:
-        """Measurements worse than Ⅲ or than their point's target class (of one year)."""
+    def exceedances(self, year: int | None = None, live: bool = False) -> pd.DataFrame:
+        """Measurements worse than Ⅲ or than their point's target class (of one year; a year's
+        come from the stored summary unless ``live``)."""
+        if year is not None and not live:
+            from gwlib.store.summaries import EXCEEDANCES, cached
+
+            return cached(self, f"{EXCEEDANCES}{year}")
         st, mp, ms = schema.sample, schema.monitoring_point, schema.measurement
         q = self._measurement_query().where(
             (ms.c.indicator_code != "")
@@ -511,9 +545,10 @@ class Store:
         return self._frame(q.order_by(ms.c.id))
 
     def counts(self) -> dict[str, int]:
-        """Row count of every table."""
+        """Row count of every table but the derived ones (:data:`schema.DERIVED_TABLES`)."""
         with self.engine.connect() as conn:
             return {
                 t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
                 for t in schema.metadata.sorted_tables
+                if t.name not in schema.DERIVED_TABLES
             }

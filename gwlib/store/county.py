@@ -98,17 +98,22 @@ def init_county(store: Store, c: County, actor: Actor) -> None:
 
 def townships(store: Store) -> list[str]:
     """The county's 乡镇, from imported township boundaries; without those, the townships that
-    points, wells, sources and pollution sources name."""
-    bounds = store.boundaries()
-    if len(bounds):
-        names = bounds.loc[bounds["level"] == TOWNSHIP_LEVEL, "name"]
-        if len(names):
-            return sorted({str(n) for n in names})
-    found: set[str] = set()
-    for frame in (store.points(), store.wells(), store.drinking_sources(),
-                  store.pollution_sources()):  # fmt: skip
-        if len(frame) and "township" in frame:
-            found |= {str(t) for t in frame["township"] if isinstance(t, str) and t.strip()}
+    points, wells, sources and pollution sources name. Distinct names only are read (a
+    province's 100,000 wells are not loaded for a list of names)."""
+    b = schema.boundary
+    with store.engine.connect() as conn:
+        names = conn.execute(
+            sa.select(b.c.name).where(b.c.level == TOWNSHIP_LEVEL).distinct()
+        ).scalars()
+        found = {str(n) for n in names if n}
+        if found:
+            return sorted(found)
+        for t in (schema.monitoring_point, schema.abandoned_well, schema.drinking_source,
+                  schema.pollution_source):  # fmt: skip
+            q = sa.select(t.c.township).distinct()
+            if t is schema.abandoned_well:
+                q = q.where(t.c.deleted == sa.false())
+            found |= {str(n) for n in conn.execute(q).scalars() if n and str(n).strip()}
     return sorted(found)
 
 

@@ -30,6 +30,7 @@ from gwlib.errors import ConflictError, StoreError, ValidationError
 from gwlib.store import Store, schema
 from gwlib.store.audit import Actor, db_value, same_value, utc_now, write_audit
 from gwlib.store.schema_ledger import audit_log, well_document, well_event, well_sealing
+from gwlib.store.summaries import WELL_SUMMARIES, refresh
 from gwlib.wells.lifecycle import check_transition
 from gwlib.wells.model import AbandonedWell, WellStatus
 
@@ -120,6 +121,7 @@ def update_well(
             return expected_version
         version = _write_well(conn, before, after, expected_version)
         write_audit(conn, actor, "update", "well", code, diff, note)
+    refresh(store, WELL_SUMMARIES)
     return version
 
 
@@ -185,6 +187,7 @@ def transition_well(
             )
         )
         write_audit(conn, actor, "transition", "well", code, diff, note, ts)
+    refresh(store, WELL_SUMMARIES)
     return version
 
 
@@ -207,6 +210,7 @@ def soft_delete_well(
         if res.rowcount != 1:
             raise conflict(conn, code, expected_version, before["version"])
         write_audit(conn, actor, "delete", "well", code, [("deleted", False, True)], reason.strip())
+    refresh(store, WELL_SUMMARIES)
 
 
 def events(store: Store, code: str | None = None) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from gwlib.store import Store
 from gwlib.store.audit import Actor, audit_text, same_value, utc_now
 from gwlib.store.ledger import EDITABLE, W, well_row
 from gwlib.store.schema_ledger import audit_log, well_document, well_sealing
+from gwlib.store.summaries import WELL_SUMMARIES, refresh
 from gwlib.wells.ledger import merge_row
 from gwlib.wells.lifecycle import check_transition
 from gwlib.wells.model import AbandonedWell
@@ -182,6 +183,9 @@ def import_wells(
                 raise _DryRun
     except _DryRun:
         pass
+    else:
+        if run.created or run.updated:
+            refresh(store, WELL_SUMMARIES)
     return ImportOutcome(run.created, run.updated, run.unchanged, tuple(run.rejected))
 
 

@@ -16,6 +16,7 @@ from gwlib.store import Store, schema
 from gwlib.store.audit import Actor, write_audit
 from gwlib.store.bulk import row_of
 from gwlib.store.imports import ImportResult, open_batch
+from gwlib.store.summaries import POINT_SUMMARIES, refresh
 
 
 def _now() -> dt.datetime:
@@ -63,6 +64,7 @@ def commit_points(store: Store, plan: PointsPlan, actor: Actor) -> ImportResult:
                [("新增点位", "", counts[NEW]), ("修改点位", "", counts[CHANGED]),
                 ("未变点位", "", counts[SAME]), ("拒收行", "", plan.rejected_rows)],
                f"{plan.file_name}（SHA-256 {plan.sha256[:12]}…）", now)  # fmt: skip
+    refresh(store, POINT_SUMMARIES)
     return ImportResult(batch_id, counts[NEW], counts[CHANGED], counts[SAME], plan.rejected_rows)
 
 
@@ -71,6 +73,7 @@ def save_point(store: Store, point: MonitoringPoint, actor: Actor, note: str = "
     with store.transaction() as conn:
         actor.require_write(conn)
         _write(conn, [point], actor, note, _now())
+    refresh(store, POINT_SUMMARIES)
 
 
 def plan_from_store(

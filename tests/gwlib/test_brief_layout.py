@@ -104,3 +104,25 @@ def test_red_marks_only_rows_that_differ(data: BriefData) -> None:
     for t in data.tables():
         if len(t.frame) > 1:
             assert len(t.highlight) < len(t.frame), t.title
+
+
+def test_township_chart_of_many_townships_draws_the_most_open_and_sums_the_rest() -> None:
+    """A city's or province's hundreds of townships: 图2 draws CHART_TOWNSHIPS bars (those with
+    the most wells still open, then one bar summing the rest), and the sums are kept."""
+    import pandas as pd
+
+    from gwlib.brief.data import CHART_TOWNSHIPS, _chart_townships
+
+    n = 60
+    chart = pd.DataFrame({
+        "township": [f"镇{i:02d}" for i in range(n)],
+        "accepted": [1] * n, "sealed": [2] * n, "open": list(range(n)), "deferred": [1] * n,
+    })  # fmt: skip
+    drawn = _chart_townships(chart)
+    assert len(drawn) == CHART_TOWNSHIPS
+    assert list(drawn["township"][:3]) == ["镇59", "镇58", "镇57"]
+    assert drawn["township"].iloc[-1] == f"其余 {n - CHART_TOWNSHIPS + 1} 个乡镇（合计）"
+    for col in ("accepted", "sealed", "open", "deferred"):
+        assert drawn[col].sum() == chart[col].sum()
+    few = chart.head(CHART_TOWNSHIPS)
+    assert _chart_townships(few).equals(few)
