@@ -320,7 +320,7 @@ from gwlib.store import (  # noqa: E402, F401
 #: Derived tables (:mod:`gwlib.store.summaries`): the summaries, rebuilt from the other tables
 #: when read, and the change counters the database's triggers keep. Backups leave them out; a
 #: restore's inserts raise the counters, so no summary from before it is read.
-DERIVED_TABLES = ("summary", "change_counter", "change_log")
+DERIVED_TABLES = ("summary", "change_counter", "change_tx")
 
 #: Append-only history, table -> its name in messages: database triggers refuse UPDATE, DELETE
 #: and (PostgreSQL) TRUNCATE (migration ``history_0001``), and the application's role may only

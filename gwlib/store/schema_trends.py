@@ -61,8 +61,8 @@ change_counter = Table(
     Column("name", String(16), primary_key=True),
     Column("n", BigInteger, nullable=False, server_default="0"),
 )
-change_log = Table(
-    "change_log",
+change_tx = Table(
+    "change_tx",
     metadata,
     Column("name", String(16), primary_key=True),
     Column("tx", BigInteger, primary_key=True),

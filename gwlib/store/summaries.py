@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from gwlib.quality.annual import annual_classes
 from gwlib.quality.model import Period
 from gwlib.store import Store, schema
-from gwlib.store.schema_trends import change_counter, change_log, summary, trend_result
+from gwlib.store.schema_trends import change_counter, change_tx, summary, trend_result
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def _changes(conn: sa.Connection, family: str) -> tuple[object, ...]:
     """The family's record of changes kept by the database's triggers: SQLite's counter, or
     PostgreSQL's count and newest of the writing transactions."""
     if conn.dialect.name == "postgresql":
-        g = change_log
+        g = change_tx
         q = sa.select(sa.func.count(), sa.func.max(g.c.tx)).where(g.c.name == family)
         return tuple(conn.execute(q).one())
     c = change_counter

@@ -116,7 +116,7 @@ NOT_FREE_TEXT = {
         "*.geometry", "*.crs", "*.sha256", "*.stored_name", "*.password_hash", "*.unit",
         "*.qualifier", "*.raw_value", "*.raw_unit", "sample.limiting", "plan_task.deadlines",
         "meta.value", "alembic_version.version_num", "dispatch_round.snapshot", "summary.name",
-        "summary.stamp", "change_counter.name", "change_log.name",
+        "summary.stamp", "change_counter.name", "change_tx.name",
     ),
     "sign-in bookkeeping (never shown on a page; session tokens are stored only hashed)": (
         "login_session.token_hash", "login_session.username", "login_session.via",

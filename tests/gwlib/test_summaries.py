@@ -159,3 +159,39 @@ def test_the_stored_annual_classes_filtered_equal_those_of_the_filtered_samples(
         expected = annual_classes(flt.samples(samples)).reset_index(drop=True)
         assert_frame_equal(flt.annual(stored), expected)
     assert period == "平水期" or len(filters[0].annual(stored)) > 0  # the demo has no 平水期
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_an_sql_edit_by_hand_is_seen_on_both_engines(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The database's own triggers record a change made outside the program (a DBA's UPDATE of
+    samples' water level, which changes no count, id or time), so the stored summary is not
+    read."""
+    url = (
+        f"sqlite:///{tmp_path}/s.sqlite"
+        if backend == "sqlite"
+        else request.getfixturevalue("fresh_pg_url")
+    )
+    with Store.open(url) as store:
+        store.upsert_points(
+            [MonitoringPoint.from_row({"code": "P1", "name": "P1", "category": "县控",
+                                       "township": "古绛镇", "lon": 111.5, "lat": 35.5,
+                                       "aquifer": "孔隙", "burial": "潜水", "target_class": 3})]
+        )  # fmt: skip
+        add_accounts(store, {"zhang": "editor"})
+        rows = "P1,2024-05-01,丰水期,氟化物,0.8,mg/L\nP1,2024-10-08,枯水期,氟化物,1.6,mg/L\n"
+        plan = prepare_results(store, _results(tmp_path, "r.csv", rows), dt.date(2025, 1, 1))
+        commit_results(store, plan, EDITOR)
+        names = _names(store)
+        for name in names:
+            build = sm.builder(name)
+            assert build is not None
+            assert_frame_equal(sm.cached(store, name), build(store))
+            assert_frame_equal(sm.cached(store, name), build(store))  # the stored one
+        before = sm.stamp(store)
+        with store.transaction() as conn:
+            conn.execute(sa.text("UPDATE sample SET water_level_m = 12.5"))
+        assert sm.stamp(store) != before
+        assert set(store.samples()["water_level_m"]) == {12.5}
+

@@ -3,7 +3,7 @@ record of changes per family of data that database triggers keep on every change
 it (the program, a script, a DBA's SQL), so a summary is never read stale.
 
 PostgreSQL: one statement-level trigger per table (INSERT, UPDATE, DELETE, TRUNCATE) adds the
-writing transaction's id to ``change_log`` (once per family and transaction; concurrent writers
+writing transaction's id to ``change_tx`` (once per family and transaction; concurrent writers
 insert different keys and never wait for each other, and the row becomes visible with the
 transaction's data). SQLite, where writers are serialised anyway, raises a counter in
 ``change_counter`` from row-level triggers: UPDATE on every watched table, and INSERT and DELETE
@@ -53,14 +53,14 @@ def upgrade() -> None:
     )
     op.bulk_insert(counter, [{"name": f, "n": 0} for f in WATCHED])
     op.create_table(
-        "change_log",
+        "change_tx",
         sa.Column("name", sa.String(length=16), primary_key=True),
         sa.Column("tx", sa.BigInteger(), primary_key=True),
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             f"CREATE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            "INSERT INTO change_log (name, tx) VALUES (TG_ARGV[0], txid_current()) "
+            "INSERT INTO change_tx (name, tx) VALUES (TG_ARGV[0], txid_current()) "
             "ON CONFLICT DO NOTHING; RETURN NULL; END $$"
         )
         for family, tables in WATCHED.items():
@@ -91,6 +91,6 @@ def downgrade() -> None:
             for table in tables:
                 for event in _sqlite_events(table):
                     op.execute(f"DROP TRIGGER IF EXISTS {table}_count_{event.lower()}")
-    op.drop_table("change_log")
+    op.drop_table("change_tx")
     op.drop_table("change_counter")
     op.drop_table("summary")
