@@ -23,7 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from gwlib.config import attachments_dir
 from gwlib.demo.base import AS_OF, DATASET_NAME, DEFAULT_SEED, rng_for
 from gwlib.demo.ledger import seed_ledger_history
 from gwlib.demo.monitoring import Monitoring, make_monitoring
@@ -117,11 +119,12 @@ def _has_data(store: Store) -> dict[str, int]:
 
 
 def build_demo(url: str, seed: int = DEFAULT_SEED, replace: bool = False,
-               progress: Progress | None = None) -> str:
+               progress: Progress | None = None, attachments: Path | None = None) -> str:
     """Fill the database at ``url`` with the demo data set and return a one-line summary.
 
     A database that already holds data is left untouched unless ``replace`` is true, in which
-    case it is cleared first.
+    case it is cleared first. The accepted wells' placeholder document is saved under
+    ``attachments`` (default: the installation's attachments directory).
     """
     report = progress or _noop
     store = Store.open(url)
@@ -157,7 +160,7 @@ def build_demo(url: str, seed: int = DEFAULT_SEED, replace: bool = False,
     refresh(store)
     report(8, total, STEPS[7])
     store.upsert_wells(data.wells)
-    seed_ledger_history(store, data.wells)
+    seed_ledger_history(store, data.wells, attachments or attachments_dir())
     store.save_plan(data.plan, by=DEMO_WRITER)
     store.set_meta("dataset", DATASET_NAME)
     store.set_meta("dataset_note", f"模拟数据：由 gwlib.demo 以种子 {seed} 生成，非真实监测结果")

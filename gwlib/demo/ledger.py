@@ -1,20 +1,27 @@
-"""Demo history for the 封井回填 ledger: each well's past steps and, for sealed wells, a sealing
-record, derived from the dates the demo wells already carry (no randomness). User 模拟数据."""
+"""Demo history for the 封井回填 ledger: each well's past steps; a sealing record for wells in
+works (its start) and sealed wells (start, end, method, depth intervals); and for accepted wells
+their acceptance and one attached document, a placeholder PDF named 模拟数据. Everything derives
+from the dates and depths the demo wells already carry (no randomness), so each well holds what
+the lifecycle (:mod:`gwlib.wells.lifecycle`) asks of its stage. User 模拟数据."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from gwlib.demo.base import AS_OF
 from gwlib.store import Store
+from gwlib.store.audit import utc_now
+from gwlib.store.documents import save_file
 from gwlib.store.ledger import record_events
-from gwlib.store.schema_ledger import well_sealing
+from gwlib.store.schema_ledger import well_document, well_seal_interval, well_sealing
 from gwlib.wells.lifecycle import SEALED_STAGES, STAGES
 from gwlib.wells.model import AbandonedWell, PlanType, WellStatus
+from gwlib.wells.sealing import DocumentKind, IntervalRole, ReviewStatus
 
 DEMO_USER = "模拟数据"
 METHOD = {
@@ -62,9 +69,49 @@ def _events(w: AbandonedWell) -> list[dict[str, Any]]:
     return out
 
 
-def seed_ledger_history(store: Store, wells: Sequence[AbandonedWell]) -> int:
-    """Write the demo steps and sealing records; returns the number of steps."""
+#: The one placeholder every demo acceptance points to (a one-page PDF saying what it is).
+PLACEHOLDER_NAME = "验收报告（模拟数据，占位）.pdf"
+PLACEHOLDER = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+    b"4 0 obj<</Length 71>>stream\n"
+    b"BT /F1 14 Tf 72 760 Td (Demo data placeholder: not a real report) Tj ET\nendstream endobj\n"
+    b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+    b"trailer<</Size 6/Root 1 0 R>>\n%%EOF\n"
+)
+#: Surface seal (m) above the backfill of a sealed demo well.
+SEAL_M = 2.0
+
+
+def _works_start(w: AbandonedWell) -> dt.date:
+    """The day the demo's history puts the well into 施工中."""
+    day: dt.date = next(
+        e["event_date"] for e in _events(w) if e["to_status"] == WellStatus.IN_WORKS.value
+    )
+    return day
+
+
+def _intervals(w: AbandonedWell) -> list[dict[str, Any]]:
+    depth = w.depth_m if w.depth_m and w.depth_m > SEAL_M else SEAL_M * 10
+    return [
+        {"well_code": w.code, "top_m": 0.0, "bottom_m": SEAL_M, "role": IntervalRole.SEAL.value,
+         "material": "水泥浆", "note": "模拟数据"},
+        {"well_code": w.code, "top_m": SEAL_M, "bottom_m": float(depth),
+         "role": IntervalRole.BACKFILL.value, "material": "粘土球", "note": "模拟数据"},
+    ]  # fmt: skip
+
+
+def seed_ledger_history(store: Store, wells: Sequence[AbandonedWell], attachments: Path) -> int:
+    """Write the demo steps, sealing records, intervals and acceptance documents (the placeholder
+    file saved once under ``attachments``); returns the number of steps."""
     events = [e for w in wells for e in _events(w)]
+    in_works = [
+        {"well_code": w.code, "start_date": _works_start(w), "method": "", "contractor": "",
+         "funding_source": "", "acceptance_conclusion": ""}
+        for w in wells if w.status is WellStatus.IN_WORKS
+    ]  # fmt: skip
     records = [
         {
             "well_code": w.code,
@@ -83,7 +130,24 @@ def seed_ledger_history(store: Store, wells: Sequence[AbandonedWell]) -> int:
         for w in wells
         if w.actual_completion and w.status in SEALED_STAGES
     ]
-    if records:
-        with store.transaction() as conn:
-            conn.execute(sa.insert(well_sealing), records)
+    sealed = [w for w in wells if w.actual_completion and w.status in SEALED_STAGES]
+    accepted = [w for w in sealed if w.status is WellStatus.ACCEPTED]
+    docs: list[dict[str, Any]] = []
+    if accepted:
+        f = save_file(attachments, PLACEHOLDER_NAME, PLACEHOLDER)
+        now = utc_now()
+        docs = [
+            {"well_code": w.code, "kind": DocumentKind.ACCEPTANCE_REPORT.value,
+             "filename": f.name, "stored_name": f.stored_name, "sha256": f.sha256,
+             "size_bytes": f.size_bytes, "review_status": ReviewStatus.REVIEWED.value,
+             "review_note": "模拟数据", "uploaded_by": DEMO_USER, "uploaded_at": now}
+            for w in accepted
+        ]  # fmt: skip
+    with store.transaction() as conn:
+        # one statement per list: an executemany takes its columns from the first row
+        for table, rows in ((well_sealing, in_works), (well_sealing, records),
+                            (well_document, docs),
+                            (well_seal_interval, [i for w in sealed for i in _intervals(w)])):
+            if rows:
+                conn.execute(sa.insert(table), rows)  # fmt: skip
     return record_events(store, events)

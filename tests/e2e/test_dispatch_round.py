@@ -110,8 +110,11 @@ def test_a_full_round(browser: Browser, server: tuple[str, str, Path]) -> None:
     expect(page.get_by_text("已记录办理情况。")).to_be_visible(timeout=LOAD_TIMEOUT_MS)
 
     main.get_by_role("tab", name="通报").click()
+    _run(page)  # the button is clicked on a page at rest (under a full run's load it may not be)
+    button = main.get_by_role("button", name="下载通报（Word）")
+    expect(button).to_be_enabled(timeout=LOAD_TIMEOUT_MS)
     with page.expect_download(timeout=LOAD_TIMEOUT_MS) as info:
-        main.get_by_role("button", name="下载通报（Word）").click()
+        button.click()
     doc = Document(io.BytesIO(Path(info.value.path()).read_bytes()))
     text = "\n".join(p.text for p in doc.paragraphs) + "".join(
         c.text for t in doc.tables for r in t.rows for c in r.cells)

@@ -10,12 +10,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import shapely
+import sqlalchemy as sa
 from shapely.geometry import shape
 
 from gwlib.demo import AS_OF, DEFAULT_SEED, build_demo, generate, import_lab_table
 from gwlib.quality.standards import get_standard
 from gwlib.sources.model import ZoneKind
 from gwlib.store import Store
+from gwlib.store.schema_ledger import well_sealing
 from gwlib.wells.model import PlanType, WellStatus
 
 TABLES_COMPARED = ("abandoned_well", "boundary", "drinking_source", "monitoring_point",
@@ -231,3 +233,33 @@ def test_plan_transcribed(store: Store) -> None:
     assert json.loads(tasks.loc[14, "deadlines"]) == ["2023-12-31"]
     assert json.loads(tasks.loc[5, "cooperating"]) == ["县行政审批服务管理局"]
     assert set(tasks["plan_title"]) == {"绛县地下水污染防治2023年行动计划"}
+
+
+def test_every_demo_well_has_what_its_stage_requires(store: Store) -> None:
+    """Each well holds what the lifecycle asks of the stage it is at (gwlib.wells.lifecycle):
+    施工中 a sealing start, 已封井待验收 an end and method, 已验收销号 an acceptance date and
+    conclusion and at least one document; sealed wells also their depth intervals. The demo's
+    attachments are placeholders marked 模拟数据."""
+    from gwlib.store.schema_ledger import well_document, well_seal_interval
+    from gwlib.wells.lifecycle import SEALED_STAGES, STAGES, missing_fields
+
+    wells = store.wells()
+    sealing = store._frame(sa.select(well_sealing)).set_index("well_code")
+    docs = store._frame(sa.select(well_document))
+    intervals = store._frame(sa.select(well_seal_interval))
+    n_docs = docs.groupby("well_code").size()
+    checked = 0
+    for w in wells.to_dict("records"):
+        status = WellStatus(w["status"])
+        if status is WellStatus.DEFERRED:
+            continue
+        seal = sealing.loc[w["code"]].to_dict() if w["code"] in sealing.index else None
+        for stage in STAGES[1 : STAGES.index(status) + 1]:  # every stage it passed through
+            assert missing_fields(stage, w, seal, int(n_docs.get(w["code"], 0))) == (), w["code"]
+        if status in SEALED_STAGES:
+            assert (intervals["well_code"] == w["code"]).any(), w["code"]
+        checked += 1
+    assert checked > 200
+    accepted = wells.loc[wells["status"] == WellStatus.ACCEPTED.value, "code"]
+    assert len(accepted) > 50 and set(accepted) <= set(docs["well_code"])
+    assert docs["filename"].str.contains("模拟数据").all()
