@@ -8,10 +8,13 @@
 * four groundwater drinking sources with 一级/二级/准保护区 and 补给区, about 30 pollution
   sources (一企一库、两场两区、加油站) and the 保护类/管控类/一般区 zoning —
   :mod:`gwlib.demo.sites`;
-* 40 monitoring points in every category and 2016–2025 lab results for the 29 国考 indicators,
-  imported through the real lab-file reader and graded with GB/T 14848-2017 —
-  :mod:`gwlib.demo.monitoring`;
-* about 300 abandoned wells across the whole 封井回填 workflow — :mod:`gwlib.demo.wells`;
+* 40 monitoring points in every category and 2016–2025 lab results for the 29 国考 indicators
+  (丰水期/枯水期 as each point's frequency asks; from 2023 also a 平水期 sample at the
+  drinking-source points), imported through the real lab-file reader and graded with
+  GB/T 14848-2017 — :mod:`gwlib.demo.monitoring`;
+* about 300 abandoned wells across the whole 封井回填 workflow, each holding what its stage
+  requires (sealing records, depth intervals, a placeholder 验收报告 for accepted wells) —
+  :mod:`gwlib.demo.wells`, :mod:`gwlib.demo.ledger`;
 * the 2023 绛县 groundwater action plan, transcribed from its text — :mod:`gwlib.demo.plan`.
 
 Same seed, same data: every random draw comes from ``numpy.random.default_rng`` seeded from
@@ -91,7 +94,8 @@ def generate(seed: int = DEFAULT_SEED, standard: StandardSet | None = None,
     pollution = pollution_sources(rng_for(seed, "pollution"), county, layer)
     prevention = prevention_zones(county, layer, pollution)
     progress(3, total, STEPS[2])
-    monitoring = make_monitoring(rng_for(seed, "monitoring"), std, county, layer, pollution)
+    monitoring = make_monitoring(rng_for(seed, "monitoring"), std, county, layer, pollution,
+                                 rng_for(seed, "normal_period"))
     progress(4, total, STEPS[3])
     wells = make_wells(rng_for(seed, "wells"), county, layer)
     progress(5, total, STEPS[4])

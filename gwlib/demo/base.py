@@ -14,7 +14,8 @@ AS_OF = dt.date(2025, 12, 31)  # the demo's "today"
 DEFAULT_SEED = 140826  # 绛县's adcode
 DATASET_NAME = "模拟数据"
 
-STREAMS = {"townships": 1, "sources": 2, "pollution": 3, "monitoring": 4, "wells": 5}
+STREAMS = {"townships": 1, "sources": 2, "pollution": 3, "monitoring": 4, "wells": 5,
+           "normal_period": 6}
 
 
 def rng_for(seed: int, part: str) -> np.random.Generator:

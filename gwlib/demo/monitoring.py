@@ -377,15 +377,24 @@ def _levels(rng: np.random.Generator, std: StandardSet, design: Design,
     return levels
 
 
-def _schedule(rng: np.random.Generator, point: MonitoringPoint,
-              design: Design) -> list[tuple[dt.date, Period]]:
-    periods = [Period.DRY, Period.WET] if point.frequency is FrequencyRule.WET_AND_DRY \
-        else [Period.DRY]
+#: Month a demo sample's 水期 starts in (枯水期 Mar–May, 丰水期 Jul–Sep, 平水期 Oct–Dec).
+PERIOD_MONTH = {Period.DRY: 3, Period.WET: 7, Period.NORMAL: 10}
+#: From this year the demo's drinking-source points also have a 平水期 sample (the 2023 plan's
+#: task 12 asks for 平水期 monitoring of drinking sources).
+NORMAL_FROM = 2023
+
+
+def _schedule(rng: np.random.Generator, point: MonitoringPoint, design: Design,
+              periods: tuple[Period, ...] = ()) -> list[tuple[dt.date, Period]]:
+    if not periods:
+        periods = (Period.DRY, Period.WET) if point.frequency is FrequencyRule.WET_AND_DRY \
+            else (Period.DRY,)
     out = []
-    for year in range(design.start, design.end + 1):
+    first = design.start if Period.NORMAL not in periods else max(design.start, NORMAL_FROM)
+    for year in range(first, design.end + 1):
         for period in periods:
             day = int(rng.integers(0, 92))
-            month = 3 if period is Period.DRY else 7
+            month = PERIOD_MONTH[period]
             if rng.random() >= MISSING_SHARE:
                 out.append((dt.date(year, month, 1) + dt.timedelta(days=day), period))
     return out
@@ -399,8 +408,9 @@ def _date_text(d: dt.date, old: bool, rng: np.random.Generator) -> str:
 
 
 def lab_rows(rng: np.random.Generator, std: StandardSet, point: MonitoringPoint,
-             design: Design) -> list[tuple[str, ...]]:
-    """All lab rows of one point, oldest first."""
+             design: Design, periods: tuple[Period, ...] = ()) -> list[tuple[str, ...]]:
+    """All lab rows of one point, oldest first (of ``periods`` only, when given; else the 水期
+    its frequency asks for)."""
     pollution_well = point.purpose is PointPurpose.POLLUTION_RISK
     levels = _levels(rng, std, design, pollution_well)
     drivers = DRIVERS.get(design.driver, ())
@@ -414,7 +424,7 @@ def lab_rows(rng: np.random.Generator, std: StandardSet, point: MonitoringPoint,
         step_year = int(rng.integers(FIRST_YEAR + 2, LAST_YEAR + 1))
         step = float(rng.choice([0.45, 2.2]))
     rows: list[tuple[str, ...]] = []
-    for date, period in _schedule(rng, point, design):
+    for date, period in _schedule(rng, point, design, periods):
         old = date.year <= OLD_LAB_UNTIL
         when = _date_text(date, old, rng)
         season = period.value[0] if old else period.value
@@ -453,11 +463,18 @@ def lab_rows(rng: np.random.Generator, std: StandardSet, point: MonitoringPoint,
 
 
 def make_monitoring(rng: np.random.Generator, std: StandardSet, county: County,
-                    layer: SourceLayer, pollution: tuple[PollutionSource, ...]) -> Monitoring:
+                    layer: SourceLayer, pollution: tuple[PollutionSource, ...],
+                    normal_rng: np.random.Generator | None = None) -> Monitoring:
+    """Points and their lab rows; with ``normal_rng`` (a stream of its own, so the other
+    samples stay as they were) also a 平水期 sample a year at drinking-source points."""
     points, designs = make_points(rng, county, layer, pollution)
     rows: list[tuple[str, ...]] = []
     for p in points:
         rows.extend(lab_rows(rng, std, p, designs[p.code]))
+    if normal_rng is not None:
+        for p in points:
+            if p.purpose is PointPurpose.DRINKING:
+                rows.extend(lab_rows(normal_rng, std, p, designs[p.code], (Period.NORMAL,)))
     frame = pd.DataFrame(rows, columns=list(COLUMNS), dtype="str")
     return Monitoring(tuple(points), designs, RawTable(name=TABLE_NAME, frame=frame,
                                                        header_row=1))

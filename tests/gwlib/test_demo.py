@@ -263,3 +263,15 @@ def test_every_demo_well_has_what_its_stage_requires(store: Store) -> None:
     accepted = wells.loc[wells["status"] == WellStatus.ACCEPTED.value, "code"]
     assert len(accepted) > 50 and set(accepted) <= set(docs["well_code"])
     assert docs["filename"].str.contains("模拟数据").all()
+
+
+def test_drinking_source_points_are_also_sampled_in_the_normal_period(store: Store) -> None:
+    """The 2023 plan's task 12 asks for 平水期 monitoring of drinking sources: from 2023 the
+    demo's drinking-source points have 平水期 samples (Oct–Dec); no other point has one."""
+    s = store.samples()
+    normal = s[s["period"] == "平水期"]
+    assert len(normal) >= 10
+    assert set(normal["purpose"]) == {"饮用水源"}
+    days = pd.to_datetime(normal["date"])
+    assert days.dt.year.min() == 2023 and set(days.dt.month) <= {10, 11, 12}
+    assert set(s.loc[s["purpose"] == "饮用水源", "point"]) == set(normal["point"])

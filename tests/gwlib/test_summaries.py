@@ -157,8 +157,12 @@ def test_the_stored_annual_classes_filtered_equal_those_of_the_filtered_samples(
     ]
     for flt in filters:
         expected = annual_classes(flt.samples(samples)).reset_index(drop=True)
-        assert_frame_equal(flt.annual(stored), expected)
-    assert period == "平水期" or len(filters[0].annual(stored)) > 0  # the demo has no 平水期
+        got = flt.annual(stored)
+        if expected.empty:  # (annual_classes' own empty frame has object columns)
+            assert got.empty and list(got.columns) == list(expected.columns)
+        else:
+            assert_frame_equal(got, expected)
+    assert len(filters[0].annual(stored)) > 0
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
