@@ -13,6 +13,7 @@ FILTER_PURPOSE = "filters.purpose"
 OVERVIEW_V_GOAL = "overview.v_goal"
 
 QUALITY_MATRIX_ALL = "quality.matrix_all"
+QUALITY_TABS = "quality.tabs"
 QUALITY_POINT = "quality.point"
 QUALITY_POINT_INDICATORS = "quality.point_indicators"
 QUALITY_MATRIX_TABLE = "quality.matrix_table"

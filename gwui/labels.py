@@ -393,3 +393,6 @@ POLLUTION_ZONE_COLUMNS = {
     "approval_no": "批复文号", "area_km2": "面积（km²）", "requirements": "管理要求",
     "basis": "依据",
 }  # fmt: skip
+
+#: The tabs of 水质类别与趋势, in order (only the open one runs: views/quality.py).
+QUALITY_TABS = ("类别变化", "指标矩阵", "单点报告", "类别变化台账", "超标明细")

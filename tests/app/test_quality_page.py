@@ -8,31 +8,52 @@ from streamlit.testing.v1 import AppTest
 from gwlib.quality.annual import exceedance_table
 from gwlib.quality.standards import get_standard
 from gwlib.store import Store
-from gwui import keys
+from gwui import keys, labels
 from tests.app.conftest import APP
 
 
-def _quality_page() -> AppTest:
+def _quality_page(tab: str = labels.QUALITY_TABS[0]) -> AppTest:
+    """The page with ``tab`` open (only the open tab runs)."""
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    at.switch_page("views/quality.py").run()
+    at.switch_page("views/quality.py")
+    at.session_state[keys.QUALITY_TABS] = tab
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def test_exceedance_table_follows_year_filter(app_env: str) -> None:
+def _tab(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(t for t in at.tabs if t.label == label)
+
+
+def test_only_the_open_tab_runs(app_env: str) -> None:
+    """A province's first visit draws one tab's charts, not five's; each tab runs when opened."""
     at = _quality_page()
+    assert len(at.tabs) == len(labels.QUALITY_TABS)
+    assert len(_tab(at, "类别变化").children) > 0
+    assert all(len(_tab(at, t).children) == 0 for t in labels.QUALITY_TABS[1:])
+    for label in labels.QUALITY_TABS[1:]:
+        at.session_state[keys.QUALITY_TABS] = label
+        at.run()
+        assert not at.exception
+        assert len(_tab(at, label).children) > 0, label
+        assert len(_tab(at, "类别变化").children) == 0
+
+
+def test_exceedance_table_follows_year_filter(app_env: str) -> None:
+    at = _quality_page("超标明细")
     year = 2021
     at.session_state[keys.FILTER_YEAR] = year  # sidebar filter, set by key
     at.run()
     with Store.open(app_env) as store:
         ex = exceedance_table(store.measurements(), store.points(), get_standard())
     expected = ex[ex["date"].astype(str).str.startswith(str(year))]
-    assert len(at.tabs[4].dataframe[0].value) == len(expected)
+    assert len(_tab(at, "超标明细").dataframe[0].value) == len(expected)
     assert len(expected) > 0
 
 
 def test_point_report_shows_trend_statistics(app_env: str) -> None:
-    at = _quality_page()
+    at = _quality_page("单点报告")
     box = at.selectbox(key=keys.QUALITY_POINT)
     point = box.options[-1].split("\u3000")[0]  # options are shown as "code　name"
     box.select(point).run()
@@ -46,14 +67,14 @@ def test_point_report_shows_trend_statistics(app_env: str) -> None:
 
 
 def test_township_filter_narrows_the_matrix(app_env: str) -> None:
-    at = _quality_page()
-    full = len(at.tabs[1].dataframe[0].value)
+    at = _quality_page("指标矩阵")
+    full = len(_tab(at, "指标矩阵").dataframe[0].value)
     with Store.open(app_env) as store:
         pts = store.points()
     township = sorted(pts["township"])[0]
     at.session_state[keys.FILTER_TOWNSHIP] = [township]  # sidebar filter, set by key
     at.run()
-    narrowed = at.tabs[1].dataframe[0].value
+    narrowed = _tab(at, "指标矩阵").dataframe[0].value
     assert 0 < len(narrowed) < full
     allowed = set(pts[pts["township"] == township]["code"])
     assert set(narrowed["point"]) <= allowed
@@ -63,7 +84,7 @@ def test_another_point_opens_on_its_own_limiting_indicators(app_env: str) -> Non
     """Issue 17 item 7: the selection of one point is not carried to the next."""
     from gwlib.quality.report import point_report
 
-    at = _quality_page()
+    at = _quality_page("单点报告")
     box = at.selectbox(key=keys.QUALITY_POINT)
     codes = [o.split("\u3000")[0] for o in box.options]
     with Store.open(app_env) as store:
@@ -111,7 +132,7 @@ def test_point_report_shows_class_and_water_level_together(app_env_writable: str
         conn.execute(sa.text(
             "UPDATE sample SET water_level_m = 10.5 WHERE point_id = "
             "(SELECT id FROM monitoring_point WHERE code = 'JX-SY-03')"))  # fmt: skip
-    at = _quality_page()
+    at = _quality_page("单点报告")
     at.selectbox(key=keys.QUALITY_POINT).select("JX-SY-03").run()
     assert not at.exception
     sync = next(d.value for d in at.dataframe if "level_mean" in d.value.columns)

@@ -119,6 +119,8 @@ def test_page_tabs_and_exports_in_chinese(page: Page, server: str, entry: object
     problems = _english_texts(page)
     for tab in page.get_by_role("tab").all():
         tab.click()
+        page.wait_for_timeout(300)  # a lazy tab (水质类别与趋势) reruns the page when opened
+        wait_for_app_run(page)
         problems += _english_texts(page)
     buttons = page.get_by_test_id("stDownloadButton").get_by_role("button").all()
     for button in buttons:
