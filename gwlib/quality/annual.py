@@ -85,30 +85,13 @@ def annual_classes(samples: pd.DataFrame) -> pd.DataFrame:
     s["year"] = pd.to_datetime(s["date"]).dt.year
     worst = s.groupby(["point", "year"])["quality_class"].transform("max")
     top = s[s["quality_class"] == worst]
-    limiting = _union_of_codes(top)
+    limiting = top.groupby(["point", "year"])["limiting"].agg(
+        lambda v: ";".join(dict.fromkeys(c for x in v for c in x.split(";") if c))
+    )
     last = top.sort_values("date").groupby(["point", "year"]).tail(1).set_index(["point", "year"])
     out = last.drop(columns=["limiting"]).join(limiting)
     out["n_samples"] = s.groupby(["point", "year"]).size()
     return out.sort_index().reset_index()[cols]  # by point and year, whatever the input order
-
-
-def _union_of_codes(top: pd.DataFrame) -> pd.Series:
-    """Per (point, year): the limiting codes of its samples in ``top``, each once, in order.
-    A group of one sample whose codes are already distinct keeps its text as it is (most groups;
-    a province's 40,000 point-years are not each joined in Python)."""
-    key = ["point", "year"]
-    size = top.groupby(key)["limiting"].transform("size")
-    text = top["limiting"]
-    distinct = text.map(lambda t: (n := t.split(";")) and len(set(n)) == len(n) and "" not in n)
-    single = (size == 1) & (distinct | (text == ""))
-    kept = top.loc[single].set_index(key)["limiting"]
-    rest = (
-        top.loc[~single]
-        .groupby(key)["limiting"]
-        .agg(lambda v: ";".join(dict.fromkeys(c for x in v for c in x.split(";") if c)))
-    )
-    out: pd.Series = pd.concat([kept, rest])
-    return out
 
 
 def class_share_by_year(annual: pd.DataFrame) -> pd.DataFrame:
