@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gwlib.io.wells import SEALING_HEADERS
 from gwlib.plans.checklist import EXCEL_HEADERS
 from gwlib.store.audit import ROLE_NAMES
 
@@ -170,6 +171,8 @@ WELL_COLUMNS = {
     "reason": "原因",
     "severity": "处理",
 }
+# The sealing record (单井档案's 封井记录 for a viewer) with the export's 封井与验收 headers.
+WELL_COLUMNS |= {k: v for k, v in SEALING_HEADERS.items() if k not in WELL_COLUMNS}
 
 DB_UNAVAILABLE = (
     "暂时无法读写数据库：数据库服务未启动、网络中断或正被其他操作占用。"

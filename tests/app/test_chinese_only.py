@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from gwlib.store import Store
 from gwui import keys, labels
 from gwui.pages import PAGES
 from tests.app.conftest import APP, sign_in
@@ -90,3 +91,20 @@ def test_page_shows_no_english(
                          if (why := english(text))]  # fmt: skip
             problems += _table_problems(at)
     assert problems == []
+
+
+def test_a_viewer_reads_an_accepted_wells_record_in_chinese(app_env: str) -> None:
+    """A viewer sees the sealing record, its intervals and the documents as tables (an editor
+    sees forms): their headers are Chinese too."""
+    with Store.open(app_env) as store:
+        wells = store.wells()
+    code = str(wells.loc[wells["status"] == "已验收销号", "code"].iloc[0])
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.query_params["code"] = code
+    at.run()
+    at.switch_page("views/well_record.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key=keys.WELL_CODE).value == code
+    headers = {str(c) for d in at.dataframe for c in d.value.columns}
+    assert {"start_date", "top_m", "filename"} <= headers  # the three tables are there
+    assert _table_problems(at) == []
