@@ -49,8 +49,15 @@ def load_brief(year: int, period: str) -> BriefData:
     return brief_data(get_store(), year, period, as_of_date())
 
 
-@st.cache_data(ttl=TTL_S, max_entries=16, show_spinner=False)
 def chart_png(key: str, data: pd.DataFrame) -> bytes:
+    """The chart's PNG, cached by its data and its note (``data.attrs``, which the cache's hash
+    of a frame does not see)."""
+    return _chart_png(key, data, repr(sorted(data.attrs.items())))
+
+
+@st.cache_data(ttl=TTL_S, max_entries=16, show_spinner=False)
+def _chart_png(key: str, data: pd.DataFrame, attrs: str) -> bytes:
+    del attrs  # part of the cache key only
     return render(key, data)
 
 

@@ -109,6 +109,8 @@ def render(key: str, data: pd.DataFrame) -> bytes:
             ax = fig.add_subplot()
             if len(data):
                 DRAW[key](data, ax)
+                if data.attrs.get("note"):  # what the chart leaves out (gwlib.brief.data)
+                    fig.supxlabel(str(data.attrs["note"]), fontsize=8, color="#555555")
             else:
                 ax.text(0.5, 0.5, "无数据", ha="center", va="center")
                 ax.set_axis_off()

@@ -262,8 +262,9 @@ def _wells(
 
 
 #: Bars the township chart draws at most: beyond it (a city's or province's hundreds of
-#: townships) the townships with the most wells still open are drawn and the rest summed in one
-#: bar, so the chart stays legible and quick to draw. 表4 still lists every township.
+#: townships) it draws the townships with the most wells still open and says in a note how many
+#: townships and open wells it leaves out, so the chart stays legible and quick to draw. 表4
+#: still lists every township.
 CHART_TOWNSHIPS = 20
 
 
@@ -271,10 +272,10 @@ def _chart_townships(chart: pd.DataFrame) -> pd.DataFrame:
     if len(chart) <= CHART_TOWNSHIPS:
         return chart
     order = chart.sort_values(["open", "township"], ascending=[False, True])
-    top, rest = order.head(CHART_TOWNSHIPS - 1), order.iloc[CHART_TOWNSHIPS - 1 :]
-    summed = rest.drop(columns="township").sum().to_dict()
-    other = pd.DataFrame([{"township": f"其余 {len(rest)} 个乡镇（合计）", **summed}])
-    return pd.concat([top, other], ignore_index=True)
+    top, rest = order.head(CHART_TOWNSHIPS).reset_index(drop=True), order.iloc[CHART_TOWNSHIPS:]
+    top.attrs["note"] = (f"未封井最多的 {CHART_TOWNSHIPS} 个乡镇；其余 {len(rest)} 个乡镇"
+                         f"（未封井 {int(rest['open'].sum())} 眼）见表4")  # fmt: skip
+    return top
 
 
 def _sources(sources: pd.DataFrame, zones: pd.DataFrame, pollution: pd.DataFrame) -> list[Table]:

@@ -106,11 +106,12 @@ def test_red_marks_only_rows_that_differ(data: BriefData) -> None:
             assert len(t.highlight) < len(t.frame), t.title
 
 
-def test_township_chart_of_many_townships_draws_the_most_open_and_sums_the_rest() -> None:
-    """A city's or province's hundreds of townships: 图2 draws CHART_TOWNSHIPS bars (those with
-    the most wells still open, then one bar summing the rest), and the sums are kept."""
+def test_township_chart_of_many_townships_draws_the_most_open_and_says_what_it_leaves_out() -> None:
+    """A city's or province's hundreds of townships: 图2 draws CHART_TOWNSHIPS bars, those with
+    the most wells still open, and its note says how many townships and open wells are left out."""
     import pandas as pd
 
+    from gwlib.brief.charts import render
     from gwlib.brief.data import CHART_TOWNSHIPS, _chart_townships
 
     n = 60
@@ -121,8 +122,9 @@ def test_township_chart_of_many_townships_draws_the_most_open_and_sums_the_rest(
     drawn = _chart_townships(chart)
     assert len(drawn) == CHART_TOWNSHIPS
     assert list(drawn["township"][:3]) == ["镇59", "镇58", "镇57"]
-    assert drawn["township"].iloc[-1] == f"其余 {n - CHART_TOWNSHIPS + 1} 个乡镇（合计）"
-    for col in ("accepted", "sealed", "open", "deferred"):
-        assert drawn[col].sum() == chart[col].sum()
+    left_out = sum(range(n - CHART_TOWNSHIPS))
+    assert drawn.attrs["note"] == (f"未封井最多的 {CHART_TOWNSHIPS} 个乡镇；其余 "
+                                   f"{n - CHART_TOWNSHIPS} 个乡镇（未封井 {left_out} 眼）见表4")  # fmt: skip
+    assert render("wells", drawn)[:8] == b"\x89PNG\r\n\x1a\n"
     few = chart.head(CHART_TOWNSHIPS)
-    assert _chart_townships(few).equals(few)
+    assert _chart_townships(few).equals(few) and not _chart_townships(few).attrs
