@@ -15,7 +15,6 @@ import sqlalchemy as sa
 
 from gwlib.demo.base import AS_OF
 from gwlib.store import Store
-from gwlib.store.audit import utc_now
 from gwlib.store.documents import save_file
 from gwlib.store.ledger import record_events
 from gwlib.store.schema_ledger import well_document, well_seal_interval, well_sealing
@@ -43,7 +42,7 @@ def _events(w: AbandonedWell) -> list[dict[str, Any]]:
         if s is WellStatus.SEALED and w.actual_completion:
             on = w.actual_completion
         if s is WellStatus.ACCEPTED and w.actual_completion:
-            on = min(AS_OF, w.actual_completion + dt.timedelta(days=30))
+            on = _accepted_on(w)
         out.append(
             {
                 "well_code": w.code,
@@ -85,6 +84,12 @@ PLACEHOLDER = (
 SEAL_M = 2.0
 
 
+def _accepted_on(w: AbandonedWell) -> dt.date:
+    """The demo's acceptance day of a sealed well (a month after completion, at most AS_OF)."""
+    assert w.actual_completion is not None
+    return min(AS_OF, w.actual_completion + dt.timedelta(days=30))
+
+
 def _works_start(w: AbandonedWell) -> dt.date:
     """The day the demo's history puts the well into 施工中."""
     day: dt.date = next(
@@ -121,7 +126,7 @@ def seed_ledger_history(store: Store, wells: Sequence[AbandonedWell], attachment
             "contractor": "晋南建设工程有限公司（模拟）",
             "funding_source": "中央水污染防治资金（模拟）",
             "acceptance_date": (
-                min(AS_OF, w.actual_completion + dt.timedelta(days=30))
+                _accepted_on(w)
                 if w.status is WellStatus.ACCEPTED
                 else None
             ),
@@ -135,12 +140,12 @@ def seed_ledger_history(store: Store, wells: Sequence[AbandonedWell], attachment
     docs: list[dict[str, Any]] = []
     if accepted:
         f = save_file(attachments, PLACEHOLDER_NAME, PLACEHOLDER)
-        now = utc_now()
         docs = [
             {"well_code": w.code, "kind": DocumentKind.ACCEPTANCE_REPORT.value,
              "filename": f.name, "stored_name": f.stored_name, "sha256": f.sha256,
              "size_bytes": f.size_bytes, "review_status": ReviewStatus.REVIEWED.value,
-             "review_note": "模拟数据", "uploaded_by": DEMO_USER, "uploaded_at": now}
+             "review_note": "模拟数据", "uploaded_by": DEMO_USER,
+             "uploaded_at": dt.datetime.combine(_accepted_on(w), dt.time(9))}  # no clock read
             for w in accepted
         ]  # fmt: skip
     with store.transaction() as conn:

@@ -21,7 +21,8 @@ from gwlib.store.schema_ledger import well_sealing
 from gwlib.wells.model import PlanType, WellStatus
 
 TABLES_COMPARED = ("abandoned_well", "boundary", "drinking_source", "monitoring_point",
-                   "pollution_source", "zone", "sample", "measurement", "plan_task", "meta")
+                   "pollution_source", "zone", "sample", "measurement", "plan_task", "meta",
+                   "well_sealing", "well_seal_interval", "well_document")
 
 
 def _build(path: Path, seed: int = DEFAULT_SEED,
