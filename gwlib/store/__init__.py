@@ -549,6 +549,5 @@ class Store:
         with self.engine.connect() as conn:
             return {
                 t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
-                for t in schema.metadata.sorted_tables
-                if t.name not in schema.DERIVED_TABLES
+                for t in schema.data_tables()
             }

@@ -44,7 +44,7 @@ from sqlalchemy.engine import Connection
 from gwlib.errors import StoreError
 from gwlib.store import Store
 from gwlib.store.engine import owner_only, recreate_schema
-from gwlib.store.schema import DERIVED_TABLES, HISTORY_TABLES, metadata
+from gwlib.store.schema import HISTORY_TABLES, data_tables
 from gwlib.store.schema_ledger import app_user
 from gwlib.store.signing import load_key, sign
 from gwlib.store.signing import verify as verify_signature
@@ -52,12 +52,6 @@ from gwlib.store.signing import verify as verify_signature
 FORMAT = "gwlib-backup/1"
 MANIFEST, SIGNATURE = "manifest.json", "signature.json"
 CHUNK = 10_000
-
-
-def _tables() -> list[sa.Table]:
-    """The tables a backup holds: all but the derived ones (:data:`DERIVED_TABLES`), which are
-    rebuilt from the rest when read."""
-    return [t for t in metadata.sorted_tables if t.name not in DERIVED_TABLES]
 
 
 def _encode(value: Any) -> Any:
@@ -131,7 +125,7 @@ def backup(store: Store, path: str | Path, key: bytes | None = None) -> dict[str
         zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as zf,
         store.engine.connect() as conn,
     ):
-        for table in _tables():
+        for table in data_tables():
             h, n = hashlib.sha256(), 0
             with zf.open(f"{table.name}.jsonl", "w") as fh:
                 for row in _rows(conn, table):
@@ -283,12 +277,12 @@ def inspect_backup(
             f"备份的数据库结构版本 {manifest['revision']} 与目标数据库 "
             f"{store.revision()} 不同：请先用相同版本的程序升级或恢复"
         )
-    names = {t.name for t in _tables()}
+    names = {t.name for t in data_tables()}
     if set(manifest["tables"]) != names:
         missing = sorted(names - set(manifest["tables"]))
         extra = sorted(set(manifest["tables"]) - names)
         raise StoreError(f"备份文件 {path} 的表与当前结构不一致：缺少 {missing}，多出 {extra}")
-    for table in _tables():
+    for table in data_tables():
         if manifest["tables"][table.name]["columns"] != [c.name for c in table.columns]:
             raise StoreError(f"备份中表 {table.name} 的列与当前结构不一致")
     counts = store.counts()
@@ -370,7 +364,7 @@ def restore(
         ):
             if replace:
                 recreate_schema(conn)  # history refuses DELETE: drop and recreate the tables
-            for table in _tables():
+            for table in data_tables():
                 batch: list[dict[str, Any]] = []
                 for row in _table_rows(zf, table, manifest, str(path)):
                     batch.append(row)
@@ -410,7 +404,7 @@ class TableCheck:
 def verify(store: Store, path: str | Path) -> list[TableCheck]:
     """Compare ``store`` with the backup at ``path``, table by table (see the module docstring)."""
     manifest = read_manifest(path)
-    tables = {t.name: t for t in _tables()}
+    tables = {t.name: t for t in data_tables()}
     checks: list[TableCheck] = []
     with store.engine.connect() as conn:
         for name, spec in manifest["tables"].items():
@@ -435,7 +429,7 @@ def verify(store: Store, path: str | Path) -> list[TableCheck]:
 
 def _checksums_in(conn: Connection) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    for table in _tables():
+    for table in data_tables():
         h, n = hashlib.sha256(), 0
         for row in _rows(conn, table):
             h.update(_line(row))

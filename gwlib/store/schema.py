@@ -322,6 +322,12 @@ from gwlib.store import (  # noqa: E402, F401
 #: restore's inserts raise the counters, so no summary from before it is read.
 DERIVED_TABLES = ("summary", "change_counter", "change_tx")
 
+
+def data_tables() -> list[Table]:
+    """Every table but the derived ones, in dependency order: what backups hold and counts
+    report."""
+    return [t for t in metadata.sorted_tables if t.name not in DERIVED_TABLES]
+
 #: Append-only history, table -> its name in messages: database triggers refuse UPDATE, DELETE
 #: and (PostgreSQL) TRUNCATE (migration ``history_0001``), and the application's role may only
 #: SELECT and INSERT them (:mod:`gwlib.store.roles`). A new history table goes here and into a

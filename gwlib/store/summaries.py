@@ -185,11 +185,19 @@ def annual(store: Store, period: str = "") -> pd.DataFrame:
 
 def refresh(store: Store, names: tuple[str, ...] = ON_WRITE) -> None:
     """Rebuild ``names`` now (after a write), so that pages read them ready-made."""
+    marks: dict[bool, str] = {}  # one stamp per family (wells or not) for the whole refresh
+
+    def mark(name: str) -> str:
+        family = name in WELL_SUMMARIES
+        if family not in marks:
+            marks[family] = stamp(store, name)
+        return marks[family]
+
     for name in names:
-        _store(store, name, stamp(store, name), BUILDERS[name](store))
+        _store(store, name, mark(name), BUILDERS[name](store))
     if names == ON_WRITE:
         with store.engine.connect() as conn:
             last = conn.execute(sa.select(sa.func.max(schema.sample.c.sample_date))).scalar()
         if last is not None:
             name = f"{EXCEEDANCES}{last.year}"
-            _store(store, name, stamp(store, name), store.exceedances(last.year, live=True))
+            _store(store, name, mark(name), store.exceedances(last.year, live=True))
