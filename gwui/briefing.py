@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from gwlib.brief import BriefData, brief_data, render
+from gwlib.brief.data import BriefData, brief_data
 from gwlib.plans.checklist import Checklist, build_checklist
 from gwlib.plans.metrics import MetricData
 from gwlib.quality.classes import graded
@@ -57,6 +57,8 @@ def chart_png(key: str, data: pd.DataFrame) -> bytes:
 
 @st.cache_data(ttl=TTL_S, max_entries=16, show_spinner=False)
 def _chart_png(key: str, data: pd.DataFrame, attrs: str) -> bytes:
+    from gwlib.brief.charts import render  # matplotlib: loaded by the pages that draw
+
     del attrs  # part of the cache key only
     return render(key, data)
 

@@ -101,6 +101,33 @@ def display_names() -> dict[str, str]:
 UTC_COLUMNS = ("ts_utc", "uploaded_at", "recorded_at", "created_at", "changed_at")
 
 
+#: More wells than this (a city's or province's ledger): 单井档案 asks for the 乡镇 first. One
+#: list of 100,000 codes is 1.1 MB that holds the browser ~1.3 s on every visit.
+WELL_PICK_MAX = 2_000
+NO_TOWNSHIP = "（未填乡镇）"
+
+
+def pick_well(wells: pd.DataFrame) -> str:
+    """单井档案's choice of well: a link's ``?code=`` opens that well once (the user's own choice
+    then stays); a ledger of more than :data:`WELL_PICK_MAX` wells is picked by 乡镇 then 井编码."""
+    codes = list(wells["code"])
+    asked = st.query_params.get("code")  # a link (ledger row, map popup) names the well
+    towns = wells["township"].fillna(NO_TOWNSHIP).astype(str)
+    if asked in codes and st.session_state.get(keys.WELL_LINKED) != asked:
+        st.session_state[keys.WELL_CODE] = st.session_state[keys.WELL_LINKED] = asked
+        st.session_state[keys.WELL_TOWN] = towns[wells["code"] == asked].iloc[0]
+    if len(codes) > WELL_PICK_MAX:
+        current = st.session_state.get(keys.WELL_CODE)
+        if keys.WELL_TOWN not in st.session_state and current in codes:
+            st.session_state[keys.WELL_TOWN] = towns[wells["code"] == current].iloc[0]
+        town = st.selectbox("乡镇", sorted(towns.unique()), key=keys.WELL_TOWN,
+                            help=f"台账共 {len(codes):,} 眼井：先选乡镇，再选井编码")  # fmt: skip
+        codes = list(wells.loc[towns == town, "code"])
+        if st.session_state.get(keys.WELL_CODE) not in codes:
+            st.session_state.pop(keys.WELL_CODE, None)
+    return str(st.selectbox("井编码", codes, key=keys.WELL_CODE))
+
+
 OWNER_CHOICES = {"全部": None, "所有权人明确": True, "所有权人不明": False}
 
 

@@ -2,11 +2,14 @@
 
 import streamlit as st
 
+from gwlib.io.export import excel_bytes
 from gwlib.wells.ledger import ledger_figures, stage_counts
 from gwui import briefing, charts, filters, keys, labels
 from gwui.loaders import as_of_date, load_meta, load_wells
 from gwui.quality_data import overview
-from gwui.render import class_legend, demo_notice, labelled_table, roman
+from gwui.render import capped, class_legend, demo_notice, labelled_table, roman
+
+FAILING_ROWS = 200
 
 st.title(labels.OVERVIEW_TITLE)
 demo_notice(load_meta())
@@ -60,11 +63,23 @@ with right:
         col.metric(str(row.change), f"{row.points} 个")
 
 st.subheader(f"未达到目标的点位（{len(fig.failing)} 个，达标率 {fig.meets_target_share:.1f}%）")
-failing = fig.failing.assign(
-    cls=fig.failing["quality_class"].map(roman), tgt=fig.failing["target_class"].map(roman)
-)
-cols = ["point", "point_name", "category", "township", "cls", "tgt", "detail"]
-labelled_table(failing[cols], labels.OVERVIEW_COLUMNS, keys.OVERVIEW_FAILING)
+# Worst first; a province's list is thousands of rows with their 定类指标: the page shows the
+# first FAILING_ROWS and the whole list is one export away.
+failing = (
+    fig.failing.assign(gap=fig.failing["quality_class"] - fig.failing["target_class"])
+    .sort_values(["quality_class", "gap", "point"], ascending=[False, False, True])
+    .assign(cls=lambda f: f["quality_class"].map(roman), tgt=lambda f: f["target_class"].map(roman))
+)[["point", "point_name", "category", "township", "cls", "tgt", "detail"]]
+labelled_table(capped(failing, "全部点位请用下方导出", limit=FAILING_ROWS),
+               labels.OVERVIEW_COLUMNS, keys.OVERVIEW_FAILING)  # fmt: skip
+if len(failing):
+    st.download_button(
+        f"导出未达到目标的点位（Excel，{len(failing):,} 个）",
+        lambda: excel_bytes({"未达到目标的点位": failing.rename(columns=labels.OVERVIEW_COLUMNS)}),
+        file_name=f"未达到目标的点位_{year}_{period}.xlsx",
+        key=keys.OVERVIEW_FAILING_EXPORT,
+        on_click="ignore",
+    )
 
 left, right = st.columns(2)
 with left:

@@ -11,7 +11,7 @@ from gwlib.store import sealing as sealing_store
 from gwlib.wells.lifecycle import SEALED_STAGES
 from gwlib.wells.risk import before_after
 from gwui import keys, labels, well_forms
-from gwui.ledger import ledger_table, load_ledger
+from gwui.ledger import ledger_table, load_ledger, pick_well
 from gwui.loaders import get_store, load_meta
 from gwui.render import demo_notice, md, shown
 from gwui.session import can_edit
@@ -19,14 +19,10 @@ from gwui.session import can_edit
 st.title(labels.WELL_TITLE)
 demo_notice(load_meta())
 data = load_ledger()
-codes = list(data.wells["code"])
-if not codes:
+if data.wells.empty:
     st.info("台账中还没有井。可在「台账导入导出」页导入 Excel。")
     st.stop()
-asked = st.query_params.get("code")  # a link (ledger row, map popup) names the well
-if asked in codes and st.session_state.get(keys.WELL_LINKED) != asked:
-    st.session_state[keys.WELL_CODE] = st.session_state[keys.WELL_LINKED] = asked
-code = st.selectbox("井编码", codes, key=keys.WELL_CODE)
+code = pick_well(data.wells)
 store = get_store()
 try:
     row = ledger.well(store, code)  # fresh, with its version: edits are checked against it

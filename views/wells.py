@@ -58,30 +58,38 @@ tl = timeline(view, data.events, data.acceptance)
 if not tl.empty:
     st.plotly_chart(charts.ledger_timeline_chart(tl), key=keys.WELLS_TIMELINE_CHART)
 
-t1, t2, t3, t4 = st.tabs(["台账", "逾期清单", "风险优先工作清单", "各乡镇"])
-with t1:
-    st.caption(f"共 {len(view)} 眼。勾选一行（最左侧方框），打开该井的「单井档案」查看与办理。")
-    table = capped(view, "完整台账请用下方导出，或用筛选缩小范围")
-    picked = ledger_table(table, key=keys.WELLS_TABLE, on_select="rerun",
-                          selection_mode="single-row")  # fmt: skip
-    if not table.empty and picked.selection.rows:
-        code = str(table.iloc[picked.selection.rows[0]]["code"])
-        st.switch_page("views/well_record.py", query_params={"code": code})
-    st.download_button(
-        "导出筛选后的台账（Excel）",
-        lambda: ledger_bytes(view, sealing=load_sealing()),  # built when clicked
-        export_name(as_of),
-        key=keys.WELLS_EXPORT,
-        on_click="ignore",
-    )
-with t2:
-    st.caption(
-        "计划完成日期已过而尚未封井的井；所有权人明确的，依《地下水管理条例》第五十八条责令封井。"
-    )
-    ledger_table(overdue, key=keys.WELLS_OVERDUE_TABLE)
-with t3:
-    st.caption("未封井的井按风险分排序，每一分都写明依据。评分规则：" + RiskRules().explain())
-    risk = capped(data.risk[data.risk["code"].isin(view["code"])], "用筛选缩小范围可看其余")
-    ledger_table(risk, key=keys.WELLS_RISK_TABLE)
-with t4:
-    ledger_table(prog, key=keys.WELLS_TOWNSHIP_TABLE)
+# Only the open tab runs and is drawn (a province's overdue and risk lists are thousands of rows
+# the browser would otherwise receive on every visit); choosing a tab reruns the page.
+t1, t2, t3, t4 = st.tabs(list(labels.WELLS_TABS), key=keys.WELLS_TABS, on_change="rerun")
+if t1.open:
+    with t1:
+        st.caption(f"共 {len(view)} 眼。勾选一行（最左侧方框），打开该井的「单井档案」查看与办理。")
+        table = capped(view, "完整台账请用下方导出，或用筛选缩小范围")
+        picked = ledger_table(table, key=keys.WELLS_TABLE, on_select="rerun",
+                              selection_mode="single-row")  # fmt: skip
+        if not table.empty and picked.selection.rows:
+            code = str(table.iloc[picked.selection.rows[0]]["code"])
+            st.switch_page("views/well_record.py", query_params={"code": code})
+        st.download_button(
+            "导出筛选后的台账（Excel）",
+            lambda: ledger_bytes(view, sealing=load_sealing()),  # built when clicked
+            export_name(as_of),
+            key=keys.WELLS_EXPORT,
+            on_click="ignore",
+        )
+if t2.open:
+    with t2:
+        st.caption(
+            "计划完成日期已过而尚未封井的井；所有权人明确的，"
+            "依《地下水管理条例》第五十八条责令封井。"
+        )
+        shown = capped(overdue, "完整清单请勾选筛选中的「只看逾期未封井」后在「台账」导出")
+        ledger_table(shown, key=keys.WELLS_OVERDUE_TABLE)
+if t3.open:
+    with t3:
+        st.caption("未封井的井按风险分排序，每一分都写明依据。评分规则：" + RiskRules().explain())
+        risk = capped(data.risk[data.risk["code"].isin(view["code"])], "用筛选缩小范围可看其余")
+        ledger_table(risk, key=keys.WELLS_RISK_TABLE)
+if t4.open:
+    with t4:
+        ledger_table(prog, key=keys.WELLS_TOWNSHIP_TABLE)

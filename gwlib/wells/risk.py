@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,14 +87,19 @@ def latest_point_classes(samples: pd.DataFrame, points: pd.DataFrame) -> pd.Data
     return last.merge(loc, on="point", how="inner").reset_index(drop=True)
 
 
-def _nearest_m(x: np.ndarray, y: np.ndarray, lon: pd.Series, lat: pd.Series) -> np.ndarray:
-    """Distance (m) from each (x, y) to the nearest of the lon/lat points; inf when none."""
-    if len(lon) == 0 or len(x) == 0:
-        return np.full(len(x), np.inf)
+def _nearest_m(
+    wells: np.ndarray, lon: pd.Series, lat: pd.Series, within_m: float
+) -> np.ndarray:
+    """Distance (m) from each of ``wells`` (metric shapely points) to the nearest of the
+    lon/lat points when it is at most ``within_m``; inf otherwise or when there are none."""
+    out = np.full(len(wells), np.inf)
+    if len(lon) == 0 or len(wells) == 0:
+        return out
     px, py = to_metric(lon.to_numpy(float), lat.to_numpy(float))
     tree = shapely.STRtree(shapely.points(px, py))
-    idx, dist = tree.query_nearest(shapely.points(x, y), return_distance=True, all_matches=False)
-    out = np.full(len(x), np.inf)
+    idx, dist = tree.query_nearest(
+        wells, max_distance=within_m, return_distance=True, all_matches=False
+    )
     out[idx[0]] = dist
     return out
 
@@ -120,12 +126,16 @@ def risk_scores(
             geometry_to_metric(shapely.geometry.shape(json.loads(g))) for g in zones["geometry"]
         ]
     score = np.zeros(n, dtype=int)
-    reasons: list[list[str]] = [[] for _ in range(n)]
+    # Each well's reasons, "；"-joined in the order the rules apply (kept as arrays: a list per
+    # well costs a province's ledger page a garbage collection over its whole heap).
+    reasons = np.full(n, "", dtype=object)
+    loc = located.to_numpy()
 
-    def add(mask: np.ndarray, points: int, why: str) -> None:
-        for i in np.flatnonzero(mask & located.to_numpy()):
-            score[i] += points
-            reasons[i].append(f"{why}（+{points}）")
+    def add(mask: np.ndarray, points: int, why: str | np.ndarray, anywhere: bool = False) -> None:
+        hit = mask if anywhere else mask & loc
+        score[hit] += points
+        text = why[hit] if isinstance(why, np.ndarray) else why
+        reasons[hit] = reasons[hit] + "；" + text + f"（+{points}）"
 
     def inside(kinds: tuple[str, ...]) -> np.ndarray:
         """Wells strictly inside any zone of these kinds (one spatial-index query)."""
@@ -141,33 +151,32 @@ def risk_scores(
         add(core, rules.core_zone, "位于饮用水水源一级/二级保护区")
         add(inside((ZoneKind.QUASI.value,)) & ~core, rules.quasi_zone, "位于水源准保护区")
         add(inside((ZoneKind.RECHARGE.value,)), rules.recharge_zone, "位于水源补给区")
-    d_src = _nearest_m(np.asarray(x), np.asarray(y), pollution.get("lon", pd.Series(dtype=float)),
-                       pollution.get("lat", pd.Series(dtype=float)))  # fmt: skip
+    none = pd.Series(dtype=float)
+    d_src = _nearest_m(pts, pollution.get("lon", none), pollution.get("lat", none),
+                       rules.source_far_m)  # fmt: skip
     add(d_src <= rules.source_near_m, rules.source_near,
         f"{rules.source_near_m:.0f} m 内有污染源")  # fmt: skip
     add((d_src > rules.source_near_m) & (d_src <= rules.source_far_m), rules.source_far,
         f"{rules.source_far_m:.0f} m 内有污染源")  # fmt: skip
-    deep = (w["depth_m"].fillna(0) >= rules.deep_m).to_numpy()
-    for i in np.flatnonzero(deep):
-        score[i] += rules.deep
-        reasons[i].append(
-            f"井深 {w['depth_m'][i]:.0f} m，可能穿越多个含水层（+{rules.deep}）"
-        )
-    text = (w["abandon_reason"].fillna("") + " " + w["note"].fillna("")).to_numpy(str)
-    for k, t in enumerate(text):
-        if any(word in t for word in rules.cross_layer_words):
-            score[k] += rules.cross_layer
-            reasons[k].append(f"记录中疑似串层污染（+{rules.cross_layer}）")
-    for i in np.flatnonzero(~w["owner_known"].astype(bool).to_numpy()):
-        score[i] += rules.owner_unknown
-        reasons[i].append(f"所有权人不明，须由政府组织封井（+{rules.owner_unknown}）")
+    depth = w["depth_m"].fillna(0).to_numpy(float)
+    depth_text = np.array([f"井深 {d:.0f} m，可能穿越多个含水层" for d in depth], dtype=object)
+    add(depth >= rules.deep_m, rules.deep, depth_text, anywhere=True)
+    text = w["abandon_reason"].fillna("") + " " + w["note"].fillna("")
+    words = "|".join(re.escape(word) for word in rules.cross_layer_words)
+    crossed = text.str.contains(words, regex=True).to_numpy(bool) if words else np.zeros(n, bool)
+    add(crossed, rules.cross_layer, "记录中疑似串层污染", anywhere=True)
+    add(~w["owner_known"].astype(bool).to_numpy(), rules.owner_unknown,
+        "所有权人不明，须由政府组织封井", anywhere=True)  # fmt: skip
     if not latest_classes.empty:
+        near_v = np.zeros(n, dtype=bool)
         for cls, pts_ in ((5, rules.class_v_near), (4, rules.class_iv_near)):
             poor = latest_classes[latest_classes["quality_class"] == cls]
-            d = _nearest_m(np.asarray(x), np.asarray(y), poor["lon"], poor["lat"])
+            d = _nearest_m(pts, poor["lon"], poor["lat"], rules.quality_radius_m)
             near = d <= rules.quality_radius_m
-            if cls == 4:
-                near &= ~np.array(["Ⅴ类" in " ".join(r) for r in reasons], dtype=bool)
+            if cls == 5:
+                near_v = near & loc
+            else:
+                near &= ~near_v
             add(
                 near,
                 pts_,
@@ -181,7 +190,7 @@ def risk_scores(
             "status": w["status"],
             "score": score,
             "level": level,
-            "reasons": ["；".join(r) if r else "无加分因素" for r in reasons],
+            "reasons": [r[1:] if r else "无加分因素" for r in reasons],
         }
     )
     return out.sort_values(["score", "code"], ascending=[False, True]).reset_index(drop=True)

@@ -68,7 +68,10 @@ def _table_problems(at: AppTest) -> list[str]:
 
 
 #: Pages whose tabs run only when open (``st.tabs(key=…, on_change="rerun")``): tab key -> labels.
-LAZY_TABS = {"views/quality.py": {keys.QUALITY_TABS: labels.QUALITY_TABS[1:]}}
+LAZY_TABS = {
+    "views/quality.py": {keys.QUALITY_TABS: labels.QUALITY_TABS[1:]},
+    "views/wells.py": {keys.WELLS_TABS: labels.WELLS_TABS[1:]},
+}
 
 
 @pytest.mark.parametrize("entry", PAGES, ids=lambda p: p.url_path or "home")

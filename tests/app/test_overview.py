@@ -91,3 +91,21 @@ def test_v_goal_comes_from_the_plans_target(app_env_writable: str) -> None:
     assert at.number_input(key=keys.OVERVIEW_V_GOAL).value == 18.0
     metric = next(m for m in at.metric if m.label == "Ⅴ类占比")
     assert metric.delta == f"{float(metric.value.rstrip('%')) - 18.0:+.1f} 个百分点"
+
+
+def test_failing_points_worst_first_with_an_export(app_env: str) -> None:
+    """未达到目标的点位: worst class first, then furthest from the target; every failing point is
+    listed (the page caps the table only for a province, with the whole list one export away)."""
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    year = int(at.selectbox(key=keys.FILTER_YEAR).value)
+    exp = _expected(app_env, QualityFilter(), year).failing
+    assert len(exp) >= 2
+    shown = next(d.value for d in at.dataframe if "detail" in d.value.columns)
+    assert sorted(shown["point"]) == sorted(exp["point"])
+    by_point = exp.set_index("point")
+    key = [(-by_point.at[p, "quality_class"],
+            by_point.at[p, "target_class"] - by_point.at[p, "quality_class"], p)
+           for p in shown["point"]]  # fmt: skip
+    assert key == sorted(key)
+    labels_ = [b.proto.label for b in at.get("download_button")]
+    assert f"导出未达到目标的点位（Excel，{len(exp):,} 个）" in labels_

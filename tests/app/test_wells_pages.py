@@ -15,7 +15,7 @@ from gwlib.store import Store, audit
 from gwlib.store import documents as documents_store
 from gwlib.store import ledger as L
 from gwlib.store.users import create_user
-from gwui import keys
+from gwui import keys, labels
 from tests.accounts import LOCAL
 from tests.app.conftest import APP, ROOT, sign_in
 from tests.demo_db import copy_demo
@@ -119,6 +119,12 @@ def test_hidden_columns_never_reach_the_browser(
     at.switch_page("views/wells.py").run()
     assert not at.exception, [e.value for e in at.exception]
     frames += [d.value for d in at.dataframe]
+    for tab in labels.WELLS_TABS[1:]:  # only the open tab runs: open each
+        at.session_state[keys.WELLS_TABS] = tab
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        frames += [d.value for d in at.dataframe]
+    assert len(frames) >= 1 + len(labels.WELLS_TABS)  # the docs table and one per tab
     assert any("现场照片.jpg" in set(f.get("filename", [])) for f in frames)  # the docs table
     sent = {str(c) for f in frames for c in f.columns}
     assert not sent & {"stored_name", "id", "version", "deleted"}, sent
@@ -203,3 +209,43 @@ def test_a_link_to_a_well_opens_it_even_after_another_was_viewed(
     assert at.selectbox(key=keys.WELL_CODE).value == other
     at.selectbox(key=keys.WELL_CODE).set_value(CODE).run()  # the user picks another well
     assert at.selectbox(key=keys.WELL_CODE).value == CODE  # not pulled back to the link's
+
+
+def test_a_large_ledger_picks_the_township_first(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A city's or province's ledger (more wells than WELL_PICK_MAX): 单井档案 lists the wells of
+    one 乡镇 (not every code in one list); a link opens its well with that well's 乡镇; another
+    乡镇 lists only its own wells."""
+    from gwui import ledger as ledger_ui
+
+    with Store.open(env) as store:
+        wells = store.wells()
+    monkeypatch.setattr(ledger_ui, "WELL_PICK_MAX", len(wells) // 2)
+    town_of = dict(zip(wells["code"], wells["township"], strict=True))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    _login(at, monkeypatch, env, "boss")
+    at.query_params["code"] = CODE
+    at.switch_page("views/well_record.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    town = at.selectbox(key=keys.WELL_TOWN)
+    assert town.value == town_of[CODE]
+    assert set(town.options) == set(wells["township"])
+    picker = at.selectbox(key=keys.WELL_CODE)
+    assert picker.value == CODE
+    assert set(picker.options) == {c for c, t in town_of.items() if t == town_of[CODE]}
+    other = next(t for t in town.options if t != town_of[CODE])
+    town.set_value(other).run()
+    picker = at.selectbox(key=keys.WELL_CODE)
+    assert set(picker.options) == {c for c, t in town_of.items() if t == other}
+    assert town_of[picker.value] == other
+    assert any(m.label == "状态" for m in at.metric)  # that well's record is shown
+
+
+def test_a_county_ledger_lists_every_well_in_one_picker(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    _login(at, monkeypatch, env, "boss")
+    at.switch_page("views/well_record.py").run()
+    with Store.open(env) as store:
+        assert len(at.selectbox(key=keys.WELL_CODE).options) == len(store.wells())
+    assert not [s for s in at.selectbox if s.key == keys.WELL_TOWN]

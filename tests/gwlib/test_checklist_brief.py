@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -221,3 +222,19 @@ def test_cli_brief(demo_url: str, tmp_path: Path) -> None:
     assert main(["brief", "--db", demo_url, "--year", "2024", "-o", str(out)]) == 0
     assert pptx.Presentation(str(out)).slides
     assert main(["brief", "--db", demo_url, "--year", "2024", "-o", str(tmp_path / "x.txt")]) == 2
+
+
+def test_the_brief_figures_load_without_charts_or_documents() -> None:
+    """总览 reads the plan's goals through gwui.briefing: that must not load matplotlib or the
+    document writers (≈0.7 s of a first visit); the package's names still resolve."""
+    code = (
+        "import sys, gwui.briefing, gwlib.brief as b\n"
+        "heavy = [m for m in ('matplotlib', 'docx', 'pptx') if m in sys.modules]\n"
+        "assert heavy == [], heavy\n"
+        "assert callable(b.build_pack) and callable(b.render) and b.CHART_TITLES\n"
+        "assert 'matplotlib' in sys.modules\n"
+        "try:\n    b.nothing\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit(1)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2], timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
