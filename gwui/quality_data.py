@@ -29,28 +29,38 @@ class QualityViews:
     points: pd.DataFrame
     samples: pd.DataFrame
     annual: pd.DataFrame
-    matrix: pd.DataFrame  # every indicator; gwlib.quality.report.notable_indicators narrows it
-    ledger: pd.DataFrame
-    exceedances: pd.DataFrame
 
 
-@st.cache_data(ttl=TTL_S, max_entries=8, show_spinner="正在计算水质类别与趋势…")
 def quality_views(sel: Selection) -> QualityViews:
-    std = get_standard_set()
-    points = sel.flt.points(load_points())
-    samples = sel.flt.samples(load_samples())
-    annual = sel.flt.annual(load_annual(sel.flt.period))
-    matrix = indicator_matrix(
-        samples, load_latest_measurements(sel.flt.period), load_trends(), std
-    )
+    """The selection's points, samples and (stored) annual classes: filters of cached frames, a
+    few milliseconds. Each tab's heavier table has its own cached function below, so that a
+    first visit computes only the open tab's."""
     return QualityViews(
-        points,
-        samples,
-        annual,
-        matrix,
-        class_change_ledger(annual, std),
-        exceedance_table(load_exceedances(sel.year), points, std),
+        sel.flt.points(load_points()),
+        sel.flt.samples(load_samples()),
+        sel.flt.annual(load_annual(sel.flt.period)),
     )
+
+
+@st.cache_data(ttl=TTL_S, max_entries=8, show_spinner="正在计算指标矩阵…")
+def quality_matrix(sel: Selection) -> pd.DataFrame:
+    """The latest measurement of every point and indicator with its trend (every indicator;
+    gwlib.quality.report.notable_indicators narrows it)."""
+    samples = sel.flt.samples(load_samples())
+    return indicator_matrix(
+        samples, load_latest_measurements(sel.flt.period), load_trends(), get_standard_set()
+    )
+
+
+@st.cache_data(ttl=TTL_S, max_entries=8, show_spinner="正在整理类别变化台账…")
+def quality_ledger(sel: Selection) -> pd.DataFrame:
+    return class_change_ledger(sel.flt.annual(load_annual(sel.flt.period)), get_standard_set())
+
+
+@st.cache_data(ttl=TTL_S, max_entries=8, show_spinner="正在整理超标明细…")
+def quality_exceedances(sel: Selection) -> pd.DataFrame:
+    points = sel.flt.points(load_points())
+    return exceedance_table(load_exceedances(sel.year), points, get_standard_set())
 
 
 @st.cache_data(ttl=TTL_S, max_entries=16, show_spinner=False)

@@ -9,7 +9,12 @@ from gwlib.quality.report import notable_indicators
 from gwui import charts, filters, keys, labels
 from gwui.loaders import get_standard_set, load_meta
 from gwui.point_report import point_report_tab
-from gwui.quality_data import quality_views
+from gwui.quality_data import (
+    quality_exceedances,
+    quality_ledger,
+    quality_matrix,
+    quality_views,
+)
 from gwui.render import capped, class_legend, demo_notice, labelled_table, roman, value_texts
 
 st.title(labels.QUALITY_TITLE)
@@ -48,7 +53,7 @@ if tab_matrix.open:
     with tab_matrix:
         st.subheader("最近一次采样：点位 × 指标（颜色为类别，箭头为趋势）")
         st.caption(labels.TREND_ARROWS_HELP)
-        matrix = views.matrix
+        matrix = quality_matrix(sel)
         if not st.toggle(
             "显示全部指标", key=keys.QUALITY_MATRIX_ALL, help="默认只显示至少一个点位劣于Ⅱ类的指标"
         ):
@@ -71,7 +76,7 @@ if tab_point.open:
 if tab_ledger.open:
     with tab_ledger:
         st.subheader("类别变化台账（与上一年度相比）")
-        ledger = capped(views.ledger, "用侧栏缩小范围可看其余点位")
+        ledger = capped(quality_ledger(sel), "用侧栏缩小范围可看其余点位")
         shown = ledger.assign(prev=ledger["prev_class"].map(roman),
                               now=ledger["quality_class"].map(roman))  # fmt: skip
         cols = ["point", "point_name", "township", "year", "prev", "now", "change", "driver"]
@@ -80,7 +85,7 @@ if tab_ledger.open:
 if tab_exceed.open:
     with tab_exceed:
         st.subheader("超标明细（劣于Ⅲ类或劣于目标类别）")
-        ex = views.exceedances
+        ex = quality_exceedances(sel)
         shown = ex.assign(
             quality_class=ex["quality_class"].map(roman), target_class=ex["target_class"].map(roman)
         )
