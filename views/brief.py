@@ -4,7 +4,7 @@ Screen and pack show the same BriefData (one gwlib call), so their numbers agree
 
 import streamlit as st
 
-from gwlib.brief import CHART_TITLES, pack_bytes, soffice
+from gwlib.brief import CHART_TITLES, soffice
 from gwlib.errors import GwlibError
 from gwui import briefing, keys
 from gwui.loaders import as_of_date, load_meta
@@ -66,6 +66,8 @@ if st.button("生成简报", key=keys.BRIEF_BUILD, type="primary"):
         bar.progress(i * 20, text=f"绘制图表 {i}/3…")
     bar.progress(70, text="写入文件…" if kind != "pdf" else "写入文件并转换 PDF…")
     try:
+        from gwlib.brief.pack import pack_bytes  # python-docx/-pptx: loaded when a pack is made
+
         payload = pack_bytes(data, images, kind)
     except GwlibError as exc:
         bar.empty()

@@ -12,14 +12,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from gwlib.brief.charts import CHART_TITLES, render, render_all
     from gwlib.brief.data import BriefData, Table, brief_data
-    from gwlib.brief.pack import (
-        build_pack,
-        pack_bytes,
-        soffice,
-        to_pdf,
-        write_docx,
-        write_pptx,
-    )
+    from gwlib.brief.office import soffice, to_pdf
+    from gwlib.brief.pack import build_pack, pack_bytes, write_docx, write_pptx
 
 #: Each public name (``__all__``) -> the submodule that defines it.
 _HOME = {
@@ -31,8 +25,8 @@ _HOME = {
     "brief_data": "data",
     "build_pack": "pack",
     "pack_bytes": "pack",
-    "soffice": "pack",
-    "to_pdf": "pack",
+    "soffice": "office",
+    "to_pdf": "office",
     "write_docx": "pack",
     "write_pptx": "pack",
 }

@@ -24,7 +24,6 @@ from gwlib.quality.annual import (
     CHANGE_WORSE,
     CHANGES,
     GROUPS,
-    annual_classes,
     limiting_exceedances,
     share_of,
     v_share,
@@ -33,7 +32,7 @@ from gwlib.quality.annual import (
 from gwlib.quality.classes import QualityClass
 from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.sources.model import PollutionCategory, WorkStatus
-from gwlib.store import Store
+from gwlib.store import Store, summaries
 from gwlib.store.plans import goal_status
 from gwlib.store.tasks import task_statuses
 from gwlib.wells.ledger import ledger_figures, overdue_list, township_progress
@@ -90,11 +89,11 @@ def _frame(rows: Sequence[Mapping[str, Any]], columns: list[str]) -> pd.DataFram
 
 
 def _quality(
-    samples: pd.DataFrame, year: int, period: str, standard: StandardSet,
+    a: pd.DataFrame, year: int, period: str, standard: StandardSet,
     exceedances: pd.DataFrame | None = None,
 ) -> tuple[list[Table], pd.DataFrame, dict[str, float]]:
-    s = samples[samples["period"] == period] if period else samples
-    a = annual_classes(s)
+    """The quality tables from ``a``, the annual classes of ``period``'s samples (every 水期's
+    when "") as the database keeps them (:func:`gwlib.store.summaries.annual`)."""
     cur, prev = a[a["year"] == year], a[a["year"] == year - 1]
     n = len(cur)
     dist_rows = []
@@ -457,8 +456,8 @@ def brief_data(
     year_end = dt.date(year, 12, 31)
     as_of = as_of_for_year(as_of or store_as_of(store, year_end), year)
     data = MetricData.from_store(store)
-    q_tables, q_chart, q = _quality(data.samples, year, period, get_standard(),
-                                    store.exceedances(year))  # fmt: skip
+    q_tables, q_chart, q = _quality(summaries.annual(store, period), year, period,
+                                    get_standard(), store.exceedances(year))  # fmt: skip
     w_tables, w_chart, w = _wells(data.wells, as_of)
     s_tables = _sources(data.sources, data.zones, data.pollution)
     plan = plan_for(store, year)

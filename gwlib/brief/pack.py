@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import shutil
 import struct
-import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -42,7 +40,7 @@ from pptx.util import Pt as PPt
 
 from gwlib.brief.charts import CHART_TITLES, render
 from gwlib.brief.data import BriefData, Table
-from gwlib.config import REFERENCE_DIR
+from gwlib.brief.office import to_pdf
 from gwlib.errors import GwlibError
 
 BODY_FONT, HEAD_FONT = "宋体", "黑体"
@@ -355,43 +353,6 @@ def write_pptx(data: BriefData, images: dict[str, bytes], path: Path | io.BytesI
 
 
 # -- PDF and the one-call entry ---------------------------------------------------------------
-
-
-#: Maps 宋体/黑体 to the Simplified-Chinese Noto faces for LibreOffice (see the file).
-FONTS_CONF = REFERENCE_DIR / "fonts" / "fonts.conf"
-
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def to_pdf(source: Path, out_dir: Path) -> Path:
-    """Convert a DOCX/PPTX to PDF with LibreOffice (headless, its own temporary profile)."""
-    exe = soffice()
-    if exe is None:
-        raise GwlibError("生成 PDF 需要 LibreOffice（Debian 软件包 libreoffice-writer-nogui）")
-    with tempfile.TemporaryDirectory() as profile:
-        done = subprocess.run(
-            [
-                exe,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out_dir),
-                str(source),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-            env={**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)},
-        )
-    pdf = out_dir / (source.stem + ".pdf")
-    if done.returncode != 0 or not pdf.exists():
-        raise GwlibError(f"LibreOffice 转换 PDF 失败：{done.stderr.strip() or done.stdout.strip()}")
-    return pdf
 
 
 def pack_bytes(data: BriefData, images: dict[str, bytes], kind: str) -> bytes:

@@ -98,7 +98,7 @@ def _cmd_respond(args: argparse.Namespace) -> int:
 
 def _cmd_bulletin(args: argparse.Namespace) -> int:
     from gwlib.brief.bulletin import bulletin_data, write_bulletin
-    from gwlib.brief.pack import to_pdf
+    from gwlib.brief.office import to_pdf
 
     data = bulletin_data(open_store(args.db), args.round, args.plan_year, args.issuer, args.date)
     out: Path = args.output
