@@ -35,7 +35,12 @@ from gwlib.sources.model import PollutionCategory, WorkStatus
 from gwlib.store import Store, summaries
 from gwlib.store.plans import goal_status
 from gwlib.store.tasks import task_statuses
-from gwlib.wells.ledger import ledger_figures, overdue_list, township_progress
+from gwlib.wells.ledger import (
+    OWNER_UNKNOWN_DUTY,
+    ledger_figures,
+    overdue_list,
+    township_progress,
+)
 
 STANDARD_NOTE = (
     "注：水质类别按《地下水质量标准》（GB/T 14848-2017）单指标评价、从优不从劣，"
@@ -491,7 +496,7 @@ def brief_data(
     if w["overdue"]:
         steps.append(f"督促逾期未封的 {w['overdue']:.0f} 眼报废井责任主体限期封井回填")
     if w["unknown"]:
-        steps.append(f"对所有权人不明的 {w['unknown']:.0f} 眼报废井，由属地政府组织封井回填")
+        steps.append(f"{OWNER_UNKNOWN_DUTY}（{w['unknown']:.0f} 眼）")
     if q["fail"]:
         steps.append(
             f"对未达目标类别的 {q['fail']:.0f} 个点位开展成因分析，人为因素超标的制定整治方案"

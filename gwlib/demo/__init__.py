@@ -35,9 +35,11 @@ from gwlib.demo.monitoring import Monitoring, make_monitoring
 from gwlib.demo.places import COUNTY_CODE, COUNTY_NAME, TOWNSHIP_SOURCE, County, load_county
 from gwlib.demo.places import to_geojson as _to_geojson
 from gwlib.demo.plan import load_plan
+from gwlib.demo.projects import demo_projects
 from gwlib.demo.sites import SourceLayer, drinking_sources, pollution_sources, prevention_zones
 from gwlib.demo.wells import make_wells
 from gwlib.errors import InputError, Location
+from gwlib.io.export import excel_bytes
 from gwlib.io.lab import MeasurementBatch, parse_lab_table
 from gwlib.plans.model import ActionPlan
 from gwlib.quality.assess import assess
@@ -46,6 +48,7 @@ from gwlib.quality.trends import refresh_trends
 from gwlib.sources.model import PollutionSource, Zone
 from gwlib.store import Store
 from gwlib.store.audit import Actor
+from gwlib.store.projects import add_progress, commit_projects, prepare_projects
 from gwlib.store.summaries import refresh
 from gwlib.wells.model import AbandonedWell
 
@@ -55,9 +58,10 @@ Progress = Callable[[int, int, str], None]
 
 #: The writer the audit log names for the demo's own writes (not an account).
 DEMO_WRITER = Actor(DATASET_NAME, local=True)
+PROJECTS_FILE = "项目储备库（模拟数据）.xlsx"
 STEPS = ("县界与乡镇", "水源地与保护区", "污染源与防治分区", "监测点位与检测数据", "废弃井台账",
          "写入边界、水源地、分区与污染源", "写入监测点位", "导入并评价检测数据、计算趋势",
-         "写入废弃井与行动计划")
+         "写入废弃井、行动计划与项目储备库")
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,23 @@ def import_lab_table(data: DemoData, standard: StandardSet) -> MeasurementBatch:
 
 TABLE_LABELS = {"monitoring_point": "监测点位", "sample": "样品", "abandoned_well": "废弃井",
                 "drinking_source": "水源地", "pollution_source": "污染源", "zone": "分区",
-                "boundary": "边界", "plan_task": "行动计划任务"}
+                "boundary": "边界", "plan_task": "行动计划任务", "project": "储备项目"}
+
+
+def _seed_projects(store: Store, data: DemoData, seed: int) -> int:
+    """The demo's 项目储备库, loaded through the register's import, and its progress entries."""
+    register, progress = demo_projects(
+        rng_for(seed, "projects"), data.wells, data.pollution, data.sources.sources,
+        [t.name for t in data.county.townships],
+    )  # fmt: skip
+    plan = prepare_projects(store, excel_bytes({"项目储备库": register}), PROJECTS_FILE)
+    errors = [i for i in plan.issues if i.severity == "error"]
+    if errors:  # the demo's own rows: a rejection is a bug here
+        raise AssertionError(f"demo projects rejected: {errors[:3]}")
+    commit_projects(store, plan, DEMO_WRITER)
+    for p in progress:
+        add_progress(store, DEMO_WRITER, p.code, p.quarter, p.text, p.spent_wan, at=p.recorded_at)
+    return len(register)
 
 
 def _has_data(store: Store) -> dict[str, int]:
@@ -166,6 +186,7 @@ def build_demo(url: str, seed: int = DEFAULT_SEED, replace: bool = False,
     store.upsert_wells(data.wells)
     seed_ledger_history(store, data.wells, attachments or attachments_dir())
     store.save_plan(data.plan, by=DEMO_WRITER)
+    n_projects = _seed_projects(store, data, seed)
     store.set_meta("dataset", DATASET_NAME)
     store.set_meta("dataset_note", f"模拟数据：由 gwlib.demo 以种子 {seed} 生成，非真实监测结果")
     store.set_meta("region", COUNTY_NAME)
@@ -175,4 +196,5 @@ def build_demo(url: str, seed: int = DEFAULT_SEED, replace: bool = False,
             f"监测点位 {len(data.monitoring.points)} 个，样品 {n_samples} 个"
             f"（监测值 {len(result.detail)} 条），废弃井 {len(data.wells)} 眼，"
             f"水源地 {len(data.sources.sources)} 处，分区 {len(data.zones)} 个，"
-            f"污染源 {len(data.pollution)} 个，行动计划任务 {len(data.plan.tasks)} 项。")
+            f"污染源 {len(data.pollution)} 个，行动计划任务 {len(data.plan.tasks)} 项，"
+            f"储备项目 {n_projects} 个。")

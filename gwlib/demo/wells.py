@@ -4,13 +4,15 @@ Owners follow 《地下水管理条例》 ([条例], docs/sources.md): a known o
 责任主体; where the owner is unknown (所有权人“不详”) the county water authority (绛县水务局)
 organises the work. Statuses run 已排查登记 → … → 已验收销号, with 暂缓 always carrying a reason;
 no plan type before 方案编制; completion dates only for sealed wells. Owners and villages are
-fictional (模拟). Three unsealed wells are planted inside the county-town source's 补给区.
+fictional (模拟). Three unsealed wells are planted inside the county-town source's 补给区, and four
+deep unsealed water wells carry the 串层污染 flag in their 备注.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TypeVar
 
 import numpy as np
@@ -19,6 +21,7 @@ import shapely
 from gwlib.demo.base import AS_OF
 from gwlib.demo.places import County, random_points, village_names
 from gwlib.demo.sites import SourceLayer
+from gwlib.wells.ledger import CROSS_LAYER, OWNER_UNKNOWN_DUTY
 from gwlib.wells.lifecycle import SEALED_STAGES
 from gwlib.wells.model import AbandonedWell, PlanType, WellCategory, WellStatus
 
@@ -51,7 +54,10 @@ STATUS_SHARE = {WellStatus.REGISTERED: 0.14, WellStatus.ASSESSED: 0.14, WellStat
                 WellStatus.DEFERRED: 0.05}
 DEFERRALS = ("村集体申请保留作抗旱应急水源，待县水务局论证", "井位于在建道路红线内，待征迁后实施",
              "资金未落实，已申报中央水污染防治资金项目")
-UNKNOWN_DEFERRAL = "所有权人不明，待县水务局确认后组织实施"
+UNKNOWN_DEFERRAL = f"{OWNER_UNKNOWN_DUTY}，待落实资金后实施"
+#: Planted 串层污染 cases: unsealed deep wells, two of known and two of unknown owner.
+CROSS_LAYER_NOTE = f"模拟数据；{CROSS_LAYER}：成井时未分层止水，浅层水沿井管下渗"
+CROSS_LAYER_WELLS = 4
 FIRM_STEMS = ("聚丰", "金穗", "晋南", "康源", "泰丰", "中条", "禾润", "广汇")
 SURVEY_START = dt.date(2023, 3, 1)
 INVENTORY_DEADLINE = dt.date(2023, 6, 30)  # 2023 plan task 8
@@ -170,4 +176,16 @@ def make_wells(rng: np.random.Generator, county: County,
         lon, lat = random_points(rng, area, 1, avoid=first)[0]
         wells.append(_well(rng, len(wells) + 1, county, villages, category, subtype, lon, lat,
                            status))
-    return tuple(wells)
+    return tuple(_flag_cross_layer(wells))
+
+
+def _flag_cross_layer(wells: list[AbandonedWell]) -> list[AbandonedWell]:
+    """Write the 串层污染 flag in the 备注 of the deepest unsealed water wells, two whose owner is
+    known and two whose owner is not (the water authority is named responsible for those)."""
+    open_deep = sorted((w for w in wells if w.status not in SEALED_STAGES and w.depth_m
+                        and w.category is WellCategory.WATER_WELL),
+                       key=lambda w: (-(w.depth_m or 0), w.code))  # fmt: skip
+    half = CROSS_LAYER_WELLS // 2
+    picked = {w.code for known in (True, False)
+              for w in [w for w in open_deep if w.owner_known == known][:half]}  # fmt: skip
+    return [replace(w, note=CROSS_LAYER_NOTE) if w.code in picked else w for w in wells]

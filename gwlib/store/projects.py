@@ -63,10 +63,11 @@ def commit_projects(store: Store, plan: ProjectsPlan, actor: Actor) -> ImportRes
 def add_progress(
     store: Store, actor: Actor, code: str, quarter: str, progress: str,
     spent_wan: float | None = None, file: tuple[str, bytes] | None = None,
-    attachments_dir: Path | None = None,
+    attachments_dir: Path | None = None, at: dt.datetime | None = None,
 ) -> int:  # fmt: skip
     """A project's progress for a quarter (``2025Q3``; 2025年第三季度 also read): what was
-    done, cumulative 已支出 (万元) at the quarter's end, an optional evidence file. Audited."""
+    done, cumulative 已支出 (万元) at the quarter's end, an optional evidence file. Audited.
+    ``at``: when it was recorded (UTC; default now)."""
     q = parse_round(quarter).code
     if not progress.strip():
         raise InputError("季度进展不能为空（写明本季度完成的工作）")
@@ -86,7 +87,8 @@ def add_progress(
         pid = int(conn.execute(sa.insert(project_progress).values(
             project_code=code, quarter=q, progress=progress.strip(), spent_wan=spent_wan,
             filename=name, stored_name=stored_name,
-            recorded_by=actor.user, recorded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            recorded_by=actor.user,
+            recorded_at=at or dt.datetime.now(dt.UTC).replace(tzinfo=None),
         ).returning(project_progress.c.id)).scalar_one())  # fmt: skip
         write_audit(conn, actor, "progress", "project", code,
                     [(f"{q} 进展", "", progress.strip()),

@@ -26,6 +26,13 @@ UNKNOWN_OWNER_WORDS = frozenset(
     {"不详", "无", "不明", "未知", "无主", "无主井", "所有权人不明", "-", "—", "/", "无人"}
 )
 ART_58 = "《地下水管理条例》第五十八条：责令封井或者回填，处10万元以上50万元以下罚款"
+#: The one wording of who seals a well whose owner is unknown (《地下水管理条例》: the county
+#: government's water authority organises it; docs/sources.md [条例]) — the overdue list, the
+#: risk reasons and the brief all say this.
+OWNER_UNKNOWN_DUTY = "所有权人不明，由县级人民政府水行政主管部门组织封井回填"
+#: The one wording of the 串层污染 flag, written in a well's 废弃原因 or 备注 (the risk score
+#: reads it there, with its other words in gwlib.wells.risk.RiskRules.cross_layer_words).
+CROSS_LAYER = "疑似串层污染"
 
 
 def water_authority(region: str) -> str:
@@ -203,7 +210,7 @@ def overdue_list(wells: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     planned = pd.to_datetime(o["planned_completion"])
     o["days_overdue"] = (pd.Timestamp(as_of) - planned).dt.days.astype("int64")
     o["action"] = [
-        f"所有权人未按期封井：{ART_58}" if known else "所有权人不明：由县水务局组织封井回填"
+        f"所有权人未按期封井：{ART_58}" if known else OWNER_UNKNOWN_DUTY
         for known in o["owner_known"].astype(bool)
     ]
     cols = [

@@ -37,7 +37,7 @@ import shapely
 from gwlib.geo.crs import geometry_to_metric, to_metric
 from gwlib.quality.classes import QualityClass, graded
 from gwlib.sources.model import ZoneKind
-from gwlib.wells.ledger import sealed_mask
+from gwlib.wells.ledger import CROSS_LAYER, OWNER_UNKNOWN_DUTY, sealed_mask
 
 LEVELS = ("高", "中", "低")
 
@@ -164,9 +164,9 @@ def risk_scores(
     text = w["abandon_reason"].fillna("") + " " + w["note"].fillna("")
     words = "|".join(re.escape(word) for word in rules.cross_layer_words)
     crossed = text.str.contains(words, regex=True).to_numpy(bool) if words else np.zeros(n, bool)
-    add(crossed, rules.cross_layer, "记录中疑似串层污染", anywhere=True)
+    add(crossed, rules.cross_layer, f"{CROSS_LAYER}（见废弃原因或备注）", anywhere=True)
     add(~w["owner_known"].astype(bool).to_numpy(), rules.owner_unknown,
-        "所有权人不明，须由政府组织封井", anywhere=True)  # fmt: skip
+        OWNER_UNKNOWN_DUTY, anywhere=True)  # fmt: skip
     if not latest_classes.empty:
         near_v = np.zeros(n, dtype=bool)
         for cls, pts_ in ((5, rules.class_v_near), (4, rules.class_iv_near)):

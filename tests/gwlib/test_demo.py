@@ -17,12 +17,14 @@ from gwlib.demo import AS_OF, DEFAULT_SEED, build_demo, generate, import_lab_tab
 from gwlib.quality.standards import get_standard
 from gwlib.sources.model import ZoneKind
 from gwlib.store import Store
+from gwlib.store.projects import progress_entries, projects
 from gwlib.store.schema_ledger import well_sealing
 from gwlib.wells.model import PlanType, WellStatus
 
 TABLES_COMPARED = ("abandoned_well", "boundary", "drinking_source", "monitoring_point",
                    "pollution_source", "zone", "sample", "measurement", "plan_task", "meta",
-                   "well_sealing", "well_seal_interval", "well_document")
+                   "well_sealing", "well_seal_interval", "well_document", "project",
+                   "project_progress")
 
 
 def _build(path: Path, seed: int = DEFAULT_SEED,
@@ -67,6 +69,10 @@ def test_same_seed_same_data(store: Store, twin: Store) -> None:
     pd.testing.assert_frame_equal(store.wells(), twin.wells())
     pd.testing.assert_frame_equal(store.zones(), twin.zones())
     pd.testing.assert_frame_equal(store.measurements(), twin.measurements())
+    pd.testing.assert_frame_equal(projects(store).drop(columns="id"),
+                                  projects(twin).drop(columns="id"))  # fmt: skip
+    keep = ["project_code", "quarter", "progress", "spent_wan", "recorded_at"]
+    pd.testing.assert_frame_equal(progress_entries(store)[keep], progress_entries(twin)[keep])
 
 
 def test_different_seed_changes_something() -> None:
@@ -276,3 +282,76 @@ def test_drinking_source_points_are_also_sampled_in_the_normal_period(store: Sto
     days = pd.to_datetime(normal["date"])
     assert days.dt.year.min() == 2023 and set(days.dt.month) <= {10, 11, 12}
     assert set(s.loc[s["purpose"] == "饮用水源", "point"]) == set(normal["point"])
+
+
+def test_the_reserve_holds_a_few_dozen_consistent_projects(store: Store) -> None:
+    """项目储备库 (issue 14 item 6): every type, funds that add up, dates in order, links to records
+    that exist, and quarterly progress for the projects at work — loaded through the import."""
+    from gwlib.projects.figures import reserve_figures
+    from gwlib.projects.model import FUNDED_OR_LATER, STARTED, ProjectType
+
+    p = projects(store)
+    assert 30 <= len(p) <= 40
+    assert set(p["kind"]) == {t.value for t in ProjectType}
+    assert p["status"].nunique() >= 6
+    assert (p["note"] == "模拟数据").all()
+    funds = p["central_wan"] + p["provincial_wan"] + p["local_wan"]
+    assert ((funds - p["total_wan"]).abs() <= 0.11).all()
+    assert (p["spent_wan"] <= p["allocated_wan"] + 1e-9).all()
+    assert (p["allocated_wan"] <= p["total_wan"] + 1e-9).all()
+    funded = p["status"].isin(FUNDED_OR_LATER)
+    assert (p.loc[~funded, "allocated_wan"] == 0).all() and (p.loc[funded, "allocated_wan"] > 0).all()
+    started = p["status"].isin(STARTED)
+    start = pd.to_datetime(p["start_date"])
+    finish = pd.to_datetime(p["finish_date"])
+    assert start[started].notna().all() and start[~started].isna().all()
+    assert (finish.notna() == p["status"].isin(["已完工", "已验收"])).all()
+    assert (finish.dropna() > start[finish.notna()]).all()
+    assert (pd.concat([start, finish]).dropna() <= pd.Timestamp(AS_OF)).all()
+    wells = store.wells().set_index("code")
+    sealing = p[p["kind"] == "封井回填"]
+    assert (sealing["year"] >= 2023).all()  # the ledger was drawn up in 2023
+    for r in sealing.itertuples():
+        codes = r.wells.split("、")
+        assert codes and set(codes) <= set(wells.index), r.code
+        sealed = wells.loc[codes, "status"].isin(["已封井待验收", "已验收销号"])
+        assert sealed.all() if r.status in STARTED else not sealed.any(), r.code
+    linked = {c for cell in p["pollution_sources"] if cell for c in cell.split("、")}
+    assert linked and linked <= set(store.pollution_sources()["code"])
+    entries = progress_entries(store)
+    assert set(entries["project_code"]) == set(p.loc[started, "code"])
+    for code, e in entries.sort_values("quarter").groupby("project_code"):
+        spent = e["spent_wan"].tolist()
+        assert spent == sorted(spent) and spent[-1] == p.set_index("code").at[code, "spent_wan"]
+        assert (e["progress"].str.endswith("（模拟数据）")).all()
+    f = reserve_figures(p, AS_OF)
+    assert f.execution is not None and 0 < f.execution < 100
+    assert f.start_rate is not None and 0 < f.start_rate < 100  # some funded projects not begun
+    assert f.central_by_year
+
+
+def test_cross_layer_flag_on_a_few_wells_in_one_wording(store: Store) -> None:
+    """串层污染 is flagged on four unsealed wells; where the owner is unknown the water authority is
+    the 责任主体, and the risk list, the overdue list and the brief say who seals it in the same
+    words (gwlib.wells.ledger.OWNER_UNKNOWN_DUTY)."""
+    from gwlib.brief import brief_data
+    from gwlib.wells.ledger import CROSS_LAYER, OWNER_UNKNOWN_DUTY, overdue_list
+    from gwlib.wells.risk import latest_point_classes, risk_scores
+
+    w = store.wells()
+    flagged = w[w["note"].str.contains(CROSS_LAYER)]
+    assert len(flagged) == 4
+    assert sorted(flagged["owner_known"].astype(bool)) == [False, False, True, True]
+    assert (flagged.loc[~flagged["owner_known"].astype(bool), "responsible_party"]
+            == "绛县水务局").all()  # fmt: skip
+    risk = risk_scores(w, store.zones(), store.pollution_sources(),
+                       latest_point_classes(store.samples(), store.points())).set_index("code")
+    assert risk.loc[flagged["code"], "reasons"].str.contains(CROSS_LAYER).all()
+    unknown = w.loc[~w["owner_known"].astype(bool), "code"]
+    assert risk.loc[risk.index.isin(unknown), "reasons"].str.contains(OWNER_UNKNOWN_DUTY).all()
+    late = overdue_list(w, AS_OF).merge(w[["code", "owner_known"]], on="code")
+    assert (late["action"] == OWNER_UNKNOWN_DUTY).sum() == (~late["owner_known"].astype(bool)).sum()
+    steps = brief_data(store, AS_OF.year).next_steps
+    assert any(s.startswith(OWNER_UNKNOWN_DUTY) for s in steps)
+    deferred = w[(w["status"] == "暂缓") & ~w["owner_known"].astype(bool)]
+    assert deferred["deferral_reason"].str.startswith(OWNER_UNKNOWN_DUTY).all()

@@ -9,7 +9,7 @@ import shapely
 
 from gwlib.geo import geometry_to_metric, to_metric
 from gwlib.store import Store
-from gwlib.wells.ledger import sealed_mask
+from gwlib.wells.ledger import OWNER_UNKNOWN_DUTY, sealed_mask
 from gwlib.wells.risk import latest_point_classes, risk_scores
 
 
@@ -103,9 +103,9 @@ def test_every_score_equals_a_well_by_well_computation(demo_url: str) -> None:
         if (0 if np.isnan(w.depth_m) else w.depth_m) >= rules.deep_m:
             why.append((f"井深 {w.depth_m:.0f} m，可能穿越多个含水层", rules.deep))
         if any(word in f"{w.abandon_reason or ''} {w.note or ''}" for word in ("串层", "串通", "混层")):
-            why.append(("记录中疑似串层污染", rules.cross_layer))
+            why.append(("疑似串层污染（见废弃原因或备注）", rules.cross_layer))
         if not w.owner_known:
-            why.append(("所有权人不明，须由政府组织封井", rules.owner_unknown))
+            why.append((OWNER_UNKNOWN_DUTY, rules.owner_unknown))
         if located:
             near = {c: min((p.distance(q) for q in poor.get(c, [])), default=np.inf)
                     <= rules.quality_radius_m for c in (4, 5)}  # fmt: skip
@@ -118,5 +118,5 @@ def test_every_score_equals_a_well_by_well_computation(demo_url: str) -> None:
         assert got["score"] == sum(n for _, n in why), (w.code, got["reasons"], why)
         assert got["reasons"] == ("；".join(f"{t}（+{n}）" for t, n in why) or "无加分因素")
         seen_rules |= {t for t, _ in why}
-    assert {"500 m 内有污染源", "记录中疑似串层污染", "所有权人不明，须由政府组织封井",
+    assert {"500 m 内有污染源", "疑似串层污染（见废弃原因或备注）", OWNER_UNKNOWN_DUTY,
             f"井深 {rules.deep_m:.0f} m，可能穿越多个含水层"} <= seen_rules  # fmt: skip

@@ -122,7 +122,7 @@ def test_overdue_list_most_overdue_first_with_the_action() -> None:
     assert got["code"].tolist() == ["W08", "W01"]
     assert got["days_overdue"].tolist() == [180, 1]  # 2025-01-01 → 06-30; 06-29 → 06-30
     assert got["action"].tolist() == [
-        "所有权人不明：由县水务局组织封井回填",
+        "所有权人不明，由县级人民政府水行政主管部门组织封井回填",
         f"所有权人未按期封井：{ART_58}",
     ]
 
@@ -338,7 +338,8 @@ def test_risk_reasons_name_the_rules_distances_and_points() -> None:
     assert got["R14"] == "井深 60 m，可能穿越多个含水层（+32）"
     assert got["R22"] == (
         "位于饮用水水源一级/二级保护区（+1）；井深 80 m，可能穿越多个含水层（+32）；"
-        "记录中疑似串层污染（+64）；所有权人不明，须由政府组织封井（+128）"
+        "疑似串层污染（见废弃原因或备注）（+64）；"
+        "所有权人不明，由县级人民政府水行政主管部门组织封井回填（+128）"
     )
 
 
