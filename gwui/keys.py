@@ -110,6 +110,7 @@ RESULTS_WITHDRAW_BATCH = "results.withdraw_batch"
 RESULTS_WITHDRAW_REASON = "results.withdraw_reason"
 RESULTS_WITHDRAW = "results.withdraw"
 RESULTS_TABLE = "results.table"  # prefix of the preview tables' keys
+RESULTS_QC_EXPORT = "results.qc_export"
 
 # 调度与通报
 DISPATCH_YEAR = "dispatch.year"

@@ -203,6 +203,9 @@ RESULTS_COLUMNS = {
     "n_unchanged": "未变样品", "rows_rejected": "拒收行", "status": "状态",
     "withdrawn_by": "撤回人", "withdrawn_at": "撤回时间", "withdraw_reason": "撤回原因",
     "quality_class": "水质类别", "samples": "样品数（个）",
+    "sample_code": "样品编号", "qc_type": "样品类型", "measurements": "测定值（项）",
+    "unit": "单位", "routine": "常规样测定值", "parallel": "平行样测定值",
+    "rd_pct": "相对偏差（%）", "note": "说明",
 }  # fmt: skip
 
 DISPATCH_TITLE = "调度与通报"

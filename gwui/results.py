@@ -12,9 +12,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from gwlib.io.export import excel_bytes
 from gwlib.quality.results import ResultsPlan
 from gwlib.store.results import batches, prepare_results
-from gwui import labels
+from gwui import keys, labels
 from gwui.loaders import get_store
 from gwui.render import labelled_table
 
@@ -83,3 +84,41 @@ def after_results_write() -> None:
     """A commit or withdrawal changes samples, classes and trends: every cached frame goes."""
     st.cache_data.clear()
     forget_plan()
+
+
+def qc_writes(plan: ResultsPlan) -> int:
+    """QC samples the plan adds or changes."""
+    return int(plan.qc_samples["status"].isin(["新增", "修改"]).sum())
+
+
+@st.cache_data(ttl=60, max_entries=4, show_spinner=False)
+def load_qc_report() -> tuple[pd.DataFrame, pd.DataFrame]:
+    from gwlib.store.qc import qc_report
+
+    return qc_report(get_store())
+
+
+def qc_section() -> None:
+    """质控样: each parallel pair's relative difference and the indicators detected in blanks,
+    with an export of both."""
+    pairs, blanks = load_qc_report()
+    if pairs.empty and blanks.empty:
+        return
+    st.subheader("质控样")
+    st.caption("平行样与同点位同日的常规样品逐项比较，"
+               "相对偏差 = |常规 − 平行| / (常规 + 平行) × 100%；空白样中检出的指标单列。"
+               "质控样不参与水质类别、趋势和到报率。")  # fmt: skip
+    st.markdown(f"**平行样相对偏差（{len(pairs)} 项）**")
+    table(pairs.drop(columns="indicator_code"), key=f"{keys.RESULTS_TABLE}.pairs")
+    st.markdown(f"**空白样检出（{len(blanks)} 项）**")
+    table(blanks.drop(columns="indicator_code"), key=f"{keys.RESULTS_TABLE}.blanks")
+    st.download_button(
+        "导出质控样（Excel）",
+        lambda: excel_bytes({
+            "平行样相对偏差": pairs.drop(columns="indicator_code").rename(
+                columns=labels.RESULTS_COLUMNS),
+            "空白样检出": blanks.drop(columns="indicator_code").rename(
+                columns=labels.RESULTS_COLUMNS),
+        }),
+        "质控样.xlsx", key=keys.RESULTS_QC_EXPORT, on_click="ignore",
+    )  # fmt: skip

@@ -15,6 +15,8 @@ from gwui.results import (
     class_labels,
     issues_frame,
     plan_for,
+    qc_section,
+    qc_writes,
     table,
 )
 from gwui.session import actor, can_edit
@@ -58,6 +60,14 @@ if can_edit():
         )
         st.markdown("**新增与修改样品的水质类别**")
         table(dist, key=f"{keys.RESULTS_TABLE}.classes")
+        qc = plan.qc_samples
+        if len(qc):
+            kinds = "、".join(f"{k} {n} 个" for k, n in qc["qc_type"].value_counts().items())
+            st.markdown(f"**质控样（{kinds}）**：单独保存，不参与水质类别、趋势和到报率")
+            table(qc, key=f"{keys.RESULTS_TABLE}.qc")
+            if len(plan.qc_changes):
+                st.markdown(f"**质控样将修改的值（{len(plan.qc_changes)} 项，逐项记入审计日志）**")
+                table(plan.qc_changes, key=f"{keys.RESULTS_TABLE}.qc_diff")
         if plan.unknown_points:
             st.warning("以下点位编码不在点位登记表中，相应行不导入（请先在「点位登记」导入）："
                        + md("、".join(plan.unknown_points)))  # fmt: skip
@@ -76,7 +86,7 @@ if can_edit():
             "确认导入（一个事务：以上新增与修改一次写入；拒收的行不写入）",
             type="primary",
             key=keys.RESULTS_COMMIT,
-            disabled=not confirmed or c["新增"] + c["修改"] == 0,
+            disabled=not confirmed or c["新增"] + c["修改"] + qc_writes(plan) == 0,
         ):
             bar = st.progress(0.0, text="正在写入…")
             outcome = commit_and_refresh(get_store(), plan, actor(), lambda d, t: bar.progress(
@@ -84,6 +94,8 @@ if can_edit():
             show_outcome(outcome, md(outcome.result.summary_zh() if outcome.result else ""))
 else:
     st.info(labels.READ_ONLY)
+
+qc_section()
 
 st.subheader("导入批次")
 history = batch_history()

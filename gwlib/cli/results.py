@@ -44,6 +44,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     c = plan.counts
+    qc = plan.qc_samples
+    if len(qc):  # 平行样 and blanks: kept apart, never counted as the point's sample
+        kinds = "、".join(f"{k} {n} 个" for k, n in qc["qc_type"].value_counts().items())
+        states = qc["status"].value_counts()
+        print(f"质控样：{kinds}（新增 {states.get('新增', 0)}、修改 {states.get('修改', 0)}、"
+              f"未变 {states.get('未变', 0)}），不计入水质类别和到报率",
+              file=sys.stderr)  # fmt: skip
     if args.dry_run:
         print(
             f"imported {c['新增']}, updated {c['修改']}, unchanged {c['未变']}, "

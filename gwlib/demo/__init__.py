@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from gwlib.config import attachments_dir
 from gwlib.demo.base import AS_OF, DATASET_NAME, DEFAULT_SEED, rng_for
 from gwlib.demo.ledger import seed_ledger_history
@@ -36,10 +38,11 @@ from gwlib.demo.places import COUNTY_CODE, COUNTY_NAME, TOWNSHIP_SOURCE, County,
 from gwlib.demo.places import to_geojson as _to_geojson
 from gwlib.demo.plan import load_plan
 from gwlib.demo.projects import demo_projects
+from gwlib.demo.qc import QC_FILE, qc_sheet
 from gwlib.demo.sites import SourceLayer, drinking_sources, pollution_sources, prevention_zones
 from gwlib.demo.wells import make_wells
 from gwlib.errors import InputError, Location
-from gwlib.io.export import excel_bytes
+from gwlib.io.export import csv_bytes, excel_bytes
 from gwlib.io.lab import MeasurementBatch, parse_lab_table
 from gwlib.plans.model import ActionPlan
 from gwlib.quality.assess import assess
@@ -49,6 +52,7 @@ from gwlib.sources.model import PollutionSource, Zone
 from gwlib.store import Store
 from gwlib.store.audit import Actor
 from gwlib.store.projects import add_progress, commit_projects, prepare_projects
+from gwlib.store.results import commit_results, prepare_results
 from gwlib.store.summaries import refresh
 from gwlib.wells.model import AbandonedWell
 
@@ -138,6 +142,19 @@ def _seed_projects(store: Store, data: DemoData, seed: int) -> int:
     return len(register)
 
 
+def _seed_qc(
+    store: Store, data: DemoData, detail: pd.DataFrame, std: StandardSet, seed: int
+) -> None:
+    """The demo's 平行样 and 现场空白, loaded through the results import (gwlib.demo.qc)."""
+    drinking = {p.code for p in data.monitoring.points if p.purpose == "饮用水源"}
+    sheet = qc_sheet(rng_for(seed, "qc"), detail, drinking, std)
+    plan = prepare_results(store, csv_bytes(sheet), AS_OF, display_name=QC_FILE,
+                           standard=std)  # fmt: skip
+    if plan.errors or plan.counts["新增"] + plan.counts["修改"]:  # QC rows only: a bug here
+        raise AssertionError(f"demo QC sheet: {plan.errors[:3]} {plan.counts}")
+    commit_results(store, plan, DEMO_WRITER)
+
+
 def _has_data(store: Store) -> dict[str, int]:
     return {k: v for k, v in store.counts().items() if v and k != "meta"}
 
@@ -180,13 +197,14 @@ def build_demo(url: str, seed: int = DEFAULT_SEED, replace: bool = False,
     batch = import_lab_table(data, std)
     result = assess(batch.frame, std)
     n_samples = store.write_assessment(result, source_file=DATASET_NAME)
+    _seed_qc(store, data, result.detail, std, seed)
     refresh_trends(store)
-    refresh(store)
     report(8, total, STEPS[7])
     store.upsert_wells(data.wells)
     seed_ledger_history(store, data.wells, attachments or attachments_dir())
     store.save_plan(data.plan, by=DEMO_WRITER)
     n_projects = _seed_projects(store, data, seed)
+    refresh(store)  # last: every write above (an import batch too) is in the summaries' stamp
     store.set_meta("dataset", DATASET_NAME)
     store.set_meta("dataset_note", f"模拟数据：由 gwlib.demo 以种子 {seed} 生成，非真实监测结果")
     store.set_meta("region", COUNTY_NAME)

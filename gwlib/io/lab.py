@@ -3,7 +3,7 @@
 Two layouts are read:
 
 * long — one row per measurement, columns 点位编码, 采样日期, 指标, 监测值, 单位 (or point, date,
-  indicator, value, unit; optional 检出限, 水期, 检测单位, 水位);
+  indicator, value, unit; optional 检出限, 水期, 检测单位, 水位, 样品编号, 样品类型);
 * wide — one row per sample, one column per indicator with the unit in the header
   (``总硬度(mg/L)``, ``砷（μg/L）``, ``pH``).
 
@@ -27,6 +27,7 @@ import pandas as pd
 
 from gwlib.io.cells import date_problems, parse_dates
 from gwlib.io.tables import Issue, RawTable, find_column, read_table
+from gwlib.quality.qc import QC_TYPES, qc_type
 from gwlib.quality.standards import STANDARDS_DIR, StandardSet
 from gwlib.quality.units import conversion_factor, lookup
 from gwlib.quality.values import ValueToken, parse_values
@@ -59,8 +60,12 @@ DL = _HEADERS["detection_limit"]
 PERIOD = _HEADERS["period"]
 LAB = _HEADERS["lab"]
 LEVEL = _HEADERS["water_level"]
+SAMPLE_CODE = _HEADERS["sample_code"]
+QC_TYPE = _HEADERS["qc_type"]
 #: Columns of a wide sheet that describe the sample, not an indicator.
-WIDE_META = frozenset(POINT + DATE + PERIOD + LAB + LEVEL + _HEADERS["sample_meta"])
+WIDE_META = frozenset(
+    POINT + DATE + PERIOD + LAB + LEVEL + SAMPLE_CODE + QC_TYPE + _HEADERS["sample_meta"]
+)
 
 _HEADER_UNIT = re.compile(r"^(?P<name>.+?)\s*(?:\((?P<paren>[^()]*)\)|\s(?P<space>\S+))$")
 
@@ -70,7 +75,9 @@ class MeasurementBatch:
     """Parsed measurements, one row each, with the issues found while reading.
 
     ``frame`` columns: ``row`` (spreadsheet row), ``column`` (header of the value's column),
-    ``point``, ``date`` (datetime64), ``period``, ``lab``, ``water_level``, ``indicator``
+    ``point``, ``date`` (datetime64), ``period``, ``lab``, ``water_level``, ``sample_code``
+    (样品编号, "" when not given), ``qc_type`` ("" for a routine sample, else 平行样 / 现场空白 /
+    运输空白: :mod:`gwlib.quality.qc`), ``indicator``
     (index into the standard; -1 when not graded), ``indicator_raw``, ``raw_value``,
     ``raw_unit``, ``token`` (:class:`ValueToken`), ``value`` (standard unit; for a non-detect
     its detection limit or NaN), ``note``.
@@ -151,6 +158,8 @@ def _empty_frame() -> pd.DataFrame:
             "period": pd.Series(dtype="str"),
             "lab": pd.Series(dtype="str"),
             "water_level": pd.Series(dtype="float64"),
+            "sample_code": pd.Series(dtype="str"),
+            "qc_type": pd.Series(dtype="str"),
             "indicator": pd.Series(dtype="int64"),
             "indicator_raw": pd.Series(dtype="str"),
             "raw_value": pd.Series(dtype="str"),
@@ -182,6 +191,9 @@ def _sample_columns(table: RawTable, point_col: str, date_col: str) -> pd.DataFr
             "period_raw": _optional(f, PERIOD),
             "lab": _optional(f, LAB).str.strip(),
             "level_raw": _optional(f, LEVEL),
+            "sample_code": _optional(f, SAMPLE_CODE).str.normalize("NFKC").str.strip(),
+            "qc_raw": _optional(f, QC_TYPE).str.normalize("NFKC").str.strip(),
+            "qc_col": find_column(list(f.columns), QC_TYPE) or "样品类型",
         },
         index=f.index,
     )
@@ -295,6 +307,15 @@ def _finish(
         "无法识别的采样日期：应为 YYYY-MM-DD（也可写 2023/6/30、2023.6.30、2023年6月30日）",
     )
     keep &= ~bad_date
+    qc = long["qc_raw"].map(qc_type)
+    bad_qc = qc.isna().to_numpy()
+    report(
+        bad_qc & keep & first_of_row,
+        long["qc_col"],
+        long["qc_raw"],
+        "无法识别的样品类型：应为 常规样（也可留空）、" + "、".join(QC_TYPES[1:]),
+    )
+    keep &= ~bad_qc
 
     # Indicator names.
     names = long["indicator_raw"]
@@ -413,6 +434,8 @@ def _finish(
             "period": period.to_numpy(),
             "lab": long["lab"].to_numpy(),
             "water_level": level,
+            "sample_code": long["sample_code"].to_numpy(),
+            "qc_type": qc.fillna("").astype("str").to_numpy(),
             "indicator": idx,
             "indicator_raw": names.to_numpy(),
             "raw_value": values["text"].to_numpy(),
@@ -429,7 +452,7 @@ def _finish(
 #: Headers of the results template (long layout: one row per measurement). A wide sheet (one row
 #: per sample, one column per indicator with its unit) is read just as well.
 TEMPLATE_HEADERS = ("点位编码", "采样日期", "水期", "指标", "监测值", "单位", "检出限", "检测单位",
-                    "水位埋深(m)")  # fmt: skip
+                    "水位埋深(m)", "样品编号", "样品类型")  # fmt: skip
 TEMPLATE_NOTES = (
     ("点位编码", "必填。须已在点位登记表中（先导入点位登记表）"),
     ("采样日期", "必填。YYYY-MM-DD；也可写 2024/5/1、2024年5月1日，或 Excel 日期"),
@@ -443,6 +466,9 @@ TEMPLATE_NOTES = (
     ("检出限", "未检出且监测值未写检出限时填写"),
     ("检测单位", "可选"),
     ("水位埋深(m)", "可选；同一样品写在任一行即可"),
+    ("样品编号", "可选；同一点位同一天另有平行样、空白时，用于区分各个样品"),
+    ("样品类型", "常规样（可留空）、平行样、现场空白、运输空白。质控样不参与水质类别、"
+                 "趋势和到报率，导入后单列平行样的相对偏差和空白中检出的指标"),
     ("导入规则", "一个文件是一个导入批次：先预览（新增、修改、未变的样品，拒收的行及原因，"
                  "存疑的值），确认后一次写入。同一文件再次导入不作改动；改正后的文件只改变有变化的值并逐项留痕；"
                  "批次可撤回（须说明原因）。有错误的行整行不导入。"),

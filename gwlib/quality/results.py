@@ -31,6 +31,7 @@ from gwlib.io.lab import MeasurementBatch
 from gwlib.io.tables import Issue
 from gwlib.quality.assess import SAMPLE_KEYS, Assessment, assess
 from gwlib.quality.grading import NonDetectPolicy, comprehensive
+from gwlib.quality.qc import QC_SAMPLE, empty_qc, empty_qc_samples, plan_qc, qc_measurements
 from gwlib.quality.standards import StandardSet
 from gwlib.quality.values import ValueToken
 
@@ -65,6 +66,11 @@ class ResultsPlan:
     detail: pd.DataFrame
     changes: pd.DataFrame
     stored_ids: dict[tuple[str, dt.date], int] = field(default_factory=dict)
+    #: QC samples of the file (point, date, sample_code, qc_type, status, measurements), the QC
+    #: measurements new or changed ones will hold, and each changed QC value old → new.
+    qc_samples: pd.DataFrame = field(default_factory=lambda: empty_qc_samples())
+    qc_detail: pd.DataFrame = field(default_factory=lambda: empty_qc())
+    qc_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -102,12 +108,14 @@ def plan_results(
     stored: pd.DataFrame,
     today: dt.date,
     policy: NonDetectPolicy = NonDetectPolicy.DETECTION_LIMIT,
+    stored_qc: pd.DataFrame | None = None,
 ) -> ResultsPlan:
     """Plan the import of ``batch``.
 
     ``points``: the register (``code``, optional ``established``). ``stored``: the stored
     samples' measurements for the points and dates of the file, as
-    :func:`gwlib.store.results.stored_results` returns them.
+    :func:`gwlib.store.results.stored_results` returns them; ``stored_qc``: the stored QC
+    measurements of those points and dates (:func:`gwlib.store.qc.stored_qc`).
     """
     std = batch.standard
     name = batch.source
@@ -130,33 +138,17 @@ def plan_results(
         )  # fmt: skip
         bad_rows.add(int(row))
 
-    # Duplicates within the file.
+    # Quality-control samples (平行样, blanks: gwlib.quality.qc) are planned apart: they are
+    # never the point's sample, so a routine and a parallel sample of one day are no duplicate.
     f["key"] = _key_frame(f)
-    dup = f.duplicated(["point", "date", "key"], keep=False)
-    if dup.any():
-        d = f[dup]
-        for (point, date, _key), g in d.groupby(["point", "date", "key"], sort=False):
-            vals = set(zip(g["token"], g["value"].round(12).fillna(-1.0), strict=True))
-            rows = g["row"].tolist()
-            what = str(g["indicator_raw"].iloc[0])
-            day = pd.Timestamp(str(date)).date()
-            if len(vals) == 1:
-                for r in rows[1:]:
-                    issues.append(Issue(name, int(r), str(g["column"].iloc[0]), what,
-                                        f"与第 {rows[0]} 行重复（{point} {day} {what}，"
-                                        "值相同）：只计一次", severity="warning"))  # fmt: skip
-            else:
-                values = "、".join(
-                    f"第{r}行={v}" for r, v in zip(rows, g["raw_value"], strict=True)
-                )
-                same_sample = f[(f["point"] == point) & (f["date"] == date)]["row"]
-                for r in sorted(set(same_sample)):
-                    issues.append(Issue(name, int(r), str(g["column"].iloc[0]), what,
-                                        f"{point} {day} 的{what}在文件中出现多次且数值不同"
-                                        f"（{values}）：该样品不导入，"
-                                        "请核对后保留一个值"))  # fmt: skip
-                    bad_rows.add(int(r))
-        f = f.drop_duplicates(["point", "date", "key"], keep="first")
+    qc_rows = f[f["qc_type"] != ""]
+    f = f[f["qc_type"] == ""]
+    f = _without_duplicates(f, ["point", "date"], name, issues, bad_rows)
+    qc_rows = _without_duplicates(qc_rows, QC_SAMPLE, name, issues, bad_rows)
+    qc_ok = qc_rows[~qc_rows["row"].isin(bad_rows)]
+    qc_samples, qc_detail, qc_changes = plan_qc(
+        qc_measurements(qc_ok, std), stored_qc if stored_qc is not None else empty_qc()
+    )
 
     ok = f[~f["row"].isin(bad_rows)].reset_index(drop=True)
     result = assess(ok.drop(columns="key"), std, policy)
@@ -176,7 +168,47 @@ def plan_results(
         detail=detail,
         changes=changes,
         stored_ids=ids,
+        qc_samples=qc_samples,
+        qc_detail=qc_detail,
+        qc_changes=qc_changes,
     )
+
+
+def _without_duplicates(
+    f: pd.DataFrame, sample: list[str], name: str, issues: list[Issue], bad_rows: set[int]
+) -> pd.DataFrame:
+    """One row per ``sample`` columns and indicator: the same value twice is one measurement (a
+    warning names the copy); different values reject that sample (every row of it)."""
+    keys = [*sample, "key"]
+    dup = f.duplicated(keys, keep=False)
+    if not dup.any():
+        return f
+    for key, g in f[dup].groupby(keys, sort=False):
+        point, date = key[0], key[1]
+        vals = set(zip(g["token"], g["value"].round(12).fillna(-1.0), strict=True))
+        rows = g["row"].tolist()
+        what = str(g["indicator_raw"].iloc[0])
+        day = pd.Timestamp(str(date)).date()
+        if len(vals) == 1:
+            for r in rows[1:]:
+                issues.append(Issue(name, int(r), str(g["column"].iloc[0]), what,
+                                    f"与第 {rows[0]} 行重复（{point} {day} {what}，"
+                                    "值相同）：只计一次", severity="warning"))  # fmt: skip
+            continue
+        values = "、".join(f"第{r}行={v}" for r, v in zip(rows, g["raw_value"], strict=True))
+        codes = sorted({c for c in g["sample_code"] if c})
+        hint = (f"；样品编号 {'、'.join(codes)} 不同：其中的平行样或空白请在「样品类型」列注明"
+                if len(codes) > 1 and not g["qc_type"].iloc[0] else "")  # fmt: skip
+        same = np.ones(len(f), dtype=bool)
+        for col, v in zip(sample, key[: len(sample)], strict=True):
+            same &= (f[col] == v).to_numpy()
+        for r in sorted(set(f.loc[same, "row"])):
+            issues.append(Issue(name, int(r), str(g["column"].iloc[0]), what,
+                                f"{point} {day} 的{what}在文件中出现多次且数值不同"
+                                f"（{values}）：该样品不导入，"
+                                f"请核对后保留一个值{hint}"))  # fmt: skip
+            bad_rows.add(int(r))
+    return f.drop_duplicates(keys, keep="first")
 
 
 def _suspicious(

@@ -29,12 +29,14 @@ from sqlalchemy.engine import Connection
 
 from gwlib.errors import StoreError, ValidationError
 from gwlib.io.lab import read_lab_file
+from gwlib.quality.qc import QC_SAMPLE
 from gwlib.quality.results import CHANGED, NEW, ResultsPlan, plan_results
 from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.store import Store, schema
 from gwlib.store.audit import Actor, write_audit
 from gwlib.store.bulk import CHUNK, insert_frame, insert_graded, point_ids
 from gwlib.store.imports import ImportResult, open_batch
+from gwlib.store.qc import stored_qc, withdraw_qc, write_qc
 
 ACTIVE, WITHDRAWN = "有效", "已撤回"
 #: Columns of a sample row kept with each replaced version.
@@ -114,7 +116,8 @@ def prepare_results(
     digest = hashlib.sha256(data).hexdigest()
     batch = read_lab_file(data, std, display_name=name)
     keys = batch.frame[["point", "date"]].drop_duplicates()
-    return plan_results(batch, digest, store.points(), stored_results(store, keys), today)
+    return plan_results(batch, digest, store.points(), stored_results(store, keys), today,
+                        stored_qc=stored_qc(store, keys))  # fmt: skip
 
 
 def _archive(conn: Connection, sample_ids: Sequence[int], batch_id: int, now: dt.datetime) -> None:
@@ -164,7 +167,16 @@ def commit_results(store: Store, plan: ResultsPlan, actor: Actor) -> CommitResul
             _archive(conn, replaced, batch_id, now)
             insert_graded(conn, live, plan.detail, plan.standard, ids, plan.file_name[:256],
                           batch_id)  # fmt: skip
+        qc_live = plan.qc_samples[plan.qc_samples["status"].isin([NEW, CHANGED])]
+        if len(qc_live):  # 平行样 and blanks: their own table, never the point's sample
+            write_qc(conn, plan.qc_samples, plan.qc_detail, point_ids(conn, qc_live["point"]),
+                     batch_id)  # fmt: skip
         note = f"导入批次 {batch_id}（{plan.file_name}）"
+        for key, g in plan.qc_changes.groupby(QC_SAMPLE, sort=True):
+            point, day, code, kind = key
+            write_audit(conn, actor, "update", "qc_result", f"{point} {day} {code}"[:64],
+                        [(f"{kind} {r['indicator']}", r["old"], r["new"])
+                         for r in g.to_dict("records")], note, now)  # fmt: skip
         for (point, day), g in plan.changes.groupby(["point", "date"], sort=True):
             changes = [
                 (f"{r['indicator']} {r['field']}".strip(), r["old"], r["new"])
@@ -231,6 +243,7 @@ def withdraw_batch(store: Store, batch_id: int, actor: Actor, reason: str) -> tu
             raise StoreError(
                 f"导入批次 {batch_id} 的样品已被后来的{which}修改：请先撤回后来的批次"
             )
+        qc_removed = withdraw_qc(conn, batch_id)
         own = [int(i) for (i,) in conn.execute(sa.select(st.c.id).where(st.c.batch_id == batch_id))]
         points = {
             str(c)
@@ -263,5 +276,6 @@ def withdraw_batch(store: Store, batch_id: int, actor: Actor, reason: str) -> tu
         )  # fmt: skip
         write_audit(conn, actor, "withdraw", "batch", str(batch_id),
                [("状态", ACTIVE, WITHDRAWN), ("移出样品", "", len(own)),
-                ("恢复原样品", "", len(restored))], reason.strip(), now)  # fmt: skip
+                ("恢复原样品", "", len(restored)), ("移出质控样测定值", "", qc_removed)],
+               reason.strip(), now)  # fmt: skip
     return tuple(sorted(points))

@@ -145,6 +145,33 @@ measurement = Table(
 Index("ix_measurement_sample_id", measurement.c.sample_id)
 Index("ix_measurement_indicator_code", measurement.c.indicator_code)
 
+#: Quality-control samples (平行样, 现场空白, 运输空白: gwlib.quality.qc), one row per measurement,
+#: apart from ``sample`` so they never count as the point's sample. Each row belongs to the import
+#: batch that wrote it; a later batch that changes a QC sample marks the old rows ``replaced_by``
+#: (its id) and a withdrawal of that batch brings them back.
+qc_result = Table(
+    "qc_result",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, nullable=False),
+    Column(
+        "point_id", Integer, ForeignKey("monitoring_point.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("sample_date", Date, nullable=False),
+    Column("sample_code", String(64), nullable=False, server_default=""),
+    Column("qc_type", String(16), nullable=False),
+    Column("indicator_code", String(16), nullable=False),  # '' = not graded
+    Column("reported_name", String(128), nullable=False, server_default=""),
+    Column("value", Float),  # standard's unit; a non-detect holds its detection limit
+    Column("unit", String(32), nullable=False, server_default=""),
+    Column("censored", Boolean, nullable=False),
+    Column("raw_value", String(64), nullable=False, server_default=""),
+    Column("raw_unit", String(32), nullable=False, server_default=""),
+    Column("replaced_by", Integer),
+)
+Index("ix_qc_result_point_date", qc_result.c.point_id, qc_result.c.sample_date)
+Index("ix_qc_result_batch_id", qc_result.c.batch_id)
+
 abandoned_well = Table(
     "abandoned_well",
     metadata,

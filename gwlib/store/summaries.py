@@ -114,7 +114,8 @@ def _monitoring_stamp(conn: sa.Connection) -> str:
         _newest(conn, schema.sample, schema.sample.c.graded_at),
         _newest(conn, trend_result, trend_result.c.computed_at),
         conn.execute(sa.select(sa.func.count(), sa.func.max(b.c.withdrawn_at),
-                               sa.func.sum(sa.case((b.c.status == "有效", 1), else_=0)))).one(),
+                               sa.func.sum(sa.case((b.c.status == "有效", 1), else_=0)))
+                     .where(b.c.kind == "results")).one(),  # a withdrawal of results
     ]  # fmt: skip
     points = conn.execute(sa.select(mp).order_by(mp.c.id)).all()
     # Plain tuples: a Row's own repr shortens long values (and is 5× slower).

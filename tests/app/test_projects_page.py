@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from gwlib.projects.figures import reserve_figures
 from gwlib.projects.register import HEADERS
+from gwlib.store import Store
+from gwlib.store.projects import projects
 from gwui import keys
 from tests.app.conftest import APP, sign_in
 
@@ -35,4 +40,11 @@ def test_editor_imports(app_env_writable: str, monkeypatch: pytest.MonkeyPatch) 
     assert not at.exception, [e.value for e in at.exception]
     assert any("imported 1" in s.value for s in at.success)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["资金执行率"] == "95.0%" and metrics["下达资金"] == "400.0 万元"
+    with Store.open(app_env_writable) as store:
+        p = projects(store)
+    f = reserve_figures(p, dt.date(2025, 12, 31))
+    assert "P1" in set(p["code"]) and len(p) > 1  # beside the demo's reserve
+    assert metrics["项目"] == f"{len(p)} 个"
+    assert f.execution is not None
+    assert metrics["资金执行率"] == f"{f.execution:.1f}%"
+    assert metrics["下达资金"] == f"{f.allocated_wan:,.1f} 万元"

@@ -39,8 +39,11 @@ def test_viewer_sees_history_but_no_upload(app_env: str) -> None:
     at = _page()
     assert not at.get("file_uploader")
     assert any(i.value == labels.READ_ONLY for i in at.info)
-    # the batch history: none yet on the demo, said in words (an empty grid would say "empty")
-    assert any(c.value == labels.NO_ROWS for c in at.caption)
+    # the batch history: the demo's one batch, its QC samples (平行样, 现场空白)
+    assert _frame(at, "file_name")["file_name"].tolist() == ["质控样（模拟数据）.csv"]
+    pairs = _frame(at, "rd_pct")
+    assert len(pairs) >= 10 and set(pairs.columns) >= {"routine", "parallel", "sample_code"}
+    assert _frame(at, "qc_type")["qc_type"].tolist() == ["现场空白"]  # a blank's detection
 
 
 def test_editor_previews_commits_and_withdraws(
@@ -76,3 +79,28 @@ def test_editor_previews_commits_and_withdraws(
     with Store.open(app_env_writable) as store:
         assert (store.samples(points=["JX-GK-01"])["date"].astype(str) == "2025-11-20").sum() == 0
         assert batches(store).set_index("id").loc[batch, "withdraw_reason"] == "单位写错"
+
+
+def test_a_file_of_qc_samples_only_is_previewed_and_committed(
+    app_env_writable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 平行样 of a stored sample: no new sample, one QC sample to add; the commit is allowed and
+    the QC section then lists its relative differences."""
+    with Store.open(app_env_writable) as store:
+        s = store.samples(points=["JX-GK-01"]).sort_values("date").iloc[-1]
+    day = pd.Timestamp(s["date"]).date()
+    csv = ("点位编码,采样日期,样品编号,样品类型,指标,监测值,单位\n"
+           f"JX-GK-01,{day},PX-T1,平行样,氟化物,0.5,mg/L\n").encode()  # fmt: skip
+    sign_in(monkeypatch, app_env_writable, "zhao", "editor")
+    at = _page()
+    at.file_uploader(key=keys.RESULTS_UPLOAD).set_value(("平行样.csv", csv, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert {m.label: m.value for m in at.metric}["新增样品"] == "0 个"
+    qc = _frame(at, "measurements")
+    assert qc[["sample_code", "qc_type", "status"]].values.tolist() == [["PX-T1", "平行样", "新增"]]
+    commit = at.button(key=keys.RESULTS_COMMIT)
+    assert not commit.disabled
+    commit.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    pairs = _frame(at, "rd_pct")
+    assert "PX-T1" in set(pairs["sample_code"])

@@ -64,6 +64,7 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "dispatch_report": ("unit", "done_text", "evidence", "reported_by"),
     "dispatch_action": ("unit", "requirement", "response", "issued_by", "responded_by"),
     "measurement": ("reported_name",),
+    "qc_result": ("sample_code", "reported_name"),
     "abandoned_well": (
         "township", "village", "owner", "phone", "abandon_reason",
         "responsible_party", "lead_department", "deferral_reason", "note",
@@ -107,6 +108,7 @@ NOT_FREE_TEXT = {
         "abandoned_well.subtype", "sample.standard", "trend_result.first_date", "trend_result.last_date",
         "monitoring_point.purpose", "monitoring_point.input_crs", "dispatch_round.code",
         "plan_target.purpose", "project_progress.quarter", "project_progress.project_code",
+        "qc_result.qc_type",
     ),
     "replaced sample versions (kept for withdrawal, never shown; a withdrawal restores them as sample rows)": (
         "sample_version.lab", "sample_version.limiting", "sample_version.standard",
@@ -170,7 +172,7 @@ def _plant(url: str) -> str:
         tasks = conn.execute(sa.text("select section, number from plan_task limit 3")).all()
     ts = dt.datetime(2025, 12, 1, 9, 0)
     with store.transaction() as conn:
-        for status in ("有效", "已撤回"):  # the demo holds no import batches: two to fill
+        for status in ("有效", "已撤回"):  # a batch of each status (the demo's are all 有效)
             conn.execute(
                 sa.insert(metadata.tables["import_batch"]).values(
                     kind="results", file_name="x.xlsx", sha256="0" * 64, user_name="x",

@@ -24,7 +24,7 @@ from gwlib.wells.model import PlanType, WellStatus
 TABLES_COMPARED = ("abandoned_well", "boundary", "drinking_source", "monitoring_point",
                    "pollution_source", "zone", "sample", "measurement", "plan_task", "meta",
                    "well_sealing", "well_seal_interval", "well_document", "project",
-                   "project_progress")
+                   "project_progress", "qc_result")
 
 
 def _build(path: Path, seed: int = DEFAULT_SEED,
@@ -355,3 +355,25 @@ def test_cross_layer_flag_on_a_few_wells_in_one_wording(store: Store) -> None:
     assert any(s.startswith(OWNER_UNKNOWN_DUTY) for s in steps)
     deferred = w[(w["status"] == "暂缓") & ~w["owner_known"].astype(bool)]
     assert deferred["deferral_reason"].str.startswith(OWNER_UNKNOWN_DUTY).all()
+
+
+def test_qc_samples_beside_the_last_years_drinking_source_samples(store: Store) -> None:
+    """平行样 and 现场空白 (issue 14 item 4) came in through the results import: they are reported
+    and are not samples (the sample count is the routine one)."""
+    from gwlib.store.qc import qc_report, qc_results
+
+    qc = qc_results(store)
+    assert set(qc["qc_type"]) == {"平行样", "现场空白"}
+    assert {d.year for d in qc["date"]} == {AS_OF.year}
+    drinking = set(store.points().query("purpose == '饮用水源'")["code"])
+    assert set(qc["point"]) <= drinking
+    pairs, blanks = qc_report(store)
+    assert len(pairs) >= 10 and pairs["rd_pct"].notna().all()
+    assert pairs["rd_pct"].max() > 5 > pairs["rd_pct"].median()  # one pair drawn wide
+    assert len(blanks) == 1
+    routine = store.samples()
+    keys = set(zip(routine["point"], pd.to_datetime(routine["date"]).dt.date, strict=True))
+    assert set(zip(qc["point"], qc["date"], strict=True)) <= keys  # beside a routine sample
+    with store.engine.connect() as conn:
+        kinds = conn.execute(sa.text("select kind, file_name from import_batch")).all()
+    assert ("results", "质控样（模拟数据）.csv") in [tuple(k) for k in kinds]
