@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.io.export import excel_bytes
-from gwlib.quality.results import ResultsPlan
+from gwlib.quality.results import CHANGED, NEW, ResultsPlan
 from gwlib.store.results import batches, prepare_results
 from gwui import keys, labels
 from gwui.loaders import get_store
@@ -88,7 +88,7 @@ def after_results_write() -> None:
 
 def qc_writes(plan: ResultsPlan) -> int:
     """QC samples the plan adds or changes."""
-    return int(plan.qc_samples["status"].isin(["新增", "修改"]).sum())
+    return int(plan.qc_samples["status"].isin([NEW, CHANGED]).sum())
 
 
 @st.cache_data(ttl=60, max_entries=4, show_spinner=False)

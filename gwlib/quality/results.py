@@ -15,6 +15,10 @@ The EQuIS way (validate the whole file, show every problem, then load in one go)
    **unchanged** (every value the file gives equals the stored value; indicators the file does
    not give are kept), or **changed** (some value differs or is added; each such measurement is
    listed old → new). A blank cell is "not measured in this file" and never deletes a value.
+5. Rows whose 样品类型 names a quality-control sample (平行样, 现场空白, 运输空白) are planned
+   apart (:mod:`gwlib.quality.qc`): new / unchanged / changed against the stored QC sample of the
+   same point, day, 样品编号 and type. They are never a point's sample (no class, no 到报率), so
+   a routine and a parallel sample of one day are not duplicates.
 
 The store writes the plan in one transaction (:mod:`gwlib.store.results`).
 """
@@ -70,7 +74,9 @@ class ResultsPlan:
     #: measurements new or changed ones will hold, and each changed QC value old → new.
     qc_samples: pd.DataFrame = field(default_factory=lambda: empty_qc_samples())
     qc_detail: pd.DataFrame = field(default_factory=lambda: empty_qc())
-    qc_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    qc_changes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=[*QC_SAMPLE, "indicator", "old", "new"])
+    )
 
     @property
     def counts(self) -> dict[str, int]:
