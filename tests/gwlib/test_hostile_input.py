@@ -41,7 +41,8 @@ cells = st.one_of(
     st.text(max_size=12),
     st.sampled_from(["点位编码", "采样日期", "指标", "监测值", "单位", "砷", "0.004L", "ND",
                      "2023-13-45", "=1+1", "<script>alert(1)</script>", "1e309", "-0", "１２",
-                     "\x00", "\ufeff", "井编码", "经度", "111°99\u203299\u2033", "不详"]),
+                     "\x00", "\ufeff", "井编码", "经度", "111°99\u203299\u2033", "不详",
+                     "P1", "P2", "2024-05-01", "平行样", "现场空白", "加标样", "样品编号"]),
 )
 rows = st.lists(st.lists(cells, min_size=1, max_size=7), min_size=0, max_size=12)
 
@@ -50,12 +51,17 @@ def _csv(table: list[list[str]]) -> str:
     return "\n".join(",".join(c.replace(",", "，").replace("\n", " ").replace("\r", " ") for c in r) for r in table)
 
 
+LAB_HEADERS = (["点位编码", "采样日期", "指标", "监测值", "单位"],
+               ["点位编码", "采样日期", "样品编号", "样品类型", "指标", "监测值", "单位"])  # fmt: skip
+
+
 @FUZZ
-@given(rows, st.sampled_from(["utf-8", "gb18030", "utf-16"]))
-def test_lab_reader_never_crashes(tmp_path: Path, table: list[list[str]], enc: str) -> None:
+@given(rows, st.sampled_from(["utf-8", "gb18030", "utf-16"]), st.sampled_from(LAB_HEADERS))
+def test_lab_reader_never_crashes(
+    tmp_path: Path, table: list[list[str]], enc: str, header: list[str]
+) -> None:
     path = tmp_path / "fuzz.csv"
-    path.write_bytes(_csv([["点位编码", "采样日期", "指标", "监测值", "单位"], *table]).encode(
-        enc, errors="replace"))
+    path.write_bytes(_csv([header, *table]).encode(enc, errors="replace"))
     try:
         batch = read_lab_file(path, STD)
     except GwlibError:
@@ -64,6 +70,34 @@ def test_lab_reader_never_crashes(tmp_path: Path, table: list[list[str]], enc: s
     for issue in batch.issues:  # every problem names a real row and says why
         assert issue.reason and (issue.row is None or 1 <= issue.row <= last_row)
     assert set(batch.frame["row"]) <= set(range(2, last_row + 1))
+
+
+@FUZZ
+@given(rows)
+def test_results_plan_with_qc_rows_never_crashes(tmp_path: Path, table: list[list[str]]) -> None:
+    """The whole import plan (routine and QC samples, duplicates, suspicious values) of any
+    sheet: issues name real rows; QC samples are never among the routine ones."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from gwlib.quality.results import plan_results
+
+    path = tmp_path / "fuzz.csv"
+    path.write_text(_csv([LAB_HEADERS[1], *table]), encoding="utf-8")
+    try:
+        batch = read_lab_file(path, STD)
+    except GwlibError:
+        return
+    plan = plan_results(batch, "0" * 64, pd.DataFrame({"code": ["P1", "P2"]}), pd.DataFrame(),
+                        dt.date(2026, 1, 1))  # fmt: skip
+    last_row = len(table) + 1
+    assert all(i.reason and (i.row is None or 1 <= i.row <= last_row) for i in plan.issues)
+    assert plan.rejected_rows <= plan.rows_total <= len(table)
+    assert set(plan.qc_samples["status"]) <= {"新增"}
+    qc_keys = set(zip(plan.qc_samples["point"], plan.qc_samples["date"], strict=True))
+    assert set(plan.qc_detail["qc_type"]) <= {"平行样", "现场空白", "运输空白"}
+    assert len(qc_keys) <= len(plan.qc_samples)
 
 
 @FUZZ
