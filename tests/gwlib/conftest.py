@@ -40,3 +40,26 @@ def close_stores(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     for store in opened:
         store.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def results_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A database with points P1 and P2 (县控, target Ⅲ), editor zhang and viewer li, on SQLite
+    and PostgreSQL: where the results import tests load their files."""
+    from gwlib.quality.model import MonitoringPoint
+    from tests.accounts import add_accounts
+
+    url = (f"sqlite:///{tmp_path}/r.sqlite" if request.param == "sqlite"
+           else request.getfixturevalue("fresh_pg_url"))  # fmt: skip
+    s = Store.open(url)
+    s.upsert_points(
+        MonitoringPoint.from_row(
+            {"code": c, "name": c, "category": "县控", "township": "古绛镇", "lon": 111.5,
+             "lat": 35.5, "aquifer": "孔隙", "burial": "潜水", "target_class": 3}
+        )
+        for c in ("P1", "P2")
+    )  # fmt: skip
+    add_accounts(s, {"zhang": "editor", "li": "viewer"})
+    yield s
+    s.close()
+

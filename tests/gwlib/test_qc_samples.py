@@ -7,7 +7,6 @@ withdrawal removes them and brings the replaced ones back — on SQLite and Post
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +26,7 @@ from gwlib.store.qc import qc_report, qc_results
 from gwlib.store.results import commit_results, prepare_results, withdraw_batch
 from gwlib.store.schema_ledger import audit_log
 from tests.accounts import add_accounts
+from tests.files import text_file
 
 TODAY = dt.date(2026, 1, 15)
 EDITOR = Actor("zhang")
@@ -46,28 +46,12 @@ QC = (
 )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    url = (f"sqlite:///{tmp_path}/qc.sqlite" if request.param == "sqlite"
-           else request.getfixturevalue("fresh_pg_url"))  # fmt: skip
-    s = Store.open(url)
-    s.upsert_points(
-        MonitoringPoint.from_row(
-            {"code": c, "name": c, "category": "县控", "township": "古绛镇", "lon": 111.5,
-             "lat": 35.5, "aquifer": "孔隙", "burial": "潜水", "target_class": 3,
-             "frequency": "丰枯各1次"}
-        )
-        for c in ("P1", "P2")
-    )  # fmt: skip
-    add_accounts(s, {"zhang": "editor"})
-    yield s
-    s.close()
+@pytest.fixture
+def store(results_store: Store) -> Store:
+    return results_store
 
 
-def _file(tmp_path: Path, name: str, text: str) -> Path:
-    p = tmp_path / name
-    p.write_text(text, encoding="utf-8")
-    return p
+_file = text_file
 
 
 def _import(store: Store, path: Path):  # type: ignore[no-untyped-def]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +20,7 @@ from gwlib.store import Store, schema
 from gwlib.store.audit import Actor
 from gwlib.store.results import batches, commit_results, prepare_results, withdraw_batch
 from gwlib.store.schema_ledger import audit_log
-from tests.accounts import add_accounts
+from tests.files import text_file
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 1, 15)
@@ -35,30 +34,12 @@ FIRST = HEADER + (
 )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    url = (
-        f"sqlite:///{tmp_path}/r.sqlite"
-        if request.param == "sqlite"
-        else request.getfixturevalue("fresh_pg_url")
-    )
-    s = Store.open(url)
-    s.upsert_points(
-        MonitoringPoint.from_row(
-            {"code": c, "name": c, "category": "县控", "township": "古绛镇", "lon": 111.5,
-             "lat": 35.5, "aquifer": "孔隙", "burial": "潜水", "target_class": 3}
-        )
-        for c in ("P1", "P2")
-    )  # fmt: skip
-    add_accounts(s, {"zhang": "editor", "li": "viewer"})
-    yield s
-    s.close()
+@pytest.fixture
+def store(results_store: Store) -> Store:
+    return results_store
 
 
-def _file(tmp_path: Path, name: str, text: str) -> Path:
-    p = tmp_path / name
-    p.write_text(text, encoding="utf-8")
-    return p
+_file = text_file
 
 
 def _classes(store: Store) -> dict[tuple[str, int], int]:
