@@ -71,25 +71,28 @@ def qc_report(
     live QC sample (:func:`gwlib.quality.qc.parallel_pairs`, :func:`~.blank_detections`)."""
     qc = qc_results(store)
     par = qc[qc["qc_type"] == PARALLEL]
-    routine = _routine_beside_parallels(store)
+    routine = _routine_beside(store, par[["point", "date"]].drop_duplicates())
     return parallel_pairs(routine, par, limit_pct), blank_detections(qc[qc["qc_type"].isin(BLANKS)])
 
 
-def _routine_beside_parallels(store: Store) -> pd.DataFrame:
-    """The routine measurements of the points and days that have a live 平行样."""
-    q, st, ms, mp = schema.qc_result, schema.sample, schema.measurement, schema.monitoring_point
-    paired = sa.exists().where(
-        (q.c.point_id == st.c.point_id) & (q.c.sample_date == st.c.sample_date)
-        & (q.c.qc_type == PARALLEL) & q.c.replaced_by.is_(None)
-    )  # fmt: skip
+def _routine_beside(store: Store, keys: pd.DataFrame) -> pd.DataFrame:
+    """The routine measurements of these points and days (those with a 平行样): a query on the
+    few points and days, so a province's millions of measurements are not scanned."""
+    cols = ["point", "date", "indicator_code", "value", "censored"]
+    if keys.empty:
+        return pd.DataFrame(columns=cols)
+    st, ms, mp = schema.sample, schema.measurement, schema.monitoring_point
     got = store._frame(
         sa.select(mp.c.code.label("point"), st.c.sample_date.label("date"), ms.c.indicator_code,
                   ms.c.value, ms.c.censored)
-        .join(st, st.c.id == ms.c.sample_id).join(mp, mp.c.id == st.c.point_id).where(paired)
+        .join(st, st.c.id == ms.c.sample_id).join(mp, mp.c.id == st.c.point_id)
+        .where(mp.c.code.in_(sorted(set(keys["point"])))
+               & st.c.sample_date.in_(sorted(set(keys["date"]))))
     )  # fmt: skip
     if got.empty:
-        return pd.DataFrame(columns=["point", "date", "indicator_code", "value", "censored"])
-    return got.assign(date=pd.to_datetime(got["date"]).dt.date)
+        return pd.DataFrame(columns=cols)
+    got = got.assign(date=pd.to_datetime(got["date"]).dt.date)
+    return got.merge(keys, on=["point", "date"])[cols]
 
 
 def write_qc(
