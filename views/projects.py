@@ -34,8 +34,10 @@ st.caption("资金执行率 = 已支出 / 下达资金；开工率 = 已开工�
 f = figures()
 m = st.columns(5)
 m[0].metric("项目", f"{f.projects} 个", help=f"总投资 {f.total_wan:,.1f} 万元")
-m[1].metric("下达资金", f"{f.allocated_wan:,.1f} 万元")
-m[2].metric("已支出", f"{f.spent_wan:,.1f} 万元")
+# The unit in the label: a county's thousands of 万元 with the unit after them do not fit the
+# fifth of a page a metric gets.
+m[1].metric("下达资金（万元）", f"{f.allocated_wan:,.1f}")
+m[2].metric("已支出（万元）", f"{f.spent_wan:,.1f}")
 m[3].metric("资金执行率", pct(f.execution))
 m[4].metric("开工率", pct(f.start_rate), help=f"{f.started} / {f.should_start} 个")
 st.caption("按资金来源的执行率：" + "；".join(f"{k} {pct(v)}" for k, v in

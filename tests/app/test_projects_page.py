@@ -28,7 +28,7 @@ def _page() -> AppTest:
 def test_viewer_sees_figures_but_no_upload(app_env: str) -> None:
     at = _page()
     assert not at.get("file_uploader")
-    assert {m.label for m in at.metric} >= {"项目", "下达资金", "资金执行率", "开工率"}
+    assert {m.label for m in at.metric} >= {"项目", "下达资金（万元）", "资金执行率", "开工率"}
 
 
 def test_editor_imports(app_env_writable: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,4 +47,4 @@ def test_editor_imports(app_env_writable: str, monkeypatch: pytest.MonkeyPatch) 
     assert metrics["项目"] == f"{len(p)} 个"
     assert f.execution is not None
     assert metrics["资金执行率"] == f"{f.execution:.1f}%"
-    assert metrics["下达资金"] == f"{f.allocated_wan:,.1f} 万元"
+    assert metrics["下达资金（万元）"] == f"{f.allocated_wan:,.1f}"
