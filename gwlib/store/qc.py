@@ -26,6 +26,7 @@ from gwlib.quality.qc import (
 )
 from gwlib.store import Store, schema
 from gwlib.store.bulk import CHUNK, insert_frame
+from gwlib.store.imports import ACTIVE
 
 _COLS = [c for c in QC_COLUMNS if c not in ("point", "date")]
 
@@ -128,7 +129,7 @@ def withdraw_qc(conn: Connection, batch_id: int) -> int:
     q, b = schema.qc_result, schema.import_batch
     later = conn.execute(
         sa.select(q.c.replaced_by).join(b, b.c.id == q.c.replaced_by)
-        .where((q.c.batch_id == batch_id) & (b.c.status == "有效")).distinct()
+        .where((q.c.batch_id == batch_id) & (b.c.status == ACTIVE)).distinct()
     ).scalars().all()  # fmt: skip
     if later:
         which = "、".join(f"批次 {n}" for n in later)

@@ -35,10 +35,10 @@ from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.store import Store, schema
 from gwlib.store.audit import Actor, write_audit
 from gwlib.store.bulk import CHUNK, insert_frame, insert_graded, point_ids
-from gwlib.store.imports import ImportResult, open_batch
+from gwlib.store.imports import ACTIVE, ImportResult, open_batch
 from gwlib.store.qc import stored_qc, withdraw_qc, write_qc
 
-ACTIVE, WITHDRAWN = "有效", "已撤回"
+WITHDRAWN = "已撤回"
 #: Columns of a sample row kept with each replaced version.
 _SAMPLE_COLS = (
     "id", "point_id", "sample_date", "period", "lab", "water_level_m", "quality_class",
