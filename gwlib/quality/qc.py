@@ -83,7 +83,7 @@ def parallel_pairs(
     nd = m["routine_nd"].fillna(False).astype(bool) | m["parallel_nd"].astype(bool)
     missing = m["routine"].isna()
     rd = relative_difference(m["routine"].to_numpy(float), m["parallel"].to_numpy(float))
-    rd = np.where(nd | missing, np.nan, rd)
+    rd = np.round(np.where(nd | missing, np.nan, rd), 1)  # as shown: the flag agrees with it
     both_nd = m["routine_nd"].fillna(False).astype(bool) & m["parallel_nd"].astype(bool)
     note = np.select(
         [missing.to_numpy(), both_nd.to_numpy(), nd.to_numpy()],
@@ -93,7 +93,7 @@ def parallel_pairs(
     if limit_pct is not None:
         over = np.nan_to_num(rd, nan=-1.0) > limit_pct
         note = np.where(over, f"相对偏差超过 {limit_pct:g}%", note)
-    out = m.assign(indicator=m["reported_name"], rd_pct=np.round(rd, 1), note=note)
+    out = m.assign(indicator=m["reported_name"], rd_pct=rd, note=note)
     return out[PAIR_COLUMNS].sort_values(["point", "date", "sample_code", "indicator_code"],
                                          ignore_index=True)  # fmt: skip
 

@@ -175,3 +175,23 @@ def test_two_routine_samples_of_a_day_name_their_codes(store: Store, tmp_path: P
     plan = prepare_results(store, two, TODAY)
     assert {i.row for i in plan.errors} == {2, 3}
     assert all("样品编号 A、B 不同" in i.reason and "样品类型" in i.reason for i in plan.errors)
+
+
+def test_cli_exports_the_qc_report(store: Store, tmp_path: Path) -> None:
+    """`python -m gwlib results qc --db URL -o PAIRS.csv [--blanks B.csv] [--limit PCT]`: the
+    page's two QC tables as CSV; a difference above the limit (as shown, to 0.1 %) is named."""
+    from gwlib.cli import main
+
+    _import(store, _file(tmp_path, "qc.csv", HEADER + ROUTINE + QC))
+    url = store.engine.url.render_as_string(hide_password=False)
+    pairs, blanks = tmp_path / "pairs.csv", tmp_path / "blanks.csv"
+    assert main(["results", "qc", "--db", url, "-o", str(pairs), "--blanks", str(blanks),
+                 "--limit", "20"]) == 0  # fmt: skip
+    p = pd.read_csv(pairs, encoding="utf-8-sig").set_index("indicator")
+    assert list(p.columns) == ["point", "date", "sample_code", "unit", "routine", "parallel",
+                               "rd_pct", "note"]  # fmt: skip
+    assert p.at["硝酸盐（以N计）", "note"] == "相对偏差超过 20%"
+    assert p.at["氟化物", "rd_pct"] == pytest.approx(5.9) and pd.isna(p.at["氟化物", "note"])
+    b = pd.read_csv(blanks, encoding="utf-8-sig")
+    assert b[["sample_code", "qc_type", "indicator"]].values.tolist() == [
+        ["KB-01", "现场空白", "氟化物"]]  # fmt: skip
