@@ -177,6 +177,7 @@ def test_two_routine_samples_of_a_day_name_their_codes(store: Store, tmp_path: P
     assert all("样品编号 A、B 不同" in i.reason and "样品类型" in i.reason for i in plan.errors)
 
 
+@pytest.mark.usefixtures("close_stores")  # the command's own store is closed after the test
 def test_cli_exports_the_qc_report(store: Store, tmp_path: Path) -> None:
     """`python -m gwlib results qc --db URL -o PAIRS.csv [--blanks B.csv] [--limit PCT]`: the
     page's two QC tables as CSV; a difference above the limit (as shown, to 0.1 %) is named."""
