@@ -109,15 +109,15 @@ def qc_section() -> None:
                "相对偏差 = |常规 − 平行| / (常规 + 平行) × 100%；空白样中检出的指标单列。"
                "质控样不参与水质类别、趋势和到报率。")  # fmt: skip
     st.markdown(f"**平行样相对偏差（{len(pairs)} 项）**")
-    table(pairs.drop(columns="indicator_code"), key=f"{keys.RESULTS_TABLE}.pairs")
+    table(pairs, key=f"{keys.RESULTS_TABLE}.pairs")
     st.markdown(f"**空白样检出（{len(blanks)} 项）**")
-    table(blanks.drop(columns="indicator_code"), key=f"{keys.RESULTS_TABLE}.blanks")
+    table(blanks, key=f"{keys.RESULTS_TABLE}.blanks")
     st.download_button(
         "导出质控样（Excel）",
         lambda: excel_bytes({
-            "平行样相对偏差": pairs.drop(columns="indicator_code").rename(
+            "平行样相对偏差": pairs.rename(
                 columns=labels.RESULTS_COLUMNS),
-            "空白样检出": blanks.drop(columns="indicator_code").rename(
+            "空白样检出": blanks.rename(
                 columns=labels.RESULTS_COLUMNS),
         }),
         "质控样.xlsx", key=keys.RESULTS_QC_EXPORT, on_click="ignore",

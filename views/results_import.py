@@ -6,6 +6,7 @@ import streamlit as st
 from gwlib.errors import GwlibError
 from gwlib.io.lab import template_bytes
 from gwlib.quality.batches import commit_and_refresh, withdraw_and_refresh
+from gwlib.quality.qc import qc_kinds_text
 from gwui import keys, labels
 from gwui.loaders import get_standard_set, get_store, load_meta
 from gwui.render import demo_notice, md
@@ -62,7 +63,7 @@ if can_edit():
         table(dist, key=f"{keys.RESULTS_TABLE}.classes")
         qc = plan.qc_samples
         if len(qc):
-            kinds = "、".join(f"{k} {n} 个" for k, n in qc["qc_type"].value_counts().items())
+            kinds = qc_kinds_text(qc)
             st.markdown(f"**质控样（{kinds}）**：单独保存，不参与水质类别、趋势和到报率")
             table(qc, key=f"{keys.RESULTS_TABLE}.qc")
             if len(plan.qc_changes):

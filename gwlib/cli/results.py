@@ -27,6 +27,7 @@ from gwlib.cli.common import EXIT_INPUT, EXIT_OK, cli_actor, open_store, report_
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from gwlib.quality.batches import commit_and_refresh
+    from gwlib.quality.qc import qc_kinds_text
     from gwlib.store.results import prepare_results
 
     store = open_store(args.db)
@@ -46,7 +47,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     c = plan.counts
     qc = plan.qc_samples
     if len(qc):  # 平行样 and blanks: kept apart, never counted as the point's sample
-        kinds = "、".join(f"{k} {n} 个" for k, n in qc["qc_type"].value_counts().items())
+        kinds = qc_kinds_text(qc)
         states = qc["status"].value_counts()
         print(f"质控样：{kinds}（新增 {states.get('新增', 0)}、修改 {states.get('修改', 0)}、"
               f"未变 {states.get('未变', 0)}），不计入水质类别和到报率",
@@ -87,13 +88,13 @@ def _cmd_qc(args: argparse.Namespace) -> int:
     from gwlib.store.qc import qc_report
 
     pairs, blanks = qc_report(open_store(args.db), args.limit)
-    write_csv(pairs.drop(columns="indicator_code"), args.output)
+    write_csv(pairs, args.output)
     line = f"wrote {len(pairs)} parallel measurements to {args.output}"
     if args.limit is not None:
         over = int((pairs["rd_pct"] > args.limit).sum())
         line += f" ({over} above {args.limit:g} %)"
     if args.blanks is not None:
-        write_csv(blanks.drop(columns="indicator_code"), args.blanks)
+        write_csv(blanks, args.blanks)
         line += f"; {len(blanks)} blank detections to {args.blanks}"
     print(line, file=sys.stderr)
     return EXIT_OK

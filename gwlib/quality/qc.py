@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from gwlib.quality.standards import STANDARDS_DIR, StandardSet
-from gwlib.quality.values import ValueToken
+from gwlib.quality.values import ValueToken, same_values
 
 QC_TYPES_FILE = STANDARDS_DIR / "qc_types.csv"
 PARALLEL = "平行样"
@@ -60,8 +60,8 @@ def relative_difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.where(total > 0, np.abs(a - b) / total * 100.0, np.nan)
 
 
-PAIR_COLUMNS = ["point", "date", "sample_code", "indicator_code", "indicator", "unit",
-                "routine", "parallel", "rd_pct", "note"]  # fmt: skip
+PAIR_COLUMNS = ["point", "date", "sample_code", "indicator", "unit", "routine", "parallel",
+                "rd_pct", "note"]  # fmt: skip
 
 
 def parallel_pairs(
@@ -94,12 +94,11 @@ def parallel_pairs(
         over = np.nan_to_num(rd, nan=-1.0) > limit_pct
         note = np.where(over, f"相对偏差超过 {limit_pct:g}%", note)
     out = m.assign(indicator=m["reported_name"], rd_pct=rd, note=note)
-    return out[PAIR_COLUMNS].sort_values(["point", "date", "sample_code", "indicator_code"],
-                                         ignore_index=True)  # fmt: skip
+    order = ["point", "date", "sample_code", "indicator_code"]
+    return out.sort_values(order, ignore_index=True)[PAIR_COLUMNS]
 
 
-BLANK_COLUMNS = ["point", "date", "sample_code", "qc_type", "indicator_code", "indicator",
-                 "value", "unit"]  # fmt: skip
+BLANK_COLUMNS = ["point", "date", "sample_code", "qc_type", "indicator", "value", "unit"]
 
 
 def blank_detections(blanks: pd.DataFrame) -> pd.DataFrame:
@@ -107,9 +106,10 @@ def blank_detections(blanks: pd.DataFrame) -> pd.DataFrame:
     if blanks.empty:
         return pd.DataFrame(columns=BLANK_COLUMNS)
     hit = blanks[~blanks["censored"].astype(bool) & (blanks["value"].fillna(0) > 0)]
-    return hit.assign(indicator=hit["reported_name"])[BLANK_COLUMNS].sort_values(
-        ["point", "date", "sample_code", "indicator_code"], ignore_index=True
-    )
+    order = ["point", "date", "sample_code", "indicator_code"]
+    return hit.sort_values(order, ignore_index=True).assign(
+        indicator=lambda f: f["reported_name"]
+    )[BLANK_COLUMNS]
 
 
 # -- Planning an import's QC samples (gwlib.quality.results.plan_results) ----------------------
@@ -128,6 +128,11 @@ def empty_qc() -> pd.DataFrame:
 
 def empty_qc_samples() -> pd.DataFrame:
     return pd.DataFrame(columns=[*QC_SAMPLE, "status", "measurements"])
+
+
+def qc_kinds_text(samples: pd.DataFrame) -> str:
+    """A plan's QC samples by type, as the preview and the command line say it: 平行样 6 个、…"""
+    return "、".join(f"{k} {n} 个" for k, n in samples["qc_type"].value_counts().items())
 
 
 def qc_measurements(rows: pd.DataFrame, standard: StandardSet) -> pd.DataFrame:
@@ -165,13 +170,6 @@ def _key(frame: pd.DataFrame) -> pd.Series:
     return code.where(code != "", "~" + frame["reported_name"].astype(str))
 
 
-def _same_value(a: pd.Series, b: pd.Series) -> np.ndarray:
-    av, bv = a.to_numpy(dtype=float), b.to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        same: np.ndarray = (np.isnan(av) & np.isnan(bv)) | np.isclose(av, bv, rtol=1e-9, atol=0.0)
-    return same
-
-
 def plan_qc(
     new: pd.DataFrame, stored: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -192,7 +190,7 @@ def plan_qc(
         if prev is not None:
             m = g.merge(prev[["key", "value", "censored", "raw_value"]], on="key", how="left",
                         suffixes=("", "_old"), indicator="_m")  # fmt: skip
-            differs = (m["_m"] == "left_only") | ~_same_value(m["value"], m["value_old"]) | (
+            differs = (m["_m"] == "left_only") | ~same_values(m["value"], m["value_old"]) | (
                 m["censored"].astype(bool) != m["censored_old"].fillna(m["censored"]).astype(bool)
             )
             status = CHANGED if differs.any() else UNCHANGED

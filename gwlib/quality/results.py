@@ -40,13 +40,11 @@ from gwlib.quality.assess import SAMPLE_KEYS, Assessment, assess
 from gwlib.quality.grading import NonDetectPolicy, comprehensive
 from gwlib.quality.qc import QC_SAMPLE, empty_qc, empty_qc_samples, plan_qc, qc_measurements
 from gwlib.quality.standards import StandardSet
-from gwlib.quality.values import ValueToken
+from gwlib.quality.values import ValueToken, same_values
 
 #: A value this many times the Ⅳ upper limit (the Ⅴ threshold) is listed as suspicious.
 SUSPICIOUS_FACTOR = 1000.0
 PH_RANGE = (0.0, 14.0)
-#: Relative tolerance when comparing a stored value with a re-imported one (float round trips).
-VALUE_RTOL = 1e-9
 
 NEW, CHANGED, UNCHANGED = "新增", "修改", "未变"
 
@@ -265,14 +263,6 @@ def _suspicious(
     return sorted(out, key=lambda i: (i.row, i.column))
 
 
-def _same(a: pd.Series, b: pd.Series) -> pd.Series:
-    av, bv = a.to_numpy(dtype=np.float64), b.to_numpy(dtype=np.float64)
-    both_nan = np.isnan(av) & np.isnan(bv)
-    with np.errstate(invalid="ignore"):
-        close = np.isclose(av, bv, rtol=VALUE_RTOL, atol=0.0)
-    return pd.Series(both_nan | close, index=a.index)
-
-
 def _diff(
     result: Assessment, stored: pd.DataFrame, std: StandardSet
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[tuple[str, dt.date], int]]:
@@ -314,7 +304,7 @@ def _diff(
     )
     added = stored_sample & (m["_m"] == "left_only")
     differs = (m["_m"] == "both") & (
-        ~_same(m["value"], m["old_value"]) | (m["qualifier"] != m["old_qualifier"])
+        ~same_values(m["value"], m["old_value"]) | (m["qualifier"] != m["old_qualifier"])
     )
     changed_rows = m[added | differs]
     names = std.names

@@ -117,3 +117,18 @@ def _parse_distinct(series: pd.Series) -> pd.DataFrame:
         )
         todo[hit] = False
     return pd.DataFrame({"token": token, "number": number, "text": text.to_numpy()})
+
+
+#: Relative tolerance when comparing a stored value with a re-imported one (float round trips).
+VALUE_RTOL = 1e-9
+
+
+def same_values(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Element-wise: the stored and the re-imported value are the same (within
+    :data:`VALUE_RTOL`; missing equals missing)."""
+    av, bv = a.to_numpy(dtype=np.float64), b.to_numpy(dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        same: np.ndarray = (np.isnan(av) & np.isnan(bv)) | np.isclose(
+            av, bv, rtol=VALUE_RTOL, atol=0.0
+        )
+    return same
