@@ -63,12 +63,10 @@ with right:
         col.metric(str(row.change), f"{row.points} 个")
 
 st.subheader(f"未达到目标的点位（{len(fig.failing)} 个，达标率 {fig.meets_target_share:.1f}%）")
-# Worst first; a province's list is thousands of rows with their 定类指标: the page shows the
-# first FAILING_ROWS and the whole list is one export away.
-failing = (
-    fig.failing.assign(gap=fig.failing["quality_class"] - fig.failing["target_class"])
-    .sort_values(["quality_class", "gap", "point"], ascending=[False, False, True])
-    .assign(cls=lambda f: f["quality_class"].map(roman), tgt=lambda f: f["target_class"].map(roman))
+# Worst first (OverviewFigures.failing); a province's list is thousands of rows with their 定类指标:
+# the page shows the first FAILING_ROWS and the whole list is one export away.
+failing = fig.failing.assign(
+    cls=fig.failing["quality_class"].map(roman), tgt=fig.failing["target_class"].map(roman)
 )[["point", "point_name", "category", "township", "cls", "tgt", "detail"]]
 labelled_table(capped(failing, "全部点位请用下方导出", limit=FAILING_ROWS),
                labels.OVERVIEW_COLUMNS, keys.OVERVIEW_FAILING)  # fmt: skip

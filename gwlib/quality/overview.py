@@ -47,7 +47,13 @@ class OverviewFigures:
 
     @property
     def failing(self) -> pd.DataFrame:
-        return self.target[~self.target["meets_target"]]
+        """The points failing their target, worst first: worst class, then furthest from the
+        target, then by code."""
+        f = self.target[~self.target["meets_target"]]
+        gap = f["quality_class"] - f["target_class"]
+        return (f.assign(_gap=gap)
+                .sort_values(["quality_class", "_gap", "point"], ascending=[False, False, True])
+                .drop(columns="_gap"))  # fmt: skip
 
 
 def overview_figures(
