@@ -193,6 +193,9 @@ def mann_kendall(
         tau = np.where(out["pairs"] > 0, s / out["pairs"], np.nan)
     slope = np.where((lengths - n_nd) >= lengths / 2, out["slope"], np.nan)
     first = f.iloc[starts][keys].reset_index(drop=True)
+    for k in keys:  # categorical keys (Store.trend_input) come back as their labels
+        if isinstance(first[k].dtype, pd.CategoricalDtype):
+            first[k] = first[k].astype(first[k].cat.categories.dtype)
     return first.assign(
         n=lengths,
         n_nd=n_nd.astype(np.int64),
@@ -293,7 +296,7 @@ def refresh_trends(
         # first/last date per series, once for both methods; on datetime64 (a column of Python
         # dates would make pandas fall back to a per-group Python loop)
         days = pd.to_datetime(m["date"])
-        span = days.groupby([m[k] for k in keys]).agg(["min", "max"])
+        span = days.groupby([m[k] for k in keys], observed=True).agg(["min", "max"])
         span = span.apply(lambda c: c.dt.strftime("%Y-%m-%d"))
         for method, season in (("mk", None), ("seasonal", "period")):
             res = mann_kendall(m, keys, season=season)

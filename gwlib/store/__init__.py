@@ -41,6 +41,7 @@ from gwlib.store.engine import (
     owner_only,
     recreate_schema,
 )
+from gwlib.store.packed import unpack_values
 from gwlib.wells.model import AbandonedWell
 
 if TYPE_CHECKING:
@@ -425,41 +426,28 @@ class Store:
     # -- trends (batch step) --------------------------------------------------------------------
 
     def trend_input(self, points: Sequence[str] | None = None) -> pd.DataFrame:
-        """The values the trend tests read: point, indicator, date (datetime64), 水期, value,
-        censored. The date is read as text and parsed once per column (a Python date per row
-        was a third of a trend refresh)."""
-        st, mp, ms = schema.sample, schema.monitoring_point, schema.measurement
-        day = sa.cast(st.c.sample_date, sa.String).label("date")
+        """The values the trend tests read, one row per measurement: point, indicator_code,
+        date (datetime64), period (水期), value, censored; point, indicator and 水期 are
+        categorical. Read from the samples' packed values (:mod:`gwlib.store.packed`)."""
+        st, mp, sv = schema.sample, schema.monitoring_point, schema.sample_values
         q = (
-            sa.select(mp.c.code.label("point"), ms.c.indicator_code,
-                      day, st.c.period, ms.c.value, ms.c.censored)
-            .join(st, st.c.id == ms.c.sample_id)
+            sa.select(mp.c.code, sa.cast(st.c.sample_date, sa.String), st.c.period,
+                      sv.c.indicator_codes, sv.c.value_bytes, sv.c.censored_bytes)
+            .join(st, st.c.id == sv.c.sample_id)
             .join(mp, mp.c.id == st.c.point_id)
-            .where((ms.c.indicator_code != "") & ms.c.value.is_not(None))
+            .order_by(mp.c.code, st.c.sample_date)
         )  # fmt: skip
-        if points is not None:
-            q = q.where(mp.c.code.in_(list(points)))
         with self.engine.connect() as conn:
-            # Straight from the driver: the columns need no conversion per value but the two
-            # done per column below (SQLAlchemy's row processing was half of this read).
-            compiled = q.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-            params = compiled.params
-            args: Any = (
-                [params[k] for k in compiled.positiontup or ()] if compiled.positional else params
-            )
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.execute(str(compiled), args)
-                rows = cursor.fetchall()
-            finally:
-                cursor.close()
-        frame = pd.DataFrame.from_records(
-            rows, columns=["point", "indicator_code", "date", "period", "value", "censored"]
-        )
-        frame["date"] = pd.to_datetime(frame["date"].astype("str").str.slice(0, 10))
-        frame["value"] = frame["value"].astype("float64")
-        frame["censored"] = frame["censored"].astype("bool")
-        return frame
+            if points is None:
+                rows = [tuple(r) for r in conn.execute(q)]
+            else:
+                codes = sorted(set(points))
+                rows = [
+                    tuple(r)
+                    for i in range(0, len(codes), CHUNK)
+                    for r in conn.execute(q.where(mp.c.code.in_(codes[i : i + CHUNK])))
+                ]
+        return unpack_values(rows)
 
     def replace_trends(self, results: pd.DataFrame, points: Sequence[str] | None = None) -> int:
         """Store trend results (columns of ``trend_result``), replacing those of ``points`` (all

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from gwlib.errors import StoreError
 from gwlib.store import schema
+from gwlib.store.packed import pack_values
 
 CHUNK = 5_000
 
@@ -34,7 +35,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-_PLAIN_TYPES = (sa.Integer, sa.Float, sa.String, sa.Boolean)  # Text is a String
+_PLAIN_TYPES = (sa.Integer, sa.Float, sa.String, sa.Boolean, sa.LargeBinary)  # Text: String
 # SQLAlchemy's storage format for dates and times on SQLite (its defaults), so rows written
 # straight to the driver read back exactly as rows written through SQLAlchemy.
 _SQLITE_FORMATS = {sa.DateTime: "%Y-%m-%d %H:%M:%S.%f", sa.Date: "%Y-%m-%d"}
@@ -130,7 +131,7 @@ def insert_graded(
     ``samples`` and ``detail`` have the columns :func:`gwlib.quality.assess.assess` gives;
     ``std`` is the :class:`~gwlib.quality.standards.StandardSet` they were graded with.
     """
-    st, ms = schema.sample, schema.measurement
+    st = schema.sample
     codes = [i.code for i in std.indicators]
     units = [i.unit for i in std.indicators]
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -189,4 +190,11 @@ def insert_graded(
             "raw_unit": d["raw_unit"].astype("str").str.slice(0, 32).to_numpy(),
         }
     )
-    insert_frame(conn, ms, mrows)
+    insert_measurements(conn, mrows)
+
+
+def insert_measurements(conn: Connection, measurements: pd.DataFrame) -> None:
+    """Insert measurement rows and their samples' packed values (:func:`pack_values`): every
+    write of measurements goes through here. The samples must have no measurements yet."""
+    insert_frame(conn, schema.measurement, measurements)
+    insert_frame(conn, schema.sample_values, pack_values(measurements))

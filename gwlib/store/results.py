@@ -34,7 +34,7 @@ from gwlib.quality.results import CHANGED, NEW, ResultsPlan, plan_results
 from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.store import Store, schema
 from gwlib.store.audit import Actor, write_audit
-from gwlib.store.bulk import CHUNK, insert_frame, insert_graded, point_ids
+from gwlib.store.bulk import CHUNK, insert_graded, insert_measurements, point_ids
 from gwlib.store.imports import ACTIVE, ImportResult, open_batch
 from gwlib.store.qc import stored_qc, withdraw_qc, write_qc
 
@@ -222,7 +222,7 @@ def withdraw_batch(store: Store, batch_id: int, actor: Actor, reason: str) -> tu
     """撤回 a results batch (see the module docstring). Returns the points whose data changed."""
     if not reason.strip():
         raise ValidationError("撤回原因", reason, "撤回时必须说明原因")
-    b, st, ms, sv = schema.import_batch, schema.sample, schema.measurement, schema.sample_version
+    b, st, sv = schema.import_batch, schema.sample, schema.sample_version
     mp = schema.monitoring_point
     now = _now()
     with store.transaction() as conn:
@@ -265,7 +265,7 @@ def withdraw_batch(store: Store, batch_id: int, actor: Actor, reason: str) -> tu
             ).scalar_one()
             meas = json.loads(v["measurements"])
             if meas:
-                insert_frame(conn, ms, pd.DataFrame(meas).assign(sample_id=new_id))
+                insert_measurements(conn, pd.DataFrame(meas).assign(sample_id=new_id))
             points.add(
                 str(conn.execute(sa.select(mp.c.code).where(mp.c.id == v["point_id"])).scalar())
             )

@@ -97,6 +97,7 @@ NOT_FREE_TEXT = {
         "trend_result.point", "*.indicator_code", "action_plan.region", "task_status.region",
         "task_status.plan_title", "task_status.section", "task_status_log.region",
         "task_status_log.plan_title", "task_status_log.section", "meta.key",
+        "sample_values.indicator_codes",
     ),
     "controlled vocabularies (enums; anything else is rejected at the boundary)": (
         "*.category", "*.status", "*.level", "*.kind", "*.role", "*.aquifer", "*.burial",
