@@ -35,7 +35,8 @@ import numpy as np  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from bench import province  # noqa: E402
-from gwlib.quality.annual import annual_class_changes, annual_classes  # noqa: E402
+from gwlib.quality.annual import annual_class_changes  # noqa: E402
+from gwlib.quality.batches import annual_of  # noqa: E402
 from gwlib.quality.trends import refresh_trends  # noqa: E402
 from gwlib.store import Store, summaries  # noqa: E402
 from gwlib.store.audit import Actor  # noqa: E402
@@ -126,7 +127,7 @@ def new_period(
     t_plan = time.perf_counter() - t0
     touched = tuple(sorted(set(plan.samples["point"].astype(str))))
     t0 = time.perf_counter()
-    before = annual_classes(store.samples(points=touched))
+    before = annual_of(store, touched)
     t_before = time.perf_counter() - t0
     t0 = time.perf_counter()
     result = commit_results(store, plan, actor)
@@ -135,11 +136,11 @@ def new_period(
     refresh_trends(store, result.points)
     t_trends = time.perf_counter() - t0
     t0 = time.perf_counter()
-    changes = annual_class_changes(before, annual_classes(store.samples(points=touched)))
-    t_after = time.perf_counter() - t0
-    t0 = time.perf_counter()
     summaries.refresh(store)
     t_summaries = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    changes = annual_class_changes(before, annual_of(store, touched))
+    t_after = time.perf_counter() - t0
     return NewPeriod(len(period), len(touched), t_plan, t_commit, t_trends,
                      t_before + t_after, t_summaries, len(changes))  # fmt: skip
 

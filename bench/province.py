@@ -84,7 +84,8 @@ def points(n: int) -> list[MonitoringPoint]:
 def lab_chunk(
     rng: np.random.Generator, first: int, n_points: int, years: int, n_ind: int
 ) -> pd.DataFrame:
-    """A long lab table of text, as the importer reads it: two samples (4月, 8月) a year."""
+    """A long lab table of text, as the importer reads it: two samples a year (4月 枯水期, 8月
+    丰水期)."""
     std = get_standard()
     inds = [i for i in std.indicators if i.kind == "upper"][:n_ind]
     if len(inds) < n_ind:
@@ -105,6 +106,7 @@ def lab_chunk(
             "指标": np.array([i.name for i in inds])[k],
             "监测值": text,
             "单位": np.array([i.unit for i in inds])[k],
+            "水期": np.array(["枯水期" if x.month == 4 else "丰水期" for x in dates])[d],
         }
     )
 

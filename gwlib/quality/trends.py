@@ -70,6 +70,22 @@ def _z_p(s: FloatArray, var_s: FloatArray) -> tuple[FloatArray, FloatArray]:
     return z, 2 * norm.sf(np.abs(z))
 
 
+@njit(cache=True, nogil=True)
+def _var_s(xs: FloatArray) -> tuple[float, float]:  # pragma: no cover
+    """n(n−1)(2n+5) − Σ t(t−1)(2t+5) over groups of tied values, and n(n−1)/2 (compiled)."""
+    vals = np.sort(xs)
+    g = float(vals.shape[0])
+    var = g * (g - 1) * (2 * g + 5)
+    run = 1.0
+    for k in range(1, vals.shape[0] + 1):
+        if k < vals.shape[0] and vals[k] == vals[k - 1]:
+            run += 1
+        else:
+            var -= run * (run - 1) * (2 * run + 5)
+            run = 1.0
+    return var, g * (g - 1) / 2
+
+
 @njit(cache=True, nogil=True, parallel=True)
 def _series_stats(
     x: FloatArray,
@@ -79,76 +95,148 @@ def _series_stats(
     season: npt.NDArray[np.int64],
     starts: npt.NDArray[np.int64],
     lengths: npt.NDArray[np.int64],
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:  # pragma: no cover
-    """S, Var(S), pairs, Sen's slope and COV of every series (compiled, one series per task).
+) -> tuple[FloatArray, FloatArray]:  # pragma: no cover
+    """S, Var(S), pairs, Sen's slope and COV of every series, for Mann–Kendall (row 0 of each
+    output, all pairs) and the seasonal Kendall test (row 1, pairs within a season); compiled,
+    one series per task, one pass over the pairs for both.
 
     Series r is ``[starts[r], starts[r] + lengths[r])`` of the flat, date-ordered arrays: ``x``
-    re-censored values, ``t`` years, ``raw`` reported values, ``season`` codes (one code for a
-    non-seasonal test). Pairs count only within a season.
+    re-censored values, ``t`` years, ``raw`` reported values, ``season`` codes. Returns
+    ``stats[method, r, k]`` with k = S, Var(S), pairs, slope, and ``cov[r]``.
     """
     n_series = starts.shape[0]
-    s_out = np.zeros(n_series)
-    var_out = np.zeros(n_series)
-    pairs_out = np.zeros(n_series)
-    slope_out = np.full(n_series, np.nan)
+    out = np.zeros((2, n_series, 4))
     cov_out = np.full(n_series, np.nan)
     for r in prange(n_series):
         a = starts[r]
         n = lengths[r]
         xs, ts, rw = x[a : a + n], t[a : a + n], raw[a : a + n]
         det, se = detected[a : a + n], season[a : a + n]
-        s = 0.0
+        seasons = np.unique(se)
+        one_season = seasons.shape[0] == 1
+        s_all = 0.0
+        s_in = 0.0
         slopes = np.empty(n * (n - 1) // 2)
+        within = np.empty(0 if one_season else n * (n - 1) // 2)
         m = 0
+        m_in = 0
         for i in range(n):
             for j in range(i + 1, n):
-                if se[i] != se[j]:
-                    continue
                 d = xs[j] - xs[i]
-                s += (d > 0) - (d < 0)
+                sign = (d > 0) - (d < 0)
+                s_all += sign
+                same = se[i] == se[j]
+                if same:
+                    s_in += sign
                 dt = ts[j] - ts[i]
                 if det[i] and det[j] and dt != 0:
-                    slopes[m] = (rw[j] - rw[i]) / dt
+                    slope = (rw[j] - rw[i]) / dt
+                    slopes[m] = slope
                     m += 1
-        # Var(S): Σ over seasons f(n_g) − Σ over tie groups (within a season) f(t), all / 18.
-        var = 0.0
-        pairs = 0.0
-        for code in np.unique(se):
-            vals = np.sort(xs[se == code])
-            g = float(vals.shape[0])
-            var += g * (g - 1) * (2 * g + 5)
-            pairs += g * (g - 1) / 2
-            run = 1.0
-            for k in range(1, vals.shape[0] + 1):
-                if k < vals.shape[0] and vals[k] == vals[k - 1]:
-                    run += 1
-                else:
-                    var -= run * (run - 1) * (2 * run + 5)
-                    run = 1.0
-        s_out[r] = s
-        var_out[r] = var / 18.0
-        pairs_out[r] = pairs
-        if m > 0:
-            slope_out[r] = np.median(slopes[:m])
+                    if same and not one_season:
+                        within[m_in] = slope
+                        m_in += 1
+        var_all, pairs_all = _var_s(xs)
+        out[0, r, 0], out[0, r, 1], out[0, r, 2] = s_all, var_all / 18.0, pairs_all
+        out[0, r, 3] = np.median(slopes[:m]) if m > 0 else np.nan
+        if one_season:  # the seasonal test of one season is Mann–Kendall's
+            out[1, r, :] = out[0, r, :]
+        else:
+            var_in = 0.0
+            pairs_in = 0.0
+            for code in seasons:
+                v, pr = _var_s(xs[se == code])
+                var_in += v
+                pairs_in += pr
+            out[1, r, 0], out[1, r, 1], out[1, r, 2] = s_in, var_in / 18.0, pairs_in
+            out[1, r, 3] = np.median(within[:m_in]) if m_in > 0 else np.nan
         mean = rw.mean()
         if n > 1 and mean != 0:
             cov_out[r] = np.sqrt(((rw - mean) ** 2).sum() / (n - 1)) / mean
-    return s_out, var_out, pairs_out, slope_out, cov_out
+    return out, cov_out
 
 
 def _recensor(
     values: FloatArray,
     censored: npt.NDArray[np.bool_],
-    series: npt.NDArray[np.int64],
-    n_series: int,
+    starts: npt.NDArray[np.int64],
 ) -> FloatArray:
-    """Non-detects and detects below the series' highest detection limit → one value below it."""
-    highest = np.full(n_series, -np.inf)
-    if censored.any():
-        np.maximum.at(highest, series[censored], values[censored])
-    h = highest[series]
+    """Non-detects and detects below the series' highest detection limit → one value below it
+    (series are the runs beginning at ``starts``)."""
+    highest = np.maximum.reduceat(np.where(censored, values, -np.inf), starts)
+    h = np.repeat(highest, np.diff(np.r_[starts, len(values)]))
     low = censored | (values < h)
     return np.where(low & np.isfinite(h), h - (np.abs(h) + 1.0), values)
+
+
+def trend_tests(
+    frame: pd.DataFrame,
+    keys: list[str],
+    *,
+    value: str = "value",
+    date: str = "date",
+    censored: str | None = "censored",
+    season: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Mann–Kendall (``"mk"``) and, with ``season`` (e.g. ``"period"``), the seasonal Kendall
+    test over those seasons (``"seasonal"``) for every series in a long frame (one row per
+    observation), in one pass.
+
+    Each frame has one row per series (``keys``, in sorted order) with columns
+    :data:`TREND_COLUMNS`, ``first_date`` and ``last_date`` (datetime64: the series' first and
+    last observation). Missing values (NaN) are dropped first, as pymannkendall does.
+    """
+    cols = [*keys, date, value] + ([censored] if censored else []) + ([season] if season else [])
+    f = frame.loc[frame[value].notna(), cols]
+    methods = ["mk", "seasonal"] if season else ["mk"]
+    if f.empty:
+        empty = pd.DataFrame(columns=[*keys, *TREND_COLUMNS, "first_date", "last_date"]).astype(
+            {"first_date": "datetime64[ns]", "last_date": "datetime64[ns]"}
+        )
+        return {m: empty.copy() for m in methods}
+    f = f.sort_values([*keys, date], kind="stable")
+    codes = f.groupby(keys, sort=False, observed=True).ngroup().to_numpy(dtype=np.int64)
+    n_series = int(codes.max()) + 1
+    vals = f[value].to_numpy(dtype=np.float64)
+    cens = f[censored].to_numpy(dtype=bool) if censored else np.zeros(len(f), dtype=bool)
+    stamps = pd.to_datetime(f[date]).to_numpy(dtype="datetime64[D]")
+    years = stamps.astype(np.int64) / DAYS_PER_YEAR
+    seas = (
+        pd.factorize(f[season])[0].astype(np.int64) if season else np.zeros(len(f), dtype=np.int64)
+    )
+    lengths = np.bincount(codes, minlength=n_series).astype(np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    x_all = _recensor(vals, cens, starts)
+    with KERNEL_LOCK:
+        stats, cov = _series_stats(x_all, years, vals, ~cens, seas, starts, lengths)
+    n_nd = np.bincount(codes, weights=cens.astype(np.float64), minlength=n_series)
+    first = f.iloc[starts][keys].reset_index(drop=True)
+    for k in keys:  # categorical keys (Store.trend_input) come back as their labels
+        if isinstance(first[k].dtype, pd.CategoricalDtype):
+            first[k] = first[k].astype(first[k].cat.categories.dtype)
+    first_date = pd.to_datetime(stamps[starts])
+    last_date = pd.to_datetime(stamps[starts + lengths - 1])
+    out = {}
+    for i, method in enumerate(methods):
+        s, var_s, pairs, slope = (stats[i, :, k] for k in range(4))
+        z, p = _z_p(s, var_s)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tau = np.where(pairs > 0, s / pairs, np.nan)
+        out[method] = first.assign(
+            n=lengths,
+            n_nd=n_nd.astype(np.int64),
+            s=s,
+            var_s=var_s,
+            z=z,
+            p=p,
+            tau=tau,
+            slope=np.where((lengths - n_nd) >= lengths / 2, slope, np.nan),
+            cov=cov,
+            category=categorise(s, p, cov, lengths),
+            first_date=first_date,
+            last_date=last_date,
+        )
+    return out
 
 
 def mann_kendall(
@@ -160,54 +248,12 @@ def mann_kendall(
     censored: str | None = "censored",
     season: str | None = None,
 ) -> pd.DataFrame:
-    """Trend statistics for every series in a long frame (one row per observation).
-
-    Returns one row per series (``keys``, in sorted order) with columns :data:`TREND_COLUMNS`.
-    With ``season`` (e.g. ``"period"``) the test is the seasonal Kendall over those seasons.
-    Missing values (NaN) are dropped first, as pymannkendall does.
-    """
-    cols = [*keys, date, value] + ([censored] if censored else []) + ([season] if season else [])
-    f = frame.loc[frame[value].notna(), cols]
-    if f.empty:
-        return pd.DataFrame(columns=[*keys, *TREND_COLUMNS])
-    f = f.sort_values([*keys, date], kind="stable")
-    codes = f.groupby(keys, sort=False, observed=True).ngroup().to_numpy(dtype=np.int64)
-    n_series = int(codes.max()) + 1
-    vals = f[value].to_numpy(dtype=np.float64)
-    cens = f[censored].to_numpy(dtype=bool) if censored else np.zeros(len(f), dtype=bool)
-    days = pd.to_datetime(f[date]).to_numpy(dtype="datetime64[D]").astype(np.int64)
-    years = days / DAYS_PER_YEAR
-    seas = (
-        pd.factorize(f[season])[0].astype(np.int64) if season else np.zeros(len(f), dtype=np.int64)
-    )
-    x_all = _recensor(vals, cens, np.asarray(codes, dtype=np.int64), n_series)
-    lengths = np.bincount(codes, minlength=n_series).astype(np.int64)
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    with KERNEL_LOCK:
-        stats = _series_stats(x_all, years, vals, ~cens, seas, starts, lengths)
-    out = dict(zip(("s", "var_s", "pairs", "slope", "cov"), stats, strict=True))
-    n_nd = np.bincount(codes, weights=cens.astype(np.float64), minlength=n_series)
-    s, var_s = out["s"], out["var_s"]
-    z, p = _z_p(s, var_s)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tau = np.where(out["pairs"] > 0, s / out["pairs"], np.nan)
-    slope = np.where((lengths - n_nd) >= lengths / 2, out["slope"], np.nan)
-    first = f.iloc[starts][keys].reset_index(drop=True)
-    for k in keys:  # categorical keys (Store.trend_input) come back as their labels
-        if isinstance(first[k].dtype, pd.CategoricalDtype):
-            first[k] = first[k].astype(first[k].cat.categories.dtype)
-    return first.assign(
-        n=lengths,
-        n_nd=n_nd.astype(np.int64),
-        s=s,
-        var_s=var_s,
-        z=z,
-        p=p,
-        tau=tau,
-        slope=slope,
-        cov=out["cov"],
-        category=categorise(s, p, out["cov"], lengths),
-    )
+    """Trend statistics for every series in a long frame (one row per observation): one row per
+    series (``keys``, in sorted order) with columns :data:`TREND_COLUMNS`. With ``season``
+    (e.g. ``"period"``) the test is the seasonal Kendall over those seasons
+    (:func:`trend_tests`)."""
+    res = trend_tests(frame, keys, value=value, date=date, censored=censored, season=season)
+    return res["seasonal" if season else "mk"][[*keys, *TREND_COLUMNS]]
 
 
 def categorise(
@@ -293,16 +339,10 @@ def refresh_trends(
     frames = []
     for i in range(0, len(codes), TREND_POINTS_PER_READ):
         m = store.trend_input(codes[i : i + TREND_POINTS_PER_READ])
-        # first/last date per series, once for both methods; on datetime64 (a column of Python
-        # dates would make pandas fall back to a per-group Python loop)
-        days = pd.to_datetime(m["date"])
-        span = days.groupby([m[k] for k in keys], observed=True).agg(["min", "max"])
-        span = span.apply(lambda c: c.dt.strftime("%Y-%m-%d"))
-        for method, season in (("mk", None), ("seasonal", "period")):
-            res = mann_kendall(m, keys, season=season)
-            res = res.join(span, on=keys)
-            frames.append(res.rename(columns={"min": "first_date", "max": "last_date"}))
-            frames[-1]["method"] = method
+        for method, res in trend_tests(m, keys, season="period").items():
+            for end in ("first_date", "last_date"):
+                res[end] = res[end].dt.strftime("%Y-%m-%d")
+            frames.append(res.assign(method=method))
         if progress:
             progress(min(i + TREND_POINTS_PER_READ, len(codes)), len(codes))
     res = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

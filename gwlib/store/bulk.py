@@ -21,10 +21,9 @@ from gwlib.store.packed import pack_values
 CHUNK = 5_000
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame rows as dicts with NaN/NaT as None and numpy scalars as Python values
+def row_tuples(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """DataFrame rows as tuples with NaN/NaT as None and numpy scalars as Python values
     (column by column: a value-by-value conversion took half the import time)."""
-    names = [str(c) for c in frame.columns]
     columns = []
     for c in frame.columns:
         values = frame[c].tolist()  # Python scalars
@@ -32,7 +31,13 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         if missing.any():
             values = [None if m else v for v, m in zip(values, missing, strict=True)]
         columns.append(values)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+    return list(zip(*columns, strict=True))
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame rows as dicts (:func:`row_tuples`)."""
+    names = [str(c) for c in frame.columns]
+    return [dict(zip(names, row, strict=True)) for row in row_tuples(frame)]
 
 
 _PLAIN_TYPES = (sa.Integer, sa.Float, sa.String, sa.Boolean, sa.LargeBinary)  # Text: String
@@ -76,7 +81,7 @@ def insert_frame(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None
             fmt = next((f for k, f in _SQLITE_FORMATS.items() if isinstance(t, k)), None)
             if fmt:
                 chunk[n] = _sqlite_text(chunk[n], fmt)
-        conn.exec_driver_sql(sql, [tuple(r.values()) for r in records(chunk)])
+        conn.exec_driver_sql(sql, row_tuples(chunk))
 
 
 def _copy_frame(conn: Connection, table: sa.Table, frame: pd.DataFrame, names: list[str]) -> None:
@@ -85,11 +90,10 @@ def _copy_frame(conn: Connection, table: sa.Table, frame: pd.DataFrame, names: l
     raw: Any = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({cols}) FROM STDIN') as copy:
         for i in range(0, len(frame), CHUNK):
-            for rec in records(frame.iloc[i : i + CHUNK]):
+            for row in row_tuples(frame.iloc[i : i + CHUNK]):
                 copy.write_row(
-                    tuple(v.to_pydatetime() if isinstance(v, pd.Timestamp) else v
-                          for v in rec.values())
-                )  # fmt: skip
+                    tuple(v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row)
+                )
 
 
 def row_of(obj: Any) -> dict[str, Any]:

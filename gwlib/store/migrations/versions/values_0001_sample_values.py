@@ -11,6 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 from alembic import op
 
+from gwlib.store.bulk import records
 from gwlib.store.packed import pack_values
 
 revision = "values_0001"
@@ -42,7 +43,7 @@ def upgrade() -> None:
         frame = pd.DataFrame(rows, columns=["sample_id", "indicator_code", "value", "censored"])
         packed = pack_values(frame)
         if len(packed):
-            conn.execute(sa.insert(table), packed.to_dict("records"))
+            conn.execute(sa.insert(table), records(packed))
 
 
 def downgrade() -> None:
