@@ -122,6 +122,7 @@ def new_period(
     period = province.lab_chunk(rng, 0, n_points, 1, indicators)
     period = period[period["采样日期"].str.endswith("-04-15")]
     period = period.assign(采样日期="2026-10-15")
+    summaries.refresh(store)  # as the last commit left them (commit_and_refresh refreshes)
     t0 = time.perf_counter()
     plan = prepare_results(store, _csv(period), TODAY, "period.csv")
     t_plan = time.perf_counter() - t0
