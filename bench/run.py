@@ -70,13 +70,11 @@ class Figures:
 def build(store: Store, scale: province.Scale, figs: Figures) -> None:
     """Import through the real path (parse, validate, grade, materialise) in chunks of points,
     and time a bare bulk insert of the same rows as the reference."""
+    from bench.bench_import import bare_insert
+
     rng = np.random.default_rng(11)
     std = get_standard()
     store.upsert_points(province.points(scale.points))
-    bare = sa.Table(
-        "bench_raw", sa.MetaData(), *(sa.Column(c, sa.String) for c in ("p", "d", "i", "v", "u"))
-    )
-    bare.create(store.engine, checkfirst=True)
     t_real = t_bare = 0.0
     n = 0
     for first in range(0, scale.points, POINTS_PER_CHUNK):
@@ -87,14 +85,7 @@ def build(store: Store, scale: province.Scale, figs: Figures) -> None:
         batch = parse_lab_table(RawTable("bench", chunk.astype("str"), 1), std)
         store.write_assessment(assess(batch.frame, std), "bench")
         t_real += time.perf_counter() - t0
-        t0 = time.perf_counter()
-        frame = chunk.set_axis(["p", "d", "i", "v", "u"], axis=1)
-        with store.transaction() as conn:
-            for i in range(0, len(frame), 5000):
-                conn.execute(sa.insert(bare), frame.iloc[i : i + 5000].to_dict("records"))
-        t_bare += time.perf_counter() - t0
-    with store.transaction() as conn:
-        conn.execute(sa.text("DROP TABLE bench_raw"))
+        t_bare += bare_insert(store, chunk)
     figs.add(
         "import (real path)",
         f"{n:,} measurements in {t_real:.1f} s",
