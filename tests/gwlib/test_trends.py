@@ -151,3 +151,68 @@ def test_trend_cli(tmp_path: Path) -> None:
     assert (nitrate["n"], nitrate["s"], nitrate["category"]) == ("10", "45", "上升")
     assert float(nitrate["slope"]) == pytest.approx(1.0, rel=1e-3)
     assert rows[("A", "铅")]["slope"] == ""  # mostly non-detects: no slope
+
+
+def _reference(x: np.ndarray, raw: np.ndarray, det: np.ndarray, t: np.ndarray,
+               season: np.ndarray) -> tuple[float, float, float]:  # fmt: skip
+    """S, Var(S) and Sen's slope of one re-censored series, pair by pair (within seasons)."""
+    s, slopes, var = 0.0, [], 0.0
+    n = len(x)
+    for i in range(n):
+        for j in range(i + 1, n):
+            if season[i] != season[j]:
+                continue
+            s += np.sign(x[j] - x[i])
+            if det[i] and det[j] and t[j] != t[i]:
+                slopes.append((raw[j] - raw[i]) / (t[j] - t[i]))
+    for code in set(season.tolist()):
+        xs = x[season == code]
+        g = len(xs)
+        var += g * (g - 1) * (2 * g + 5)
+        for _, tied in pd.Series(xs).value_counts().items():
+            var -= tied * (tied - 1) * (2 * tied + 5)
+    return s, var / 18, float(np.median(slopes)) if slopes else float("nan")
+
+
+@settings(max_examples=80, derandomize=True, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0.1, 0.2, 0.5, 1.0, 1.5, 3.3]),
+            st.booleans(),
+            st.sampled_from(["枯水期", "丰水期", "平水期"]),
+            st.integers(0, 3),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.booleans(),
+)
+def test_both_tests_in_one_pass_equal_pair_by_pair(
+    obs: list[tuple[float, bool, str, int]], one_season: bool
+) -> None:
+    """trend_tests computes Mann–Kendall and the seasonal test in one compiled pass; each equals
+    a pair-by-pair computation on the re-censored series, with several seasons or one."""
+    from gwlib.quality.trends import trend_tests
+
+    values = np.array([o[0] for o in obs])
+    cens = np.array([o[1] and o[0] < 1.0 for o in obs])  # non-detects at low limits
+    seasons = np.array(["枯水期" if one_season else o[2] for o in obs])
+    days = np.cumsum([30 * (o[3] + 1) for o in obs])
+    f = pd.DataFrame({"point": "A", "date": pd.Timestamp("2010-01-01") + pd.to_timedelta(days, "D"),
+                      "value": values, "censored": cens, "period": seasons})  # fmt: skip
+    got = trend_tests(f, ["point"], season="period")
+    h = values[cens].max() if cens.any() else -np.inf
+    x = np.where((cens | (values < h)) & np.isfinite(h), h - (abs(h) + 1), values)
+    years = (days / 365.25).astype(float)
+    n_det = int((~cens).sum())
+    for method, season in (("mk", np.zeros(len(obs))), ("seasonal", seasons)):
+        row = got[method].iloc[0]
+        s, var, slope = _reference(x, values, ~cens, years, season)
+        assert row["n"] == len(obs) and row["n_nd"] == int(cens.sum())
+        assert row["s"] == s and row["var_s"] == pytest.approx(var, abs=1e-9)
+        if n_det >= len(obs) / 2 and not np.isnan(slope):
+            assert row["slope"] == pytest.approx(slope, rel=1e-9)
+        else:
+            assert np.isnan(row["slope"])
+        assert row["first_date"] == f["date"].min() and row["last_date"] == f["date"].max()
