@@ -200,7 +200,7 @@ RESULTS_COLUMNS = {
     "field": "项目", "old": "原值", "new": "新值", "year": "年度", "old_class": "原年度类别",
     "new_class": "新年度类别", "id": "批次", "file_name": "文件名", "user_name": "导入人",
     "created_at": "导入时间", "n_new": "新增样品", "n_updated": "修改样品",
-    "n_unchanged": "未变样品", "rows_rejected": "拒收行", "status": "状态",
+    "n_unchanged": "未变样品", "n_qc": "质控样品", "rows_rejected": "拒收行", "status": "状态",
     "withdrawn_by": "撤回人", "withdrawn_at": "撤回时间", "withdraw_reason": "撤回原因",
     "quality_class": "水质类别", "samples": "样品数（个）",
     "sample_code": "样品编号", "qc_type": "样品类型", "measurements": "测定值（项）",

@@ -66,7 +66,7 @@ def issues_frame(issues: Sequence[Any], severity: bool = False) -> pd.DataFrame:
 def batch_history() -> pd.DataFrame:
     b = batches(get_store())
     cols = ["id", "file_name", "user_name", "created_at", "n_new", "n_updated", "n_unchanged",
-            "rows_rejected", "status", "withdrawn_by", "withdrawn_at",
+            "n_qc", "rows_rejected", "status", "withdrawn_by", "withdrawn_at",
             "withdraw_reason"]  # fmt: skip
     b = b[cols].copy()
     for c in ("created_at", "withdrawn_at"):

@@ -198,9 +198,22 @@ def commit_results(store: Store, plan: ResultsPlan, actor: Actor) -> CommitResul
 
 
 def batches(store: Store, kind: str = "results") -> pd.DataFrame:
-    """The import batches of ``kind``, newest first."""
+    """The import batches of ``kind``, newest first; results batches also carry ``n_qc``, the
+    QC samples (平行样, blanks) each one wrote (its n_new, n_updated and n_unchanged count
+    routine samples)."""
     b = schema.import_batch
-    return store._frame(sa.select(b).where(b.c.kind == kind).order_by(b.c.id.desc()))
+    frame = store._frame(sa.select(b).where(b.c.kind == kind).order_by(b.c.id.desc()))
+    if kind == "results":
+        q = schema.qc_result
+        one = sa.select(q.c.batch_id, q.c.point_id, q.c.sample_date, q.c.sample_code,
+                        q.c.qc_type).distinct().subquery()  # fmt: skip
+        with store.engine.connect() as conn:
+            counted = conn.execute(
+                sa.select(one.c.batch_id, sa.func.count()).group_by(one.c.batch_id)
+            ).all()
+        n_qc = {int(batch): int(n) for batch, n in counted}
+        frame["n_qc"] = [int(n_qc.get(int(i), 0)) for i in frame["id"]]
+    return frame
 
 
 def batch_points(store: Store, batch_id: int) -> tuple[str, ...]:

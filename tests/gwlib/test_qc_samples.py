@@ -23,7 +23,7 @@ from gwlib.quality.standards import get_standard
 from gwlib.store import Store, schema
 from gwlib.store.audit import Actor
 from gwlib.store.qc import qc_report, qc_results
-from gwlib.store.results import commit_results, prepare_results, withdraw_batch
+from gwlib.store.results import batches, commit_results, prepare_results, withdraw_batch
 from gwlib.store.schema_ledger import audit_log
 from tests.accounts import add_accounts
 from tests.files import text_file
@@ -131,6 +131,8 @@ def test_reimport_correction_and_withdrawal(store: Store, tmp_path: Path) -> Non
         "平行样": "修改", "现场空白": "未变"}  # fmt: skip
     assert plan.qc_changes[["indicator", "old", "new"]].values.tolist() == [
         ["氟化物", "0.9", "0.85"]]  # fmt: skip
+    n_qc = batches(store).set_index("id")["n_qc"]  # the batch history's 质控样品
+    assert (n_qc[r1.batch_id], n_qc[r2.batch_id], n_qc[r3.batch_id]) == (2, 0, 1)
     qc = qc_results(store).set_index(["sample_code", "indicator_code"])
     assert len(qc) == 5
     assert qc.loc[("S-002", qc.loc["S-002"].index[0]), "value"] is not None
