@@ -183,16 +183,14 @@ def trend_tests(
     observation), in one pass.
 
     Each frame has one row per series (``keys``, in sorted order) with columns
-    :data:`TREND_COLUMNS`, ``first_date`` and ``last_date`` (datetime64: the series' first and
+    :data:`TREND_COLUMNS`, ``first_date`` and ``last_date`` (``YYYY-MM-DD``: the series' first and
     last observation). Missing values (NaN) are dropped first, as pymannkendall does.
     """
     cols = [*keys, date, value] + ([censored] if censored else []) + ([season] if season else [])
     f = frame.loc[frame[value].notna(), cols]
     methods = ["mk", "seasonal"] if season else ["mk"]
     if f.empty:
-        empty = pd.DataFrame(columns=[*keys, *TREND_COLUMNS, "first_date", "last_date"]).astype(
-            {"first_date": "datetime64[ns]", "last_date": "datetime64[ns]"}
-        )
+        empty = pd.DataFrame(columns=[*keys, *TREND_COLUMNS, "first_date", "last_date"])
         return {m: empty.copy() for m in methods}
     f = f.sort_values([*keys, date], kind="stable")
     codes = f.groupby(keys, sort=False, observed=True).ngroup().to_numpy(dtype=np.int64)
@@ -214,8 +212,8 @@ def trend_tests(
     for k in keys:  # categorical keys (Store.trend_input) come back as their labels
         if isinstance(first[k].dtype, pd.CategoricalDtype):
             first[k] = first[k].astype(first[k].cat.categories.dtype)
-    first_date = pd.to_datetime(stamps[starts])
-    last_date = pd.to_datetime(stamps[starts + lengths - 1])
+    first_date = np.datetime_as_string(stamps[starts], unit="D")
+    last_date = np.datetime_as_string(stamps[starts + lengths - 1], unit="D")
     out = {}
     for i, method in enumerate(methods):
         s, var_s, pairs, slope = (stats[i, :, k] for k in range(4))
@@ -340,8 +338,6 @@ def refresh_trends(
     for i in range(0, len(codes), TREND_POINTS_PER_READ):
         m = store.trend_input(codes[i : i + TREND_POINTS_PER_READ])
         for method, res in trend_tests(m, keys, season="period").items():
-            for end in ("first_date", "last_date"):
-                res[end] = res[end].dt.strftime("%Y-%m-%d")
             frames.append(res.assign(method=method))
         if progress:
             progress(min(i + TREND_POINTS_PER_READ, len(codes)), len(codes))

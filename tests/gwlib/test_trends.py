@@ -215,4 +215,5 @@ def test_both_tests_in_one_pass_equal_pair_by_pair(
             assert row["slope"] == pytest.approx(slope, rel=1e-9)
         else:
             assert np.isnan(row["slope"])
-        assert row["first_date"] == f["date"].min() and row["last_date"] == f["date"].max()
+        assert row["first_date"] == f["date"].min().strftime("%Y-%m-%d")
+        assert row["last_date"] == f["date"].max().strftime("%Y-%m-%d")
