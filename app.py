@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from gwui import auth, filters, zh
+from gwui import auth, filters, warmup, zh
 from gwui.loaders import app_title, database_errors, load_townships, load_years
 from gwui.pages import PAGES
 from gwui.render import page_errors
@@ -12,6 +12,7 @@ from gwui.render import page_errors
 # A local file: an icon name or an emoji would make the browser fetch the favicon from the internet.
 FAVICON = Path(__file__).parent / "gwui" / "assets" / "favicon.png"
 st.set_page_config(page_title="地下水污染防治", page_icon=str(FAVICON), layout="wide")
+warmup.start()  # the brief's chart library, in the background
 
 sections: dict[str, list[st.Page]] = {}
 uses_filters: set[str] = set()

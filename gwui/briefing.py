@@ -10,18 +10,10 @@ import streamlit as st
 from gwlib.brief.data import BriefData, brief_data
 from gwlib.plans.checklist import Checklist, build_checklist
 from gwlib.plans.metrics import MetricData
-from gwlib.quality.classes import graded
 from gwlib.store.plans import current_plan_tasks
 from gwlib.store.tasks import task_log, task_statuses
 from gwui import labels
-from gwui.loaders import TTL_S, as_of_date, get_store, load_samples
-
-
-def sample_years() -> list[int]:
-    """Years with graded samples, newest first."""
-    s = load_samples()
-    s = s[graded(s["quality_class"])]
-    return sorted({int(y) for y in pd.to_datetime(s["date"]).dt.year}, reverse=True)
+from gwui.loaders import TTL_S, as_of_date, get_store
 
 
 @st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)

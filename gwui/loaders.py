@@ -86,8 +86,9 @@ def load_annual(period: str = "") -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL_S, max_entries=4, show_spinner=False)
 def load_years() -> list[int]:
-    """Years with a graded sample, latest first (the sidebar's year choices)."""
-    s = load_samples()
+    """Years with a graded sample, latest first (the sidebar's year choices). Read from the
+    store, not :func:`load_samples`: this cache keeps a short list, not a copy of every sample."""
+    s = get_store().samples()
     years = pd.to_datetime(s.loc[graded(s["quality_class"]), "date"]).dt.year.unique()
     return sorted((int(y) for y in years), reverse=True)
 

@@ -7,7 +7,7 @@ import streamlit as st
 from gwlib.brief import CHART_TITLES, soffice
 from gwlib.errors import GwlibError
 from gwui import briefing, keys
-from gwui.loaders import as_of_date, load_meta
+from gwui.loaders import as_of_date, load_meta, load_years
 from gwui.render import demo_notice, labelled_table, md
 
 CHART_OF = {
@@ -19,7 +19,7 @@ PERIODS = {"": "全年", "丰水期": "丰水期", "平水期": "平水期", "�
 
 st.title("联席会议简报")
 demo_notice(load_meta())
-years = briefing.sample_years() or [as_of_date().year]
+years = load_years() or [as_of_date().year]
 with st.form(keys.BRIEF_FORM):
     c1, c2 = st.columns(2)
     year = c1.selectbox("年度", years, key=keys.BRIEF_YEAR, format_func=lambda y: f"{y} 年")
