@@ -238,19 +238,14 @@ def trend_tests(
 
 
 def mann_kendall(
-    frame: pd.DataFrame,
-    keys: list[str],
-    *,
-    value: str = "value",
-    date: str = "date",
-    censored: str | None = "censored",
+    frame: pd.DataFrame, keys: list[str], *, censored: str | None = "censored",
     season: str | None = None,
-) -> pd.DataFrame:
-    """Trend statistics for every series in a long frame (one row per observation): one row per
-    series (``keys``, in sorted order) with columns :data:`TREND_COLUMNS`. With ``season``
-    (e.g. ``"period"``) the test is the seasonal Kendall over those seasons
-    (:func:`trend_tests`)."""
-    res = trend_tests(frame, keys, value=value, date=date, censored=censored, season=season)
+) -> pd.DataFrame:  # fmt: skip
+    """Trend statistics for every series in a long frame (one row per observation, columns
+    ``value`` and ``date``): one row per series (``keys``, in sorted order) with columns
+    :data:`TREND_COLUMNS`. With ``season`` (e.g. ``"period"``) the test is the seasonal Kendall
+    over those seasons (:func:`trend_tests`)."""
+    res = trend_tests(frame, keys, censored=censored, season=season)
     return res["seasonal" if season else "mk"][[*keys, *TREND_COLUMNS]]
 
 
