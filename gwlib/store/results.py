@@ -243,6 +243,11 @@ def withdraw_batch(store: Store, batch_id: int, actor: Actor, reason: str) -> tu
         row = conn.execute(sa.select(b).where(b.c.id == batch_id)).mappings().one_or_none()
         if row is None:
             raise StoreError(f"没有编号为 {batch_id} 的导入批次")
+        if row["kind"] != "results":
+            raise StoreError(
+                f"导入批次 {batch_id}（{row['file_name']}）不是检测结果批次："
+                "只有检测结果批次可以撤回"
+            )
         if row["status"] == WITHDRAWN:
             raise StoreError(f"导入批次 {batch_id} 已于 {row['withdrawn_at']:%Y-%m-%d %H:%M} 撤回")
         later = conn.execute(

@@ -18,6 +18,7 @@ from gwlib.quality.annual import annual_classes
 from gwlib.quality.model import MonitoringPoint
 from gwlib.store import Store, schema
 from gwlib.store.audit import Actor
+from gwlib.store.imports import open_batch
 from gwlib.store.results import batches, commit_results, prepare_results, withdraw_batch
 from gwlib.store.schema_ledger import audit_log
 from tests.files import text_file
@@ -110,6 +111,12 @@ def test_import_reimport_correct_withdraw_reimport(store: Store, tmp_path: Path)
     assert hist.loc[b3.batch_id, "withdraw_reason"] == "更正有误"
     with pytest.raises(StoreError, match="已于"):
         withdraw_batch(store, b1.batch_id, EDITOR, "again")
+    with store.transaction() as conn:  # a batch of another register is not a results batch
+        other = open_batch(conn, "points", "点位.xlsx", "0" * 64, EDITOR, dt.datetime(2026, 1, 1),
+                           2, 0, (2, 0, 0))  # fmt: skip
+    with pytest.raises(StoreError, match="不是检测结果批次"):
+        withdraw_batch(store, other, EDITOR, "误操作")
+    assert batches(store, "points").set_index("id").loc[other, "status"] == "有效"
 
     # Re-importing the withdrawn file brings it back.
     b4 = commit_results(store, prepare_results(store, first, TODAY), EDITOR)
