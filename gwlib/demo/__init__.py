@@ -15,7 +15,8 @@
 * about 300 abandoned wells across the whole 封井回填 workflow, each holding what its stage
   requires (sealing records, depth intervals, a placeholder 验收报告 for accepted wells) —
   :mod:`gwlib.demo.wells`, :mod:`gwlib.demo.ledger`;
-* the 2023 绛县 groundwater action plan, transcribed from its text — :mod:`gwlib.demo.plan`.
+* the 2023 绛县 groundwater action plan, transcribed from its text, and 2024 and 2025 plans that
+  carry it forward (模拟数据) — :mod:`gwlib.demo.plan`.
 
 Same seed, same data: every random draw comes from ``numpy.random.default_rng`` seeded from
 ``seed`` (never ``hash()``), and the demo's "today" is the fixed :data:`AS_OF` (2025-12-31).
@@ -36,7 +37,7 @@ from gwlib.demo.ledger import seed_ledger_history
 from gwlib.demo.monitoring import Monitoring, make_monitoring
 from gwlib.demo.places import COUNTY_CODE, COUNTY_NAME, TOWNSHIP_SOURCE, County, load_county
 from gwlib.demo.places import to_geojson as _to_geojson
-from gwlib.demo.plan import load_plan
+from gwlib.demo.plan import demo_plans
 from gwlib.demo.projects import demo_projects
 from gwlib.demo.qc import QC_FILE, qc_sheet
 from gwlib.demo.sites import SourceLayer, drinking_sources, pollution_sources, prevention_zones
@@ -79,7 +80,12 @@ class DemoData:
     prevention: tuple[Zone, ...]
     monitoring: Monitoring
     wells: tuple[AbandonedWell, ...]
-    plan: ActionPlan
+    plans: tuple[ActionPlan, ...]  # 2023 (transcribed), then 2024 and 2025 (模拟数据)
+
+    @property
+    def plan(self) -> ActionPlan:
+        """The transcribed 2023 plan."""
+        return self.plans[0]
 
     @property
     def zones(self) -> tuple[Zone, ...]:
@@ -107,7 +113,7 @@ def generate(seed: int = DEFAULT_SEED, standard: StandardSet | None = None,
     progress(4, total, STEPS[3])
     wells = make_wells(rng_for(seed, "wells"), county, layer)
     progress(5, total, STEPS[4])
-    return DemoData(seed, county, layer, pollution, prevention, monitoring, wells, load_plan())
+    return DemoData(seed, county, layer, pollution, prevention, monitoring, wells, demo_plans())
 
 
 def import_lab_table(data: DemoData, standard: StandardSet) -> MeasurementBatch:
@@ -202,7 +208,8 @@ def build_demo(url: str, seed: int = DEFAULT_SEED, replace: bool = False,
     report(8, total, STEPS[7])
     store.upsert_wells(data.wells)
     seed_ledger_history(store, data.wells, attachments or attachments_dir())
-    store.save_plan(data.plan, by=DEMO_WRITER)
+    for plan in data.plans:
+        store.save_plan(plan, by=DEMO_WRITER)
     n_projects = _seed_projects(store, data, seed)
     refresh(store)  # last: every write above (an import batch too) is in the summaries' stamp
     store.set_meta("dataset", DATASET_NAME)
@@ -214,5 +221,6 @@ def build_demo(url: str, seed: int = DEFAULT_SEED, replace: bool = False,
             f"监测点位 {len(data.monitoring.points)} 个，样品 {n_samples} 个"
             f"（监测值 {len(result.detail)} 条），废弃井 {len(data.wells)} 眼，"
             f"水源地 {len(data.sources.sources)} 处，分区 {len(data.zones)} 个，"
-            f"污染源 {len(data.pollution)} 个，行动计划任务 {len(data.plan.tasks)} 项，"
+            f"污染源 {len(data.pollution)} 个，行动计划 {len(data.plans)} 份"
+            f"（任务 {sum(len(p.tasks) for p in data.plans)} 项），"
             f"储备项目 {n_projects} 个。")

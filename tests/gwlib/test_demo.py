@@ -242,6 +242,23 @@ def test_plan_transcribed(store: Store) -> None:
     assert set(tasks["plan_title"]) == {"绛县地下水污染防治2023年行动计划"}
 
 
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_later_plans_carry_2023_forward_marked_simulated(store: Store, year: int) -> None:
+    """The 2024 and 2025 plans (no text of them is among the sources) are the 2023 plan with its
+    year moved on, and say so in their title; the 2023 plan is left as transcribed."""
+    old = store.plan_tasks(2023).set_index("number")
+    new = store.plan_tasks(year).set_index("number")
+    assert list(new.index) == list(old.index)
+    assert set(new["plan_title"]) == {f"绛县地下水污染防治{year}年行动计划（模拟数据：按2023年计划顺延）"}
+    for col in ("lead", "cooperating", "section"):
+        assert new[col].tolist() == old[col].tolist()
+    for number in old.index:
+        moved = [f"{int(d[:4]) + year - 2023}{d[4:]}" for d in json.loads(old.loc[number, "deadlines"])]
+        assert json.loads(new.loc[number, "deadlines"]) == moved
+        assert new.loc[number, "text"] == old.loc[number, "text"].replace("2023年", f"{year}年")
+    assert not new["text"].str.contains("2023年").any()
+
+
 def test_every_demo_well_has_what_its_stage_requires(store: Store) -> None:
     """Each well holds what the lifecycle asks of the stage it is at (gwlib.wells.lifecycle):
     施工中 a sealing start, 已封井待验收 an end and method, 已验收销号 an acceptance date and
