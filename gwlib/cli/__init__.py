@@ -22,22 +22,39 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from gwlib.io.lab import read_lab_file
     from gwlib.quality.assess import assess, class_code
     from gwlib.quality.grading import NonDetectPolicy
+    from gwlib.quality.requirements import check, get_requirement
     from gwlib.quality.standards import get_standard
 
-    standard = get_standard(args.standard)
+    requirement = get_requirement(args.standard) if args.standard else None
+    if requirement is None and args.group:
+        raise GwlibError(f"--group 只用于按要求判定（达标/超标）的标准，"
+                         f"{args.standard or '默认标准'} 不分组")
+    standard = requirement.basis if requirement is not None else get_standard(args.standard)
+    if requirement is not None:
+        requirement.limits_for(args.group or "")  # a grouped requirement needs its group first
     batch = read_lab_file(args.input, standard)
     result = assess(batch.frame, standard, NonDetectPolicy(args.non_detect))
     s = result.samples
-    out = pd.DataFrame(
-        {
-            "point": s["point"].astype("str"),
-            "date": pd.to_datetime(s["date"]).dt.strftime("%Y-%m-%d"),
-            "class": class_code(s["class"]),
-            "limiting": s["limiting"],
-        }
-    )
+    dates = pd.to_datetime(s["date"]).dt.strftime("%Y-%m-%d")
+    if requirement is not None:
+        judged, measured = check(result.detail, requirement, args.group or "")
+        out = pd.DataFrame({"point": judged["point"].astype("str"),
+                            "date": pd.to_datetime(judged["date"]).dt.strftime("%Y-%m-%d"),
+                            "result": judged["result"], "exceeding": judged["exceeding"],
+                            "undetermined": judged["undetermined"]})
+        done = f"judged {len(judged)} samples ({len(measured)} measurements) against " \
+               f"{requirement.code}{f' ({args.group})' if args.group else ''}: " \
+               f"{int((judged['result'] == '超标').sum())} exceeded"
+    else:
+        out = pd.DataFrame({"point": s["point"].astype("str"), "date": dates,
+                            "class": class_code(s["class"]), "limiting": s["limiting"]})
+        done = f"graded {int((s['class'] > 0).sum())} samples " \
+               f"({len(result.detail)} measurements) with {standard.code}"
     write_csv(out, args.output)
-    if args.detail is not None:
+    if args.detail is not None and requirement is not None:
+        measured = measured.assign(date=pd.to_datetime(measured["date"]).dt.strftime("%Y-%m-%d"))
+        write_csv(measured.sort_values(["point", "date"], kind="stable"), args.detail)
+    elif args.detail is not None:
         d = result.detail
         names = pd.Series([i.name for i in standard.indicators] + [""])
         units = pd.Series([i.unit for i in standard.indicators] + [""])
@@ -64,10 +81,8 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     issues = batch.issues
     report_path = args.report or args.output.with_name(args.output.stem + ".report.csv")
     report_issues(issues, report_path)
-    graded = int((s["class"] > 0).sum())
     print(
-        f"graded {graded} samples ({len(result.detail)} measurements) with {standard.code}; "
-        f"{len(batch.errors)} rows rejected" + (f", see {report_path}" if issues else ""),
+        f"{done}; {len(batch.errors)} rows rejected" + (f", see {report_path}" if issues else ""),
         file=sys.stderr,
     )
     return EXIT_INPUT if batch.errors else EXIT_OK
@@ -257,12 +272,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m gwlib", description="地下水污染防治数据工具")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    g = sub.add_parser("grade", help="按 GB/T 14848 评价检测结果（长表或宽表，CSV/XLSX）")
+    g = sub.add_parser(
+        "grade", help="按 GB/T 14848 评价检测结果，或按要求判定达标（长表或宽表，CSV/XLSX）")
     g.add_argument("input", type=Path, help="检测结果文件（.csv UTF-8/GBK 或 .xlsx）")
     g.add_argument("-o", "--output", type=Path, required=True, help="每个样品一行的结果 CSV")
     g.add_argument("--detail", type=Path, help="每个监测值一行的明细 CSV")
     g.add_argument("--report", type=Path, help="无法读取的行（默认 OUTPUT.report.csv）")
-    g.add_argument("--standard", default=None, help="标准编号（默认 GB/T 14848-2017）")
+    g.add_argument("--standard", default=None,
+                   help="标准编号（默认 GB/T 14848-2017），或达标判定的要求编号（如 回灌水质要求）")
+    g.add_argument("--group", default=None, help="按分组给限值的要求所用的分组（如作物类别）")
     g.add_argument(
         "--non-detect",
         default="detection_limit",

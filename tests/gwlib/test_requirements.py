@@ -1,0 +1,182 @@
+"""Pass/fail water requirements as data (gwlib.quality.requirements): the county's recharge
+requirement, tables of limits with groups, non-detects, and ``grade --standard``."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from gwlib.cli import main
+from gwlib.demo import generate, import_lab_table
+from gwlib.errors import StandardDataError
+from gwlib.quality.assess import assess
+from gwlib.quality.requirements import (
+    EXCEEDED,
+    MET,
+    NOTHING,
+    UNDETERMINED,
+    check,
+    load_requirement,
+    requirement_for,
+)
+from gwlib.quality.standards import get_standard
+
+STD = get_standard()
+
+
+def _detail(rows: list[tuple[str, str, float, bool]]) -> pd.DataFrame:
+    """Measurements as grading leaves them: point, date, indicator position, value, censored."""
+    return pd.DataFrame({
+        "point": [r[0] for r in rows], "date": pd.to_datetime("2025-04-01"),
+        "indicator": [STD.index(r[1]) for r in rows], "value": [r[2] for r in rows],
+        "censored": [r[3] for r in rows]})
+
+
+def _write(tmp_path: Path, toml: str, table: str | None = None) -> Path:
+    path = tmp_path / "req.toml"
+    path.write_text(toml, encoding="utf-8")
+    if table is not None:
+        (tmp_path / "limits.csv").write_text(table, encoding="utf-8")
+    return path
+
+
+def test_recharge_and_tail_water_points_have_the_county_requirement() -> None:
+    req = requirement_for("回灌")
+    assert req is not None and requirement_for("地热尾水") is req
+    assert requirement_for("饮用水源") is None and requirement_for("区域") is None
+    assert req.filing_months == 12 and "不得恶化地下水水质" in req.source
+
+
+def test_derived_limits_are_the_basis_class_column_for_every_indicator() -> None:
+    req = requirement_for("回灌")
+    assert req is not None
+    limits = req.limits_for()
+    assert sorted(limits) == list(range(len(STD.indicators)))
+    for n, ind in enumerate(STD.indicators):
+        assert (limits[n].lo, limits[n].hi) == (ind.lo[2], ind.hi[2]), ind.name
+        assert limits[n].origin == "GB/T 14848-2017 Ⅲ类"
+    assert limits[STD.index("pH")].text == "6.5~8.5"
+    assert limits[STD.index("氟化物")].text == "≤1"
+
+
+def test_on_the_demo_samples_met_means_class_iii_or_better() -> None:
+    """With limits derived from Ⅲ类 the requirement is met exactly where grading (non-detects
+    at their detection limit) gives Ⅰ–Ⅲ: two routes to one answer, sample by sample."""
+    req = requirement_for("回灌")
+    assert req is not None
+    data = generate()
+    graded = assess(import_lab_table(data, STD).frame, STD)
+    judged, _ = check(graded.detail, req)
+    merged = judged.merge(graded.samples[["point", "date", "class"]], on=["point", "date"])
+    assert len(merged) == len(graded.samples) > 500
+    assert ((merged["result"] == MET) == (merged["class"] <= 3)).all()
+    assert set(merged["result"]) == {MET, EXCEEDED}
+
+
+def test_exceedance_multiple_ranges_and_non_detects() -> None:
+    req = requirement_for("回灌")
+    assert req is not None
+    samples, measured = check(_detail([
+        ("A", "氟化物", 1.5, False),  # 0.5 times above ≤1
+        ("A", "pH", 9.0, False),  # outside 6.5~8.5: no multiple for a range
+        ("B", "砷", 0.02, True),  # non-detect, DL above ≤0.01: cannot be judged
+        ("B", "铅", float("nan"), True),  # non-detect without a DL: met, as grading gives Ⅰ
+        ("C", "砷", 0.0003, True),
+        ("C", "氟化物", 1.0, False),  # at the limit: met
+    ]), req)
+    got = samples.set_index("point")
+    assert got.loc["A", "result"] == EXCEEDED
+    assert got.loc["A", "exceeding"] == "氟化物（0.5倍）、pH"
+    assert got.loc["B", "result"] == UNDETERMINED and got.loc["B", "undetermined"] == "砷"
+    assert got.loc["C", "result"] == MET and got.loc["C", "exceeding"] == ""
+    fl = measured[(measured["point"] == "A") & (measured["indicator"] == "氟化物")].iloc[0]
+    assert (fl["limit"], bool(fl["met"]), fl["multiple"]) == ("≤1", False, 0.5)
+    assert pd.isna(measured[measured["point"] == "B"].set_index("indicator").loc["砷", "met"])
+
+
+def test_a_sample_with_no_limited_indicator_says_so(tmp_path: Path) -> None:
+    req = load_requirement(_write(tmp_path, 'code = "X"\ntable = "limits.csv"\n',
+                                  "indicator,group,limit,note\n氟化物,,1.0,\n"))
+    samples, measured = check(_detail([("A", "砷", 0.5, False)]), req)
+    assert samples["result"].tolist() == [NOTHING] and measured.empty
+
+
+def test_table_with_groups_replaces_and_adds(tmp_path: Path) -> None:
+    req = load_requirement(_write(
+        tmp_path,
+        'code = "灌溉试行"\nbasis_class = "Ⅲ"\ngroups = ["水田", "旱地"]\ntable = "limits.csv"\n',
+        "indicator,group,limit,note\n砷,水田,0.05,\n砷,旱地,≤0.1,\n氯化物,,350,\npH,旱地,5.5~8.5,\n"))
+    paddy, dry = req.limits_for("水田"), req.limits_for("旱地")
+    arsenic, chloride, ph = STD.index("砷"), STD.index("氯化物"), STD.index("pH")
+    assert (paddy[arsenic].hi, dry[arsenic].hi) == (0.05, 0.1)
+    assert paddy[chloride].hi == dry[chloride].hi == 350.0  # table row for every group
+    assert (paddy[ph].lo, dry[ph].lo) == (6.5, 5.5)  # 水田 keeps the derived Ⅲ类 range
+    assert paddy[STD.index("氟化物")].origin == "GB/T 14848-2017 Ⅲ类"
+    samples, _ = check(_detail([("A", "砷", 0.08, False)]), req, "旱地")
+    assert samples["result"].tolist() == [MET]
+    samples, _ = check(_detail([("A", "砷", 0.08, False)]), req, "水田")
+    assert samples["exceeding"].tolist() == ["砷（0.6倍）"]
+    with pytest.raises(StandardDataError, match="应指定分组：水田、旱地"):
+        req.limits_for("")
+
+
+@pytest.mark.parametrize(("table", "column", "value"), [
+    ("indicator,group,limit,note\n不存在的指标,,1,\n", "indicator", "不存在的指标"),
+    ("indicator,group,limit,note\n砷,,一毫克,\n", "limit", "一毫克"),
+    ("indicator,group,limit,note\n砷,,2~1,\n", "limit", "2~1"),
+    ("indicator,group,limit,note\n砷,菜地,1,\n", "group", "菜地"),
+    ("indicator,group,limit,note\n砷,,1,\n砷,,2,\n", "indicator", "砷"),
+])
+def test_bad_table_cells_name_file_row_column_value(tmp_path: Path, table: str, column: str,
+                                                    value: str) -> None:
+    path = _write(tmp_path, 'code = "X"\ngroups = ["水田"]\ntable = "limits.csv"\n', table)
+    with pytest.raises(StandardDataError) as err:
+        load_requirement(path)
+    row = table.count("\n")  # the last row is the bad one
+    assert f"limits.csv 第 {row} 行列「{column}」的值「{value}」" in str(err.value)
+
+
+@pytest.mark.parametrize(("toml", "words"), [
+    ('code = "X"\n', "没有限值"),
+    ('code = "X"\nbasis_class = "Ⅵ"\n', "basis_class「Ⅵ」"),
+    ('code = "X"\nbasis_class = "Ⅲ"\nfiling_months = 0\n', "filing_months「0」"),
+    ('code = "X"\ntable = "missing.csv"\n', "限值表不存在"),
+    ('title = "X"\nbasis_class = "Ⅲ"\n', "缺少 code"),
+])
+def test_bad_requirement_files_are_named(tmp_path: Path, toml: str, words: str) -> None:
+    with pytest.raises(StandardDataError, match=words):
+        load_requirement(_write(tmp_path, toml))
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_grade_against_a_requirement(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "回灌井.csv"
+    src.write_text("点位编码,采样日期,指标,监测值,单位\n"
+                   "HG-01,2025-04-01,氟化物,1.2,mg/L\nHG-01,2025-04-01,pH,7.5,无量纲\n"
+                   "HG-02,2025-04-02,砷,0.02L,mg/L\nHG-03,2025-04-03,硝酸盐氮,12,mg/L\n",
+                   encoding="utf-8")
+    out, detail = tmp_path / "out.csv", tmp_path / "detail.csv"
+    assert main(["grade", str(src), "-o", str(out), "--detail", str(detail),
+                 "--standard", "回灌水质要求"]) == 0
+    rows = {r["point"]: r for r in _rows(out)}
+    assert list(next(iter(rows.values()))) == ["point", "date", "result", "exceeding",
+                                               "undetermined"]
+    assert (rows["HG-01"]["result"], rows["HG-01"]["exceeding"]) == ("超标", "氟化物（0.2倍）")
+    assert (rows["HG-02"]["result"], rows["HG-02"]["undetermined"]) == ("无法判定", "砷")
+    assert rows["HG-03"]["result"] == "达标"
+    d = _rows(detail)
+    assert len(d) == 4 and {"limit", "met", "multiple"} <= set(d[0])
+    assert "judged 3 samples (4 measurements) against 回灌水质要求: 1 exceeded" in \
+        capsys.readouterr().err
+    assert main(["grade", str(src), "-o", str(out), "--group", "水田"]) == 2
+    assert "--group 只用于按要求判定" in capsys.readouterr().err
+    assert main(["grade", str(src), "-o", str(out), "--standard", "回灌水质要求",
+                 "--group", "水田"]) == 2
+    assert "回灌水质要求 不分组，不能指定分组「水田」" in capsys.readouterr().err
