@@ -3,6 +3,7 @@ until committed), tables with Chinese headers, and the one-point form."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -18,7 +19,7 @@ from gwlib.quality.model import (
     PointPurpose,
     PointStatus,
 )
-from gwlib.quality.register import PointsPlan, register_bytes
+from gwlib.quality.register import PointsPlan, register_bytes, stored_date
 from gwlib.store.points import plan_from_store
 from gwui import keys, labels
 from gwui.loaders import get_store
@@ -81,6 +82,9 @@ def point_form(current: dict[str, Any] | None) -> dict[str, Any] | None:
                                   index=int(c.get("target_class") or 0))  # fmt: skip
         frequency = pick("监测频次", [x.value for x in FrequencyRule], "frequency", "丰枯各1次")
         status = pick("状态", [x.value for x in PointStatus], "status", "在用")
+        filed = st.date_input("最近报备日期（回灌、地热尾水点位；其他点位不填）",
+                              value=stored_date(c.get("filed_on")), min_value=dt.date(2000, 1, 1),
+                              format="YYYY-MM-DD")  # fmt: skip
         note = st.text_input("备注", c.get("note", ""))
         if not st.form_submit_button("保存点位"):
             return None
@@ -88,7 +92,7 @@ def point_form(current: dict[str, Any] | None) -> dict[str, Any] | None:
         "code": code.strip(), "name": name, "category": category, "purpose": purpose,
         "township": township, "lon": lon, "lat": lat, "depth_m": depth, "aquifer": aquifer,
         "burial": burial, "target_class": target or None, "frequency": frequency,
-        "status": status, "note": note,
+        "status": status, "note": note, "filed_on": filed,
         "input_x": c.get("input_x"), "input_y": c.get("input_y"),
         "input_crs": c.get("input_crs") or "",
     }  # fmt: skip

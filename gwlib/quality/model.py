@@ -154,6 +154,9 @@ class MonitoringPoint:
     input_x: float | None = None
     input_y: float | None = None
     input_crs: str = ""
+    # 最近报备日期: when the point's operator last reported (报备) its recharge or tail-water
+    # monitoring; the requirement of its 监测用途 says how often (gwlib.quality.requirements).
+    filed_on: dt.date | None = None
 
     def __post_init__(self) -> None:
         text_field("点位编码", self.code, required=True)
@@ -202,6 +205,7 @@ class MonitoringPoint:
             input_x=opt_float("X坐标", row.get("input_x")),
             input_y=opt_float("Y坐标", row.get("input_y")),
             input_crs=text_field("坐标系", row.get("input_crs")),
+            filed_on=opt_date("最近报备日期", row.get("filed_on")),
         )
 
 

@@ -19,6 +19,9 @@ Reading (:func:`plan_points`):
   the boundary in km), a 乡镇 not among the county's townships, a default taken.
 - Each accepted point is 新增 (code not in the store), 修改 (some field differs: listed field by
   field, old → new) or 未变. Coordinates within 1e-7° (about 1 cm) are the same.
+- A column the file does not have (other than the coordinates) leaves a registered point's stored
+  value as it is (:data:`KEPT_WHEN_ABSENT`): a sheet of codes and 目标类别 updates the targets and
+  nothing else. A blank cell in a column the file has is a value (blank, or the default).
 
 The store side (one transaction, import batch, audit) is :mod:`gwlib.store.points`.
 
@@ -28,6 +31,7 @@ header table :data:`COLUMNS`; split, a header could change for import and not fo
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 from collections.abc import Sequence
@@ -73,6 +77,7 @@ COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("监测频次", "frequency", ("频次",)),
     ("状态", "status", ("点位状态",)),
     ("备注", "note", ()),
+    ("最近报备日期", "filed_on", ("报备日期", "最近一次报备日期", "最后报备日期")),
 )
 HEADERS = tuple(h for h, _, _ in COLUMNS)
 #: Drop-down choices of the template's enum columns.
@@ -94,9 +99,14 @@ COMPARED = {
     "name": "点位名称", "category": "点位类别", "purpose": "监测用途", "township": "乡镇",
     "lon": "经度", "lat": "纬度", "input_x": "X坐标", "input_y": "Y坐标", "input_crs": "坐标系",
     "depth_m": "井深(m)", "aquifer": "含水介质", "burial": "埋藏条件",
-    "target_class": "目标类别", "frequency": "监测频次", "status": "状态", "note": "备注",
+    "target_class": "目标类别", "frequency": "监测频次", "status": "状态",
+    "filed_on": "最近报备日期", "note": "备注",
 }  # fmt: skip
 COORD_TOLERANCE = 1e-7  # degrees (about 1 cm)
+#: Columns a file may leave out: a registered point keeps its stored value for them (a new point
+#: takes the blank-cell default). Coordinates are always read from the file.
+KEPT_WHEN_ABSENT = ("name", "category", "purpose", "township", "depth_m", "aquifer", "burial",
+                    "target_class", "frequency", "status", "filed_on", "note")
 TEMPLATE_NOTES = (
     "监测点位登记表 填表说明",
     "1. 每行一个点位；「点位编码」必填且唯一，再次导入时按点位编码更新"
@@ -113,6 +123,9 @@ TEMPLATE_NOTES = (
     "6. 监测频次不填按「丰枯各1次」；状态不填按「在用」；停用的点位保留全部历史数据。",
     "7. 含水介质不填按「孔隙」、埋藏条件不填按「潜水」，导入时会提示。",
     "8. 点位在县界外时仍会导入，并提示离县界的距离，请核对坐标。",
+    "9. 最近报备日期：回灌、地热尾水点位的运营单位最近一次报备回灌水质监测的日期"
+    "（如 2025-03-01、2025/3/1、2025年3月1日）；报备周期见 data/standards/requirements。"
+    "其他点位可不填。",
 )
 
 
@@ -152,12 +165,15 @@ def _is_header(keys: Sequence[str]) -> bool:
 
 
 def _blank(v: object) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or not str(v).strip()
+    return v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)) \
+        or not str(v).strip()
 
 
 def _same(old: Any, new: Any, coord: bool = False) -> bool:
     if _blank(old) and _blank(new):
         return True
+    if isinstance(new, dt.date) or isinstance(old, dt.date | pd.Timestamp):
+        return _day(old) == _day(new)
     if coord or isinstance(new, float):
         try:
             a, b = float(old), float(new)
@@ -167,9 +183,16 @@ def _same(old: Any, new: Any, coord: bool = False) -> bool:
     return str(old) == str(new)
 
 
+def _day(value: Any) -> str:
+    """A date as stored (date, Timestamp, or ISO text from SQLite) as YYYY-MM-DD."""
+    return "" if _blank(value) else str(value)[:10]
+
+
 def _shown(column: str, value: Any) -> str:
     if _blank(value):
         return ""
+    if column == "filed_on":
+        return _day(value)
     if column == "target_class":
         return QualityClass(int(value)).roman
     if isinstance(value, float):
@@ -213,6 +236,8 @@ def plan_points(
         c = cols[f]
         return None if c is None else frame[c].tolist()
 
+    filed = _filing_dates(column("filed_on"))
+    absent = [f for f in KEPT_WHEN_ABSENT if cols[f] is None]
     lon_hint = _centroid_lon(boundary)
     try:
         coords = point_coordinates(column("lon"), column("lat"), column("x"), column("y"),
@@ -249,6 +274,14 @@ def plan_points(
                                     "缺少坐标：填写经度/纬度，或 X坐标/Y坐标 加坐标系", "error",
                                     sheet))  # fmt: skip
         values: dict[str, Any] = {f: cell[f] for f in cell}
+        kept = stored_by_code.get(code, {})
+        for f in absent:  # a column the file does not have leaves a registered point's value
+            values[f] = "" if _blank(kept.get(f)) else kept[f]
+        if cell["filed_on"] and filed[k] is None:
+            row_issues.append(Issue(name, row, "最近报备日期", cell["filed_on"][:80],
+                                    "应为日期，如 2025-03-01、2025/3/1、2025年3月1日", "error",
+                                    sheet))  # fmt: skip
+        values["filed_on"] = filed[k] if filed else stored_date(kept.get("filed_on"))
         for f, default in DEFAULTS.items():
             if not values[f]:
                 values[f] = default
@@ -307,6 +340,22 @@ def plan_points(
     )
 
 
+def _filing_dates(cells: list[object] | None) -> list[dt.date | None]:
+    """最近报备日期 as people type it (:func:`gwlib.io.cells.parse_dates`); None where blank or
+    unreadable (the caller tells the two apart)."""
+    if cells is None:
+        return []
+    from gwlib.io.cells import parse_dates
+
+    parsed = parse_dates(pd.Series(cells, dtype="object"))
+    return [None if pd.isna(d) else d.date() for d in parsed]
+
+
+def stored_date(value: Any) -> dt.date | None:
+    """A stored date (date, Timestamp, ISO text, or blank/NaT) as a date or None."""
+    return None if _blank(value) else dt.date.fromisoformat(_day(value))
+
+
 def point_row(point: MonitoringPoint) -> dict[str, Any]:
     """The store columns :data:`COMPARED` of a point (enum values, class as an int)."""
     return {
@@ -315,7 +364,7 @@ def point_row(point: MonitoringPoint) -> dict[str, Any]:
         "input_x": point.input_x, "input_y": point.input_y, "input_crs": point.input_crs,
         "depth_m": point.depth_m, "aquifer": point.aquifer.value, "burial": point.burial.value,
         "target_class": int(point.target_class), "frequency": point.frequency.value,
-        "status": point.status.value, "note": point.note,
+        "status": point.status.value, "filed_on": point.filed_on, "note": point.note,
     }  # fmt: skip
 
 
@@ -384,7 +433,9 @@ def register_frame(points: pd.DataFrame) -> pd.DataFrame:
             "X坐标": p["input_x"], "Y坐标": p["input_y"], "坐标系": p["input_crs"],
             "井深(m)": p["depth_m"], "含水介质": p["aquifer"], "埋藏条件": p["burial"],
             "目标类别": p["target_class"].map(lambda c: QualityClass(int(c)).roman),
-            "监测频次": p["frequency"], "状态": p["status"], "备注": p["note"],
+            "监测频次": p["frequency"], "状态": p["status"],
+            "备注": p["note"],
+            "最近报备日期": p["filed_on"].map(_day) if "filed_on" in p else "",
         }
     )  # fmt: skip
     return out.sort_values("点位编码", kind="stable").reset_index(drop=True)

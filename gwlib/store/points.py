@@ -44,7 +44,9 @@ def _write(conn: sa.Connection, points: list[MonitoringPoint], actor: Actor, not
         new = point_row(p)
         changes = [(COMPARED[c], _shown(c, old.get(c)), _shown(c, v)) for c, v in new.items()
                    if _shown(c, old.get(c)) != _shown(c, v)]  # fmt: skip
-        conn.execute(sa.update(mp).where(mp.c.id == old["id"]).values(**row))
+        # Only what the register and the form carry: 权属单位, 水源地/污染源编码, 筛管 and 建井日期
+        # have no column there and keep their stored values.
+        conn.execute(sa.update(mp).where(mp.c.id == old["id"]).values(crs=row["crs"], **new))
         if changes:
             write_audit(conn, actor, "update", "point", p.code[:64], changes, note, now)
 

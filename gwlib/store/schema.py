@@ -79,6 +79,7 @@ monitoring_point = Table(
     Column("input_x", Float),
     Column("input_y", Float),
     Column("input_crs", String(64), nullable=False, server_default=""),
+    Column("filed_on", Date),  # 最近报备日期 (migration filing_0001)
 )
 
 #: One imported file (导入批次): who loaded what, when, with what effect. An editor may withdraw

@@ -254,3 +254,69 @@ def test_cli_as_written(tmp_path: Path) -> None:
     with_crs = _gwlib("points", "import", str(gk), "--db", url, "--crs", "EPSG:4546")
     assert with_crs.stdout.splitlines()[-1] == "imported 1, updated 0, unchanged 0, rejected 0"
     assert json.loads(json.dumps(with_crs.returncode)) == 0
+
+
+def test_filing_dates_as_people_write_them_round_trip_and_audit(store: Store,
+                                                                tmp_path: Path) -> None:
+    rows = [ROWS[0] + ",2025/3/1", ROWS[1] + ",2025年4月2日", ROWS[2] + ",2025-05-03",
+            ROWS[3] + ",昨天"]  # fmt: skip
+    plan = plan_from_store(store, str(_csv(tmp_path, "f.csv", rows)))
+    assert [(i.row, i.column, i.value) for i in plan.errors] == [(5, "最近报备日期", "昨天")]
+    commit_points(store, plan, EDITOR)
+    got = {code: str(p["filed_on"])[:10] for code, p in _by_code(store).items()}
+    assert got == {"JX-01": "2025-03-01", "JX-02": "2025-04-02", "JX-03": "2025-05-03"}
+    for suffix in (".xlsx", ".csv"):  # the export carries the column and re-imports unchanged
+        data = register_bytes(store.points(), suffix)
+        assert plan_from_store(store, data, display_name=f"out{suffix}").counts["未变"] == 3
+    moved = [ROWS[0] + ",2025-09-30"]
+    plan = plan_from_store(store, str(_csv(tmp_path, "g.csv", moved)))
+    assert plan.changes[["field", "old", "new"]].values.tolist() == [
+        ["最近报备日期", "2025-03-01", "2025-09-30"]]
+    commit_points(store, plan, EDITOR)
+    with store.engine.connect() as conn:
+        audit = conn.execute(sa.text("select old_value, new_value from audit_log where "
+                                     "field = '最近报备日期' and action = 'update'")).all()
+    assert [tuple(a) for a in audit] == [("2025-03-01", "2025-09-30")]
+
+
+def test_a_column_the_file_leaves_out_keeps_the_stored_value(store: Store,
+                                                             tmp_path: Path) -> None:
+    commit_points(store, plan_from_store(store, str(_csv(tmp_path, "a.csv",
+                                                          [ROWS[0] + ",2025-03-01"]))), EDITOR)
+    before = _by_code(store)["JX-01"]
+    only = tmp_path / "targets.csv"  # a sheet of codes, coordinates and targets only
+    only.write_text("点位编码,经度,纬度,目标类别\nJX-01,111.5701,35.4912,Ⅲ\n", encoding="utf-8")
+    plan = plan_from_store(store, str(only))
+    assert plan.changes[["field", "old", "new"]].values.tolist() == [["目标类别", "Ⅴ", "Ⅲ"]]
+    assert not plan.warnings  # no "未填写，按默认登记" for columns the file does not have
+    commit_points(store, plan, EDITOR)
+    after = _by_code(store)["JX-01"]
+    assert after["target_class"] == 3
+    for field in ("name", "category", "purpose", "township", "depth_m", "aquifer", "burial",
+                  "frequency", "status", "note"):
+        assert after[field] == before[field], field
+    assert str(after["filed_on"])[:10] == "2025-03-01"
+
+
+def test_an_update_keeps_what_the_register_does_not_carry(store: Store, tmp_path: Path) -> None:
+    """权属单位, 水源地/污染源编码, 筛管 and 建井日期 have no register column and no form field: a
+    register import or a form save that changes a point leaves them as they were."""
+    linked = MonitoringPoint.from_row({
+        "code": "JX-01", "name": "一号井", "category": "国考", "township": "古绛镇",
+        "lon": 111.5701, "lat": 35.4912, "aquifer": "孔隙", "burial": "潜水",
+        "owner": "县供水公司", "source_code": "SYD-01", "pollution_source_code": "WR-01",
+        "screen_top_m": 40.0, "screen_bottom_m": 60.0, "established": "2015-06-01"})
+    store.upsert_points([linked])
+    edited = [ROWS[0].replace("一号井", "一号监测井")]
+    commit_points(store, plan_from_store(store, str(_csv(tmp_path, "b.csv", edited))), EDITOR)
+    form = ("code", "name", "category", "purpose", "township", "lon", "lat", "depth_m", "aquifer",
+            "burial", "target_class", "frequency", "status", "filed_on")  # the form's fields
+    stored = _by_code(store)["JX-01"]
+    save_point(store, MonitoringPoint.from_row({**{f: stored[f] for f in form}, "note": "表单改"}),
+               EDITOR)
+    after = _by_code(store)["JX-01"]
+    assert (after["name"], after["note"]) == ("一号监测井", "表单改")
+    assert (after["owner"], after["source_code"], after["pollution_source_code"]) == (
+        "县供水公司", "SYD-01", "WR-01")
+    assert (after["screen_top_m"], after["screen_bottom_m"]) == (40.0, 60.0)
+    assert str(after["established"])[:10] == "2015-06-01"
