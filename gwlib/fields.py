@@ -58,6 +58,15 @@ def opt_date(name: str, value: object) -> dt.date | None:
         raise ValidationError(name, value, "日期 YYYY-MM-DD") from None
 
 
+def stored_date(value: object) -> dt.date | None:
+    """A date as a table holds it (date, Timestamp, ISO text, or None / NaN / NaT / blank) as a
+    date or None."""
+    if value is None or value != value:  # NaN and NaT are not equal to themselves
+        return None
+    text = str(value).strip()
+    return dt.date.fromisoformat(text[:10]) if text else None
+
+
 def text_field(name: str, value: object, required: bool = False) -> str:
     s = "" if value is None else str(value).strip()
     if required and not s:

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from gwlib.fields import stored_date
 from gwlib.quality.model import (
     AquiferMedium,
     Burial,
@@ -19,7 +20,7 @@ from gwlib.quality.model import (
     PointPurpose,
     PointStatus,
 )
-from gwlib.quality.register import PointsPlan, register_bytes, stored_date
+from gwlib.quality.register import PointsPlan, register_bytes
 from gwlib.store.points import plan_from_store
 from gwui import keys, labels
 from gwui.loaders import get_store

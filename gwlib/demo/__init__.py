@@ -109,7 +109,7 @@ def generate(seed: int = DEFAULT_SEED, standard: StandardSet | None = None,
     prevention = prevention_zones(county, layer, pollution)
     progress(3, total, STEPS[2])
     monitoring = make_monitoring(rng_for(seed, "monitoring"), std, county, layer, pollution,
-                                 rng_for(seed, "normal_period"))
+                                 rng_for(seed, "normal_period"), rng_for(seed, "other_uses"))
     progress(4, total, STEPS[3])
     wells = make_wells(rng_for(seed, "wells"), county, layer)
     progress(5, total, STEPS[4])

@@ -15,7 +15,7 @@ DEFAULT_SEED = 140826  # 绛县's adcode
 DATASET_NAME = "模拟数据"
 
 STREAMS = {"townships": 1, "sources": 2, "pollution": 3, "monitoring": 4, "wells": 5,
-           "normal_period": 6, "projects": 7, "qc": 8}
+           "normal_period": 6, "projects": 7, "qc": 8, "other_uses": 9}
 
 
 def rng_for(seed: int, part: str) -> np.random.Generator:

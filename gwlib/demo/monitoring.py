@@ -20,7 +20,7 @@ simulated network would be scattered.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -129,6 +129,21 @@ POLLUTION_DESIGN = {
 }
 SOURCE_DESIGN = {"JX-SYD-01": (3, ""), "JX-SYD-02": (4, "氟"), "JX-SYD-03": (2, ""),
                  "JX-SYD-04": (3, "")}
+#: Points of the other 监测用途 (回灌, 地热尾水, 农田灌溉), 模拟, sampled from OTHER_USES_FROM:
+#: code, name, purpose, owner, design (class, driver) and 最近报备日期. They are drawn from a
+#: random stream of their own, so the other points' data do not change with them.
+OTHER_USES = (
+    ("JX-HG-01", "县城地热供暖站1号回灌井（模拟）", PointPurpose.GEOTHERMAL_TAIL,
+     "绛县地热供暖公司（模拟）", 3, "", dt.date(2025, 9, 20)),
+    ("JX-HG-02", "县城地热供暖站2号回灌井（模拟）", PointPurpose.GEOTHERMAL_TAIL,
+     "绛县地热供暖公司（模拟）", 4, "氟", dt.date(2024, 10, 8)),
+    ("JX-HG-03", "污水处理厂再生水回灌试验井（模拟）", PointPurpose.RECHARGE,
+     "绛县污水处理厂（模拟）", 3, "", None),
+    ("JX-NG-01", "灌区农田灌溉机井（模拟）", PointPurpose.IRRIGATION,
+     "绛县灌区管理站（模拟）", 3, "盐", None),
+)
+OTHER_USES_FROM = 2021
+GEOTHERMAL_DEPTH_M = (1200.0, 1800.0)
 
 
 STEP_SHARE = 0.6
@@ -293,6 +308,25 @@ class _Points:
                          Design(min(cls, target), driver, 0.0, hills, start),
                          owner=BUREAU if survey else ps.name, pollution_code=ps.code,
                          purpose=PointPurpose.POLLUTION_RISK)
+
+
+    def other_uses(self) -> None:
+        """The points of :data:`OTHER_USES`, in the basin; geothermal wells are deep."""
+        rng = self.rng
+        for code, name, purpose, owner, cls, driver, filed in OTHER_USES:
+            lon, lat = random_points(rng, self.county.basin_area(), 1)[0]
+            irrigation = purpose is PointPurpose.IRRIGATION
+            self.add(code, name, PointCategory.SELF_MONITORING, lon, lat, AquiferMedium.POROUS,
+                     Burial.UNCONFINED if irrigation else Burial.CONFINED,
+                     QualityClass.IV if irrigation else QualityClass.III,
+                     Design(cls, driver, 0.0, False, OTHER_USES_FROM), owner=owner,
+                     purpose=purpose)
+            point = self.points[-1]
+            if purpose is PointPurpose.GEOTHERMAL_TAIL:
+                depth = round(float(rng.uniform(*GEOTHERMAL_DEPTH_M)), 1)
+                point = replace(point, depth_m=depth, screen_top_m=round(depth * 0.7, 1),
+                                screen_bottom_m=round(depth - 20.0, 1))
+            self.points[-1] = replace(point, filed_on=filed)
 
 
 def make_points(rng: np.random.Generator, county: County, layer: SourceLayer,
@@ -464,13 +498,23 @@ def lab_rows(rng: np.random.Generator, std: StandardSet, point: MonitoringPoint,
 
 def make_monitoring(rng: np.random.Generator, std: StandardSet, county: County,
                     layer: SourceLayer, pollution: tuple[PollutionSource, ...],
-                    normal_rng: np.random.Generator | None = None) -> Monitoring:
+                    normal_rng: np.random.Generator | None = None,
+                    other_rng: np.random.Generator | None = None) -> Monitoring:
     """Points and their lab rows; with ``normal_rng`` (a stream of its own, so the other
-    samples stay as they were) also a 平水期 sample a year at drinking-source points."""
+    samples stay as they were) also a 平水期 sample a year at drinking-source points; with
+    ``other_rng`` (likewise) the recharge, tail-water and irrigation points of
+    :data:`OTHER_USES` and their samples."""
     points, designs = make_points(rng, county, layer, pollution)
     rows: list[tuple[str, ...]] = []
     for p in points:
         rows.extend(lab_rows(rng, std, p, designs[p.code]))
+    if other_rng is not None:
+        others = _Points(other_rng, county)
+        others.other_uses()
+        for p in others.points:
+            rows.extend(lab_rows(other_rng, std, p, others.designs[p.code]))
+        points += others.points
+        designs |= others.designs
     if normal_rng is not None:
         for p in points:
             if p.purpose is PointPurpose.DRINKING:

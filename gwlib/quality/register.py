@@ -42,7 +42,7 @@ from typing import Any
 import pandas as pd
 
 from gwlib.errors import GwlibError, InputError, Location, ValidationError
-from gwlib.fields import COORD_CRS
+from gwlib.fields import COORD_CRS, stored_date
 from gwlib.geo.points import point_coordinates
 from gwlib.io.tables import Issue, find_column, read_table
 from gwlib.quality.classes import QualityClass
@@ -349,11 +349,6 @@ def _filing_dates(cells: list[object] | None) -> list[dt.date | None]:
 
     parsed = parse_dates(pd.Series(cells, dtype="object"))
     return [None if pd.isna(d) else d.date() for d in parsed]
-
-
-def stored_date(value: Any) -> dt.date | None:
-    """A stored date (date, Timestamp, ISO text, or blank/NaT) as a date or None."""
-    return None if _blank(value) else dt.date.fromisoformat(_day(value))
 
 
 def point_row(point: MonitoringPoint) -> dict[str, Any]:

@@ -405,22 +405,31 @@ class Store:
         if year_to is not None:
             q = q.where(st.c.sample_date <= dt.date(year_to, 12, 31))
         if points is not None:
-            codes = sorted(set(points))
-            return pd.concat(
-                [self._frame(q.where(mp.c.code.in_(codes[i : i + CHUNK])))
-                 for i in range(0, len(codes), CHUNK)] or [self._frame(q.where(sa.false()))],
-                ignore_index=True,
-            )  # fmt: skip
+            return self._of_points(q, points)
         return self._frame(q)
 
-    def measurements(self, point: str | None = None, year: int | None = None) -> pd.DataFrame:
-        """Stored measurements with their sample's point and date (of one point / year)."""
+    def _of_points(self, q: sa.Select[Any], points: Sequence[str]) -> pd.DataFrame:
+        """``q`` (which selects from ``monitoring_point``) for ``points`` only, in chunks."""
+        mp = schema.monitoring_point
+        codes = sorted(set(points))
+        return pd.concat(
+            [self._frame(q.where(mp.c.code.in_(codes[i : i + CHUNK])))
+             for i in range(0, len(codes), CHUNK)] or [self._frame(q.where(sa.false()))],
+            ignore_index=True,
+        )  # fmt: skip
+
+    def measurements(self, point: str | None = None, year: int | None = None,
+                     points: Sequence[str] | None = None) -> pd.DataFrame:
+        """Stored measurements with their sample's point and date (of one point, of ``points``,
+        of one year)."""
         st, mp, ms = schema.sample, schema.monitoring_point, schema.measurement
         q = self._measurement_query().order_by(mp.c.code, st.c.sample_date, ms.c.id)
         if point is not None:
             q = q.where(mp.c.code == point)
         if year is not None:
             q = q.where(st.c.sample_date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        if points is not None:
+            return self._of_points(q, points)
         return self._frame(q)
 
     # -- trends (batch step) --------------------------------------------------------------------

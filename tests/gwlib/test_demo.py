@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from shapely.geometry import shape
 
 from gwlib.demo import AS_OF, DEFAULT_SEED, build_demo, generate, import_lab_table
+from gwlib.quality.model import PointPurpose
 from gwlib.quality.standards import get_standard
 from gwlib.sources.model import ZoneKind
 from gwlib.store import Store
@@ -86,7 +87,7 @@ def test_different_seed_changes_something() -> None:
 def test_summary_progress_and_meta(built: tuple[Store, str, list[tuple[int, int, str]]]) -> None:
     store, summary, calls = built
     counts = store.counts()
-    assert "监测点位 40 个" in summary and f"废弃井 {counts['abandoned_well']} 眼" in summary
+    assert "监测点位 44 个" in summary and f"废弃井 {counts['abandoned_well']} 眼" in summary
     assert calls and calls[-1][0] == calls[-1][1]
     assert [c[0] for c in calls] == sorted(c[0] for c in calls)
     assert store.get_meta("dataset") == "模拟数据"
@@ -104,7 +105,7 @@ def test_existing_data_left_alone(store: Store) -> None:
 
 def test_sizes(store: Store) -> None:
     c = store.counts()
-    assert c["monitoring_point"] == 40
+    assert c["monitoring_point"] == 44  # 40 of the network, 4 of the other 监测用途
     assert 250 <= c["abandoned_well"] <= 350
     assert c["drinking_source"] == 4
     assert 25 <= c["pollution_source"] <= 35
@@ -115,7 +116,7 @@ def test_sizes(store: Store) -> None:
 def test_every_category_and_status_present(store: Store) -> None:
     points = store.points()
     assert set(points["category"]) == {"国考", "省控", "县控", "自行监测", "调查评估新建井"}
-    assert set(points["purpose"]) == {"区域", "饮用水源", "污染风险监控"}
+    assert set(points["purpose"]) == {p.value for p in PointPurpose}
     wells = store.wells()
     assert set(wells["status"]) == {s.value for s in WellStatus}
     assert set(wells["category"]) == {"矿井", "钻井", "取水井"}
@@ -225,7 +226,7 @@ def test_points_link_to_sources(store: Store) -> None:
     drinking = p[p["purpose"] == "饮用水源"]
     assert set(drinking["source_code"]) == src
     assert (drinking["target_class"] == 3).all()
-    polluted = p[p["category"] == "自行监测"]
+    polluted = p[(p["category"] == "自行监测") & (p["purpose"] == "污染风险监控")]
     assert len(polluted) == 5 and set(polluted["pollution_source_code"]) <= pol
     confined = p["burial"] == "承压"
     assert (p.loc[confined, "frequency"] == "每年1次").all()
@@ -394,3 +395,20 @@ def test_qc_samples_beside_the_last_years_drinking_source_samples(store: Store) 
     with store.engine.connect() as conn:
         kinds = conn.execute(sa.text("select kind, file_name from import_batch")).all()
     assert ("results", "质控样（模拟数据）.csv") in [tuple(k) for k in kinds]
+
+
+def test_recharge_and_tail_water_points_judged_and_filed(store: Store) -> None:
+    """The demo's 回灌 and 地热尾水 points show each 结论 and each 报备 status on its data."""
+    from gwlib.quality.requirements import point_checks
+
+    points = store.points()
+    mine = points[points["purpose"].isin(["回灌", "地热尾水", "农田灌溉"])]
+    checks, samples = point_checks(points, store.measurements(points=mine["code"].tolist()),
+                                   AS_OF)
+    got = checks.set_index("point")
+    assert list(got.index) == ["JX-HG-01", "JX-HG-02", "JX-HG-03"]  # 农田灌溉: no requirement yet
+    assert set(got["filing"]) == {"已报备", "报备逾期", "未报备"}
+    assert {"达标", "超标"} <= set(got["result"])
+    assert got.loc["JX-HG-02", "exceeding"].startswith("氟化物")
+    assert (samples.groupby("point").size() >= 4).all()  # sampled every year since 2021
+    assert all("模拟" in n for n in mine["name"]) and len(mine) == 4
