@@ -401,6 +401,6 @@ POLLUTION_ZONE_COLUMNS = {
 }  # fmt: skip
 
 #: The tabs of 水质类别与趋势, in order (only the open one runs: views/quality.py).
-QUALITY_TABS = ("类别变化", "指标矩阵", "单点报告", "类别变化台账", "超标明细")
+QUALITY_TABS = ("类别变化", "指标矩阵", "单点报告", "类别变化台账", "超标明细", "回灌与地热尾水")
 #: The tabs of 封井回填台账, in order (only the open one runs: views/wells.py).
 WELLS_TABS = ("台账", "逾期清单", "风险优先工作清单", "各乡镇")

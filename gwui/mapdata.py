@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.geo import basemaps
+from gwlib.quality.requirements import stored_checks
 from gwlib.sources.findings import Finding, Layers, find_all
-from gwui.loaders import TTL_S, get_store, load_points, load_samples, load_wells
+from gwui.loaders import TTL_S, as_of_date, get_store, load_points, load_samples, load_wells
 from gwui.mapfeatures import MapData, map_data
 
 
@@ -67,4 +68,6 @@ def cached_map_data(basemap_key: str, base_path: str) -> MapData:
     """Every overlay of the 一张图 map as plain data, computed once per data refresh and base
     map (each run then only assembles the folium objects)."""
     basemap = basemaps.available(map_settings())[basemap_key]
-    return map_data(load_layers(), load_boundaries(), basemap, base_path)
+    layers = load_layers()
+    checks, _ = stored_checks(get_store(), layers.points, as_of_date())
+    return map_data(layers, load_boundaries(), basemap, base_path, checks)

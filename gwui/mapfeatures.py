@@ -16,6 +16,7 @@ import pandas as pd
 from gwlib.geo.basemaps import Basemap
 from gwlib.geo.overlay import geometry_of
 from gwlib.quality.classes import QualityClass
+from gwlib.quality.requirements import check_sentence
 from gwlib.sources.findings import Layers
 from gwlib.sources.maplayers import WELL_DETAIL_LIMIT, display_geometry, grid_cells, latest_classes
 from gwlib.sources.model import PollutionCategory, ZoneKind
@@ -145,9 +146,14 @@ def zone_features(
 
 
 def point_features(
-    points: pd.DataFrame, samples: pd.DataFrame, basemap: Basemap, base_path: str = ""
+    points: pd.DataFrame, samples: pd.DataFrame, basemap: Basemap, base_path: str = "",
+    checks: pd.DataFrame | None = None,
 ) -> list[dict]:
+    """Monitoring point markers; ``checks`` (gwlib.quality.requirements.point_checks) adds the
+    requirement's 结论 and the 报备 status to the popups of 回灌 and 地热尾水 points."""
     out = []
+    judged = {} if checks is None else {r["point"]: check_sentence(r)
+                                        for r in checks.to_dict("records")}
     latest = latest_classes(points, samples)
     site = latest["lon"].round(6).astype(str) + "," + latest["lat"].round(6).astype(str)
     codes_at = latest.groupby(site)["code"].agg(list).to_dict()
@@ -174,6 +180,7 @@ def point_features(
                 ("采样日期", date),
                 ("目标类别", QualityClass(p.target_class).label),
                 ("是否达标", "未达到目标" if p.misses_target else ("达到目标" if cls else "")),
+                ("执行要求与报备", judged.get(p.code, "")),
                 # paired wells at one site: the marker on top names the others
                 ("同一位置的点位", "、".join(others)),
             ],
@@ -327,9 +334,11 @@ MapData = list[tuple[str, str, dict[str, Any], bool]]
 
 
 def map_data(
-    layers: Layers, boundaries: pd.DataFrame, basemap: Basemap, base_path: str = ""
+    layers: Layers, boundaries: pd.DataFrame, basemap: Basemap, base_path: str = "",
+    checks: pd.DataFrame | None = None,
 ) -> MapData:
-    """The map's overlays, computed once (plain data: the app caches it between reruns)."""
+    """The map's overlays, computed once (plain data: the app caches it between reruns);
+    ``checks`` as :func:`point_features` takes them."""
     zones, wells = layers.zones, layers.wells
     geo = [
         (
@@ -358,7 +367,7 @@ def map_data(
         out.append((kind, name, data, show))
     for name, features in (
         ("污染源", pollution_features(layers.pollution_sources, basemap, base_path)),
-        ("监测点位", point_features(layers.points, layers.samples, basemap, base_path)),
+        ("监测点位", point_features(layers.points, layers.samples, basemap, base_path, checks)),
         ("饮用水水源", drinking_source_features(layers.drinking_sources, basemap, base_path)),
     ):
         out.append(("geo", name, compact_features(features), True))

@@ -8,9 +8,10 @@ import streamlit as st
 
 from gwlib.io.export import excel_bytes
 from gwlib.quality.report import class_limits, point_report
+from gwlib.quality.requirements import check_sentence, point_checks, requirement_for
 from gwlib.quality.standards import StandardSet
 from gwui import charts, keys, labels
-from gwui.loaders import load_point_measurements, load_trends
+from gwui.loaders import as_of_date, load_point_measurements, load_trends
 from gwui.render import labelled_table, roman, trend_summary
 
 
@@ -25,6 +26,10 @@ def point_report_tab(points: pd.DataFrame, samples: pd.DataFrame, std: StandardS
     report = point_report(load_point_measurements(point), samples, load_trends(), std, point)
     targets = dict(zip(points["code"], points["target_class"], strict=True))
     st.markdown(report.headline(targets.get(point)))
+    here = points[points["code"] == point]
+    if requirement_for(str(here["purpose"].iloc[0])) is not None:  # 回灌, 地热尾水
+        checks, _ = point_checks(here, load_point_measurements(point), as_of_date())
+        st.markdown(f"**{check_sentence(checks.iloc[0])}**")
     picked = st.multiselect(  # a key per point: another point opens on its own limiting ones
         "指标",
         report.indicators,

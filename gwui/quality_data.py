@@ -3,6 +3,7 @@ of the page (a tab or widget change) does not recompute matrices over a province
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,10 +12,12 @@ import streamlit as st
 from gwlib.quality.annual import class_change_ledger, exceedance_table
 from gwlib.quality.overview import OverviewFigures, overview_figures
 from gwlib.quality.report import indicator_matrix
+from gwlib.quality.requirements import stored_checks
 from gwui.filters import Selection
 from gwui.loaders import (
     TTL_S,
     get_standard_set,
+    get_store,
     load_annual,
     load_exceedances,
     load_latest_measurements,
@@ -76,3 +79,10 @@ def overview(sel: Selection, year: int, v_goal: float) -> OverviewFigures:
         v_goal,
         load_annual(sel.flt.period),
     )
+
+
+@st.cache_data(ttl=TTL_S, max_entries=8, show_spinner="正在按回灌水质要求判定…")
+def purpose_checks(sel: Selection, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The selection's points whose 监测用途 has a requirement (回灌, 地热尾水): each one's latest
+    结论 and 报备 status, and every sample's 结论 (gwlib.quality.requirements.point_checks)."""
+    return stored_checks(get_store(), sel.flt.points(load_points()), as_of)

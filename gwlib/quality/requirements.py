@@ -29,10 +29,11 @@ import datetime as dt
 import math
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,9 @@ from gwlib.fields import stored_date
 from gwlib.quality.classes import QualityClass
 from gwlib.quality.standards import STANDARDS_DIR, StandardSet, get_standard
 from gwlib.text import nfkc
+
+if TYPE_CHECKING:
+    from gwlib.store import Store
 
 REQUIREMENTS_DIR = STANDARDS_DIR / "requirements"
 
@@ -345,3 +349,31 @@ def _position(basis: StandardSet, code: str) -> int:
 def _no_samples() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in
                          ("point", "date", "result", "exceeding", "undetermined")})
+
+
+def check_sentence(row: Mapping[str, object]) -> str:
+    """One row of :func:`point_checks` as the sentence pages and popups show: 执行要求, the latest
+    结论 with what exceeded, and the 报备 status."""
+    result = str(row["result"])
+    text = f"{row['requirement']}："
+    text += f"最近一次采样（{row['date']}）{result}" if row["date"] else "尚无采样"
+    if row["exceeding"]:
+        text += f"，超标指标 {row['exceeding']}"
+    if row["undetermined"]:
+        text += f"，无法判定 {row['undetermined']}"
+    filing = str(row["filing"])
+    if filing == FILED:
+        text += f"；已报备（最近 {row['filed_on']}，下次应于 {row['filing_due']} 前）"
+    elif filing == FILING_OVERDUE:
+        text += f"；报备逾期（最近 {row['filed_on']}，应于 {row['filing_due']} 前再报）"
+    elif filing == NOT_FILED:
+        text += "；未报备"
+    return text
+
+
+def stored_checks(store: Store, points: pd.DataFrame,
+                  as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`point_checks` of those of ``points`` (Store.points() rows) whose 监测用途 has a
+    requirement, reading only their measurements from ``store``."""
+    judged = points[[requirement_for(str(p)) is not None for p in points["purpose"]]]
+    return point_checks(judged, store.measurements(points=judged["code"].tolist()), as_of)

@@ -139,3 +139,32 @@ def test_point_report_shows_class_and_water_level_together(app_env_writable: str
     assert set(sync["level_mean"]) == {10.5} and set(sync["quality_class"]) <= set("ⅠⅡⅢⅣⅤ")
     at.selectbox(key=keys.QUALITY_POINT).select("JX-SY-01").run()
     assert not [d for d in at.dataframe if "level_mean" in d.value.columns]
+
+
+def test_recharge_tab_lists_each_points_result_and_filing(app_env: str) -> None:
+    """回灌 and 地热尾水 points: the latest 结论 against the county's requirement and the 报备
+    status, as gwlib computes them; 农田灌溉 points are named as not yet judged (no GB 5084)."""
+    from gwlib.quality.requirements import point_checks, requirement_for
+
+    at = _quality_page("回灌与地热尾水")
+    shown = _tab(at, "回灌与地热尾水").dataframe[0].value
+    with Store.open(app_env) as store:
+        points = store.points()
+        judged = points[[requirement_for(p) is not None for p in points["purpose"]]]
+        as_of = pd.Timestamp(store.get_meta("as_of")).date()
+        expected, _ = point_checks(judged, store.measurements(points=list(judged["code"])), as_of)
+    assert len(expected) == 3
+    assert shown["point"].tolist() == expected["point"].tolist()
+    assert shown["result"].tolist() == expected["result"].tolist()
+    assert shown["filing"].tolist() == expected["filing"].tolist()
+    metrics = {m.label: m.value for m in _tab(at, "回灌与地热尾水").metric}
+    assert metrics["报备逾期（个）"] == str((expected["filing"] == "报备逾期").sum())
+    assert any("GB 5084-2021" in i.value for i in at.info)
+
+
+def test_point_report_of_a_tail_water_point_says_its_result_and_filing(app_env: str) -> None:
+    at = _quality_page("单点报告")
+    at.selectbox(key=keys.QUALITY_POINT).select("JX-HG-02").run()
+    assert not at.exception
+    texts = " ".join(m.value for m in at.markdown)
+    assert "回灌水质要求：最近一次采样" in texts and "报备逾期（最近 2024-10-08" in texts

@@ -180,3 +180,44 @@ def test_grade_against_a_requirement(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["grade", str(src), "-o", str(out), "--standard", "回灌水质要求",
                  "--group", "水田"]) == 2
     assert "回灌水质要求 不分组，不能指定分组「水田」" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("filed", "as_of", "status", "due"), [
+    (None, "2025-12-31", "未报备", None),
+    ("2024-12-31", "2025-12-31", "已报备", "2025-12-31"),  # due today: not yet late
+    ("2024-12-30", "2025-12-31", "报备逾期", "2025-12-30"),
+    ("2024-02-29", "2025-02-28", "已报备", "2025-02-28"),  # a leap day's year ends on 28 Feb
+])
+def test_filing_status_at_the_edges(filed: str | None, as_of: str, status: str,
+                                    due: str | None) -> None:
+    from datetime import date
+
+    from gwlib.quality.requirements import filing_status
+
+    got = filing_status(date.fromisoformat(filed) if filed else None, 12,
+                        date.fromisoformat(as_of))
+    assert got == (status, date.fromisoformat(due) if due else None)
+    assert filing_status(None, None, date(2025, 1, 1)) == ("", None)  # no 报备 asked
+
+
+def test_months_after_keeps_the_day_or_the_months_last() -> None:
+    from datetime import date
+
+    from gwlib.quality.requirements import months_after
+
+    assert months_after(date(2025, 1, 31), 1) == date(2025, 2, 28)
+    assert months_after(date(2024, 11, 15), 3) == date(2025, 2, 15)
+    assert months_after(date(2025, 3, 1), 12) == date(2026, 3, 1)
+
+
+def test_one_sentence_per_status() -> None:
+    from gwlib.quality.requirements import check_sentence
+
+    row = {"requirement": "回灌水质要求", "date": "2025-04-01", "result": "超标",
+           "exceeding": "氟化物（0.3倍）", "undetermined": "", "filed_on": "2024-10-08",
+           "filing": "报备逾期", "filing_due": "2025-10-08"}
+    assert check_sentence(row) == ("回灌水质要求：最近一次采样（2025-04-01）超标，超标指标 氟化物（0.3倍）"
+                                   "；报备逾期（最近 2024-10-08，应于 2025-10-08 前再报）")
+    never = row | {"date": "", "result": "未采样", "exceeding": "", "filing": "未报备",
+                   "filed_on": "", "filing_due": ""}
+    assert check_sentence(never) == "回灌水质要求：尚无采样；未报备"
