@@ -30,6 +30,13 @@ from gwlib.quality.annual import (
     year_over_year,
 )
 from gwlib.quality.classes import QualityClass
+from gwlib.quality.requirements import (
+    EXCEEDED,
+    FILING_OVERDUE,
+    NOT_FILED,
+    POINT_CHECK_LABELS,
+    stored_checks,
+)
 from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.sources.model import PollutionCategory, WorkStatus
 from gwlib.store import Store, summaries
@@ -185,6 +192,25 @@ def _quality(
         }
     )
     return tables, chart, figures
+
+
+def _other_uses(store: Store, as_of: dt.date) -> tuple[list[Table], dict[str, int]]:
+    """表3（续）: 回灌 and 地热尾水 points against their requirement, and their 报备 — only
+    where the register has such points."""
+    checks, _ = stored_checks(store, store.points(), as_of)
+    late = checks["filing"].isin([FILING_OVERDUE, NOT_FILED])
+    exceeded = checks["result"] == EXCEEDED
+    figures = {"late": int(late.sum()), "exceeded": int(exceeded.sum())}
+    if checks.empty:
+        return [], figures
+    cols = ["point", "point_name", "purpose", "date", "result", "exceeding", "filing", "filed_on"]
+    shown = checks[cols].rename(columns=POINT_CHECK_LABELS).replace("", "—").astype(str)
+    requirement = "、".join(sorted(set(checks["requirement"])))
+    return [Table(
+        f"表3（续） 回灌、地热尾水点位水质与报备（截至 {as_of}）", shown,
+        highlight=tuple(i for i, bad in enumerate(late | exceeded) if bad),
+        note=f"按{requirement}判定（data/standards/requirements）；红色为超标、报备逾期或未报备的点位。",
+    )], figures
 
 
 def _wells(
@@ -465,6 +491,8 @@ def brief_data(
                                     get_standard(), store.exceedances(year))  # fmt: skip
     w_tables, w_chart, w = _wells(data.wells, as_of)
     s_tables = _sources(data.sources, data.zones, data.pollution)
+    uses, used = _other_uses(store, as_of)
+    q_tables += uses
     plan = plan_for(store, year)
     region = store.get_meta("region") or (str(plan["region"].iloc[0]) if len(plan) else "")
     check = None
@@ -497,6 +525,11 @@ def brief_data(
         steps.append(f"督促逾期未封的 {w['overdue']:.0f} 眼报废井责任主体限期封井回填")
     if w["unknown"]:
         steps.append(f"{OWNER_UNKNOWN_DUTY}（{w['unknown']:.0f} 眼）")
+    if used["late"]:
+        steps.append(f"督促 {used['late']} 个回灌、地热尾水点位的运营单位按期报备回灌水质监测结果")
+    if used["exceeded"]:
+        steps.append(f"对最近一次回灌水质超标的 {used['exceeded']} 个点位查明原因，"
+                     "超标期间停止回灌")
     if q["fail"]:
         steps.append(
             f"对未达目标类别的 {q['fail']:.0f} 个点位开展成因分析，人为因素超标的制定整治方案"

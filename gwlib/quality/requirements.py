@@ -270,6 +270,8 @@ def check(detail: pd.DataFrame, req: Requirement, group: str = "",
 # -- points of a purpose with a requirement: their samples' 结论 and their 报备 ----------------
 
 FILED, FILING_OVERDUE, NOT_FILED = "已报备", "报备逾期", "未报备"
+#: The register keeps the latest 报备 only: at a date before it, the status then is not known.
+FILING_UNKNOWN = "当时报备情况无记录"
 
 
 def months_after(day: dt.date, months: int) -> dt.date:
@@ -283,11 +285,14 @@ def months_after(day: dt.date, months: int) -> dt.date:
 def filing_status(filed_on: dt.date | None, months: int | None,
                   as_of: dt.date) -> tuple[str, dt.date | None]:
     """(状态, the date the next 报备 is due): 未报备 when never filed; 报备逾期 when ``as_of`` is
-    past ``months`` after the last one; else 已报备. ("", None) when the requirement asks none."""
+    past ``months`` after the last one; else 已报备. ("", None) when the requirement asks none;
+    :data:`FILING_UNKNOWN` when the recorded 报备 is later than ``as_of`` (a past year's view)."""
     if months is None:
         return "", None
     if filed_on is None:
         return NOT_FILED, None
+    if filed_on > as_of:
+        return FILING_UNKNOWN, None
     due = months_after(filed_on, months)
     return (FILED if as_of <= due else FILING_OVERDUE), due
 
@@ -366,14 +371,16 @@ def check_sentence(row: Mapping[str, object]) -> str:
         text += f"；已报备（最近 {row['filed_on']}，下次应于 {row['filing_due']} 前）"
     elif filing == FILING_OVERDUE:
         text += f"；报备逾期（最近 {row['filed_on']}，应于 {row['filing_due']} 前再报）"
-    elif filing == NOT_FILED:
-        text += "；未报备"
+    elif filing in (NOT_FILED, FILING_UNKNOWN):
+        text += f"；{filing}"
     return text
 
 
 def stored_checks(store: Store, points: pd.DataFrame,
                   as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`point_checks` of those of ``points`` (Store.points() rows) whose 监测用途 has a
-    requirement, reading only their measurements from ``store``."""
+    requirement, reading only their measurements from ``store``, of samples up to ``as_of``."""
     judged = points[[requirement_for(str(p)) is not None for p in points["purpose"]]]
-    return point_checks(judged, store.measurements(points=judged["code"].tolist()), as_of)
+    measured = store.measurements(points=judged["code"].tolist())
+    measured = measured[pd.to_datetime(measured["date"]) <= pd.Timestamp(as_of)]
+    return point_checks(judged, measured, as_of)

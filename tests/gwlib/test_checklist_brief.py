@@ -238,3 +238,24 @@ def test_the_brief_figures_load_without_charts_or_documents() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[2], timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+def test_brief_lists_recharge_points_with_result_and_filing(demo_url: str) -> None:
+    """表3（续）: the brief's 回灌/地热尾水 rows are the quality page's (stored_checks); points
+    that exceeded or are late with their 报备 are marked and drive two next steps."""
+    from gwlib.quality.requirements import stored_checks
+
+    store = Store.open(demo_url)
+    data = brief_data(store, 2025)
+    [table] = [t for t in data.tables() if t.title.startswith("表3（续）")]
+    checks, _ = stored_checks(store, store.points(), data.as_of)
+    assert table.frame["点位编码"].tolist() == checks["point"].tolist()
+    assert table.frame["结论"].tolist() == checks["result"].tolist()
+    bad = [i for i, r in enumerate(checks.to_dict("records"))
+           if r["result"] == "超标" or r["filing"] != "已报备"]
+    assert list(table.highlight) == bad and bad
+    late = int((checks["filing"] != "已报备").sum())
+    assert f"督促 {late} 个回灌、地热尾水点位的运营单位按期报备回灌水质监测结果" in data.next_steps
+    past = brief_data(store, 2023)  # the register keeps only the latest 报备: not known in 2023
+    [old] = [t for t in past.tables() if t.title.startswith("表3（续）")]
+    assert set(old.frame["报备状态"]) <= {"未报备", "当时报备情况无记录"}

@@ -187,6 +187,7 @@ def test_grade_against_a_requirement(tmp_path: Path, capsys: pytest.CaptureFixtu
     ("2024-12-31", "2025-12-31", "已报备", "2025-12-31"),  # due today: not yet late
     ("2024-12-30", "2025-12-31", "报备逾期", "2025-12-30"),
     ("2024-02-29", "2025-02-28", "已报备", "2025-02-28"),  # a leap day's year ends on 28 Feb
+    ("2025-03-01", "2024-12-31", "当时报备情况无记录", None),  # a past year's view
 ])
 def test_filing_status_at_the_edges(filed: str | None, as_of: str, status: str,
                                     due: str | None) -> None:
