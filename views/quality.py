@@ -107,8 +107,11 @@ if tab_uses.open:
         as_of = as_of_date()
         checks, history = purpose_checks(sel, as_of)
         for req in requirements().values():
-            st.caption(f"**{req.code}**（{req.title}）适用于{'、'.join(req.applies_to)}点位；"
-                       f"报备周期 {req.filing_months or '—'} 个月。依据：{req.source}")
+            st.caption(f"**{req.code}**（{req.title}）适用于{'、'.join(req.applies_to)}点位："
+                       f"{req.limits_summary}；报备周期 {req.filing_months or '—'} 个月。")
+            with st.expander(f"{req.code} 的依据与配置"):
+                st.caption(req.source)
+                st.caption("配置文件在 data/standards/requirements，改限值或报备周期无需改程序。")
         irrigation = points[points["purpose"] == "农田灌溉"]
         if len(irrigation):
             st.info(f"农田灌溉点位 {len(irrigation)} 个：GB 5084-2021《农田灌溉水质标准》的"
@@ -124,7 +127,9 @@ if tab_uses.open:
             c4.metric("未报备（个）", int((checks["filing"] == "未报备").sum()))
             st.caption(f"数据截至 {as_of}。超标倍数＝（监测值－限值）÷限值；检出限高于限值的未检出"
                        "记为无法判定，不算达标。")
-            labelled_table(checks, POINT_CHECK_LABELS, keys.QUALITY_USES_TABLE)
+            shown = ["point", "point_name", "purpose", "date", "result", "exceeding", "filing",
+                     "filed_on", "filing_due", "undetermined", "township"]
+            labelled_table(checks[shown], POINT_CHECK_LABELS, keys.QUALITY_USES_TABLE)
             with st.expander(f"每次采样的结论（{len(history)} 次）"):
                 labelled_table(history, POINT_CHECK_LABELS,
                                keys.QUALITY_USES_HISTORY)  # fmt: skip

@@ -90,6 +90,15 @@ class Requirement:
     limits: tuple[Limit, ...]
     filing_months: int | None = None
 
+    @property
+    def limits_summary(self) -> str:
+        """Where the limits come from, in a few words: 「GB/T 14848-2017 Ⅲ类（93 项）」, and
+        「限值表 NAME.csv（n 项）」 for the table's rows that replace or add to them."""
+        origins: dict[str, int] = {}
+        for lim in self.limits:
+            origins[lim.origin] = origins.get(lim.origin, 0) + 1
+        return "、".join(f"{o}（{n} 项）" for o, n in origins.items())
+
     def limits_for(self, group: str = "") -> dict[int, Limit]:
         """Indicator position → its limit for ``group`` (a group's own row over an all-groups
         row). A requirement with groups needs one."""
@@ -129,7 +138,7 @@ def _derived(basis: StandardSet, cls: QualityClass) -> list[Limit]:
             for n, ind in enumerate(basis.indicators) if k < 4 and ind.hi[k] < math.inf]
 
 
-def _table(path: Path, basis: StandardSet, groups: tuple[str, ...], code: str) -> list[Limit]:
+def _table(path: Path, basis: StandardSet, groups: tuple[str, ...]) -> list[Limit]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     out = []
@@ -149,7 +158,7 @@ def _table(path: Path, basis: StandardSet, groups: tuple[str, ...], code: str) -
         seen.add((idx, group))
         lo, hi = _parse_limit(path, n, row.get("limit") or "")
         ind = basis.indicators[idx]
-        out.append(Limit(idx, ind.name, ind.unit, group, lo, hi, f"{code} 限值表"))
+        out.append(Limit(idx, ind.name, ind.unit, group, lo, hi, f"限值表 {path.name}"))
     return out
 
 
@@ -178,7 +187,7 @@ def load_requirement(toml_path: Path) -> Requirement:
         if not table.is_file():
             raise StandardDataError(f"要求文件 {toml_path.name} 指向的限值表不存在：{table}")
         limits.update({(lim.indicator, lim.group): lim
-                       for lim in _table(table, basis, groups, code)})
+                       for lim in _table(table, basis, groups)})
     if not limits:
         raise StandardDataError(f"要求文件 {toml_path.name} 没有限值：应给出 basis_class 或 table")
     months = meta.get("filing_months")

@@ -115,6 +115,8 @@ def test_table_with_groups_replaces_and_adds(tmp_path: Path) -> None:
     assert paddy[chloride].hi == dry[chloride].hi == 350.0  # table row for every group
     assert (paddy[ph].lo, dry[ph].lo) == (6.5, 5.5)  # 水田 keeps the derived Ⅲ类 range
     assert paddy[STD.index("氟化物")].origin == "GB/T 14848-2017 Ⅲ类"
+    assert paddy[arsenic].origin == "限值表 limits.csv"
+    assert req.limits_summary == "GB/T 14848-2017 Ⅲ类（92 项）、限值表 limits.csv（4 项）"
     samples, _ = check(_detail([("A", "砷", 0.08, False)]), req, "旱地")
     assert samples["result"].tolist() == [MET]
     samples, _ = check(_detail([("A", "砷", 0.08, False)]), req, "水田")
