@@ -22,10 +22,14 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from gwlib.io.lab import read_lab_file
     from gwlib.quality.assess import assess, class_code
     from gwlib.quality.grading import NonDetectPolicy
-    from gwlib.quality.requirements import check, get_requirement
-    from gwlib.quality.standards import get_standard
+    from gwlib.quality.requirements import check, get_requirement, requirements
+    from gwlib.quality.standards import available_standards, get_standard
 
     requirement = get_requirement(args.standard) if args.standard else None
+    if args.standard and requirement is None and args.standard not in available_standards():
+        raise GwlibError(f"未知的标准或要求：{args.standard}"
+                         f"（标准：{'、'.join(available_standards())}；"
+                         f"达标判定要求：{'、'.join(requirements()) or '无'}）")
     if requirement is None and args.group:
         raise GwlibError(f"--group 只用于按要求判定（达标/超标）的标准，"
                          f"{args.standard or '默认标准'} 不分组")

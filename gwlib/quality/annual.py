@@ -17,7 +17,7 @@ import pandas as pd
 
 from gwlib.quality.classes import QualityClass, graded
 from gwlib.quality.grading import exceedance
-from gwlib.quality.model import FrequencyRule, PointPurpose
+from gwlib.quality.model import NOT_AMBIENT, FrequencyRule, PointPurpose
 from gwlib.quality.standards import StandardSet
 
 CHANGE_BETTER, CHANGE_SAME, CHANGE_WORSE, CHANGE_NEW = "变好", "稳定", "变差", "无上年数据"
@@ -79,8 +79,12 @@ def _joined_codes(point: pd.Series, year: pd.Series, codes: pd.Series) -> pd.Ser
 def annual_classes(samples: pd.DataFrame) -> pd.DataFrame:
     """One row per point × year, ordered by point and year: ``quality_class`` (worst of the
     year), ``limiting`` (codes at that class, from the samples at it), ``n_samples``, plus the
-    point's attributes."""
-    s = samples[graded(samples["quality_class"])].copy()
+    point's attributes. Points whose samples are not the aquifer's water (回灌, 地热尾水:
+    :data:`gwlib.quality.model.NOT_AMBIENT`) have none: every groundwater figure leaves them out."""
+    keep = graded(samples["quality_class"])
+    if "purpose" in samples.columns:
+        keep &= ~samples["purpose"].isin(NOT_AMBIENT)
+    s = samples[keep].copy()
     cols = [
         "point",
         "year",

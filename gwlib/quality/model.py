@@ -43,6 +43,18 @@ class PointPurpose(StrEnum):
     RECHARGE = "回灌"
     GEOTHERMAL_TAIL = "地热尾水"
 
+    @property
+    def ambient(self) -> bool:
+        """Whether the point's samples are the aquifer's own water. 回灌 and 地热尾水 points
+        sample the water put into the ground: it is judged against its requirement
+        (:mod:`gwlib.quality.requirements`) and never counted in the groundwater's quality
+        figures (annual classes, class shares, targets)."""
+        return self not in (PointPurpose.RECHARGE, PointPurpose.GEOTHERMAL_TAIL)
+
+
+#: 监测用途 whose samples are not the aquifer's own water (see :attr:`PointPurpose.ambient`).
+NOT_AMBIENT = tuple(p.value for p in PointPurpose if not p.ambient)
+
 
 #: 目标类别 when the register leaves it blank: 饮用水源 points Ⅲ (GB/T 14848 Ⅲ is the
 #: drinking-water class); 污染风险监控 points Ⅴ and 国家/国考 区域 points Ⅴ (the plans' "not worse

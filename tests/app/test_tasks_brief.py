@@ -37,7 +37,8 @@ def test_pack_numbers_equal_screen_numbers(app_env: str, tmp_path: Path) -> None
         [list(df.value.columns), *df.value.astype(str).values.tolist()] for df in at.dataframe
     ]
     metrics = [(m.label, m.value) for m in at.metric]
-    assert len(screen) == 12 and len(metrics) == 8  # 12: 表9 holds the plan's water-quality targets
+    # 13: 表9 holds the plan's water-quality targets, 表3（续） the recharge and tail-water points
+    assert len(screen) == 13 and len(metrics) == 8
     # the same pack the button or `python -m gwlib brief` writes, read back with python-docx
     import gwlib.brief.data as bd
 

@@ -412,3 +412,18 @@ def test_recharge_and_tail_water_points_judged_and_filed(store: Store) -> None:
     assert got.loc["JX-HG-02", "exceeding"].startswith("氟化物")
     assert (samples.groupby("point").size() >= 4).all()  # sampled every year since 2021
     assert all("模拟" in n for n in mine["name"]) and len(mine) == 4
+
+
+def test_recharge_water_is_not_counted_as_groundwater(store: Store) -> None:
+    """回灌 and 地热尾水 samples are kept and graded, but no annual class, share or target
+    counts them; an irrigation well's water is groundwater and is counted."""
+    from gwlib.quality.annual import annual_classes
+
+    samples = store.samples()
+    injected = samples[samples["purpose"].isin(["回灌", "地热尾水"])]
+    assert set(injected["point"]) == {"JX-HG-01", "JX-HG-02", "JX-HG-03"}
+    assert (injected["quality_class"] > 0).all()
+    annual = annual_classes(samples)
+    assert not annual["point"].isin(injected["point"]).any()
+    assert "JX-NG-01" in set(annual["point"])
+    assert len(annual_classes(samples[~samples["point"].isin(injected["point"])])) == len(annual)

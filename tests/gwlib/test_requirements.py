@@ -224,3 +224,12 @@ def test_one_sentence_per_status() -> None:
     never = row | {"date": "", "result": "未采样", "exceeding": "", "filing": "未报备",
                    "filed_on": "", "filing_due": ""}
     assert check_sentence(never) == "回灌水质要求：尚无采样；未报备"
+
+
+def test_an_unknown_standard_names_the_standards_and_requirements(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "a.csv"
+    src.write_text("点位编码,采样日期,指标,监测值,单位\nA,2025-04-01,砷,0.001,mg/L\n", encoding="utf-8")
+    assert main(["grade", str(src), "-o", str(tmp_path / "o.csv"), "--standard", "农田灌溉"]) == 2
+    assert ("未知的标准或要求：农田灌溉（标准：GB/T 14848-2017；达标判定要求：回灌水质要求）"
+            in capsys.readouterr().err)
