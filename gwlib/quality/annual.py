@@ -351,7 +351,10 @@ def completeness(
 def exceedance_table(
     measurements: pd.DataFrame, points: pd.DataFrame, standard: StandardSet
 ) -> pd.DataFrame:
-    """Every measurement worse than Ⅲ or than its point's target, with 超标倍数 vs both."""
+    """Every measurement worse than Ⅲ or than its point's target, with 超标倍数 vs both; the
+    groundwater's only (回灌 and 地热尾水 water is judged by its requirement, not here)."""
+    if "purpose" in points.columns:
+        points = points[~points["purpose"].isin(NOT_AMBIENT)]
     m = measurements[measurements["indicator_code"] != ""].merge(
         points[["code", "name", "target_class", "township"]].rename(
             columns={"code": "point", "name": "point_name"}

@@ -427,3 +427,13 @@ def test_recharge_water_is_not_counted_as_groundwater(store: Store) -> None:
     assert not annual["point"].isin(injected["point"]).any()
     assert "JX-NG-01" in set(annual["point"])
     assert len(annual_classes(samples[~samples["point"].isin(injected["point"])])) == len(annual)
+
+
+def test_recharge_water_is_not_in_the_groundwaters_exceedances(store: Store) -> None:
+    from gwlib.quality.annual import exceedance_table
+
+    points = store.points()
+    table = exceedance_table(store.measurements(), points, get_standard())
+    assert len(table) and not table["point"].str.startswith("JX-HG-").any()
+    assert "JX-HG-02" in set(exceedance_table(store.measurements(), points.drop(
+        columns="purpose"), get_standard())["point"])  # its 氟化物 is worse than Ⅲ
