@@ -41,7 +41,14 @@ import pandas as pd
 from gwlib.errors import StandardDataError
 from gwlib.fields import stored_date
 from gwlib.quality.classes import QualityClass
-from gwlib.quality.standards import STANDARDS_DIR, StandardSet, get_standard
+from gwlib.quality.standards import (
+    ABSENT,
+    NUMBER,
+    RANGE,
+    STANDARDS_DIR,
+    StandardSet,
+    get_standard,
+)
 from gwlib.text import nfkc
 
 if TYPE_CHECKING:
@@ -54,9 +61,8 @@ EXCEEDED = "超标"
 UNDETERMINED = "无法判定"
 NOTHING = "无可判定指标"
 
-_NUM = r"[-+]?\d+(?:\.\d+)?"
-_UPPER = re.compile(rf"^(?:≤|<=)?({_NUM})$")
-_RANGE = re.compile(rf"^({_NUM})~({_NUM})$")
+# A limit is written as the standards' cells are (gwlib.quality.standards), or as 「≤x」.
+_UPPER = re.compile(rf"^(?:≤|<=)?({NUMBER})$")
 
 
 @dataclass(frozen=True)
@@ -120,9 +126,9 @@ def _error(path: Path, row: int, column: str, value: str, expected: str) -> Stan
 
 def _parse_limit(path: Path, row: int, cell: str) -> tuple[float, float]:
     text = nfkc(cell).replace(" ", "")
-    if text == "无":
+    if text == ABSENT:
         return -math.inf, 0.0
-    if (m := _RANGE.match(text)) is not None:
+    if (m := RANGE.match(text)) is not None:
         lo, hi = float(m.group(1)), float(m.group(2))
         if lo <= hi:
             return lo, hi

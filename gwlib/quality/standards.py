@@ -40,9 +40,9 @@ NOT_DETECTABLE = "不得检出"
 ABSENT = "无"
 PRESENT = "有"
 
-_NUM = r"[-+]?\d+(?:\.\d+)?"
-_RANGE = re.compile(rf"^({_NUM})~({_NUM})$")
-_GT = re.compile(rf"^>({_NUM})$")
+NUMBER = r"[-+]?\d+(?:\.\d+)?"
+RANGE = re.compile(rf"^({NUMBER})~({NUMBER})$")  # a~b, as the tables print a range
+_GT = re.compile(rf"^>({NUMBER})$")
 _PARENS = re.compile(r"\(([^()]*)\)")
 
 
@@ -215,7 +215,7 @@ def _parse_row(path: Path, rownum: int, row: dict[str, str]) -> Indicator:
             parts = [p.strip() for p in cell.split("|")]
             bounds = []
             for part in parts:
-                rm = _RANGE.match(part.replace(" ", ""))
+                rm = RANGE.match(part.replace(" ", ""))
                 if rm is None:
                     raise _cell_error(path, rownum, col, cell, "“a~b”或“a~b | c~d”")
                 bounds.append((float(rm.group(1)), float(rm.group(2))))
