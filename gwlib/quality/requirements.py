@@ -43,6 +43,7 @@ from gwlib.fields import stored_date
 from gwlib.quality.classes import QualityClass
 from gwlib.quality.standards import (
     ABSENT,
+    NOT_DETECTABLE,
     NUMBER,
     RANGE,
     STANDARDS_DIR,
@@ -76,12 +77,15 @@ class Limit:
     lo: float
     hi: float
     origin: str  # where the limit comes from (the basis class, or the requirement's table)
+    qualitative: bool = False  # 嗅和味, 肉眼可见物: 无 (0) or 有 (1)
 
     @property
     def text(self) -> str:
-        """The limit as people write it: ≤0.5, 6.5~8.5, 无."""
+        """The limit as people write it: ≤0.5, 6.5~8.5, 无, 不得检出."""
         if self.lo > -math.inf:
             return f"{self.lo:g}~{self.hi:g}"
+        if self.hi == 0:
+            return ABSENT if self.qualitative else NOT_DETECTABLE
         return f"≤{self.hi:g}"
 
 
@@ -140,7 +144,8 @@ def _parse_limit(path: Path, row: int, cell: str) -> tuple[float, float]:
 def _derived(basis: StandardSet, cls: QualityClass) -> list[Limit]:
     k = cls.value - 1
     origin = f"{basis.code} {cls.label}"
-    return [Limit(n, ind.name, ind.unit, "", ind.lo[k], ind.hi[k], origin)
+    return [Limit(n, ind.name, ind.unit, "", ind.lo[k], ind.hi[k], origin,
+                  ind.kind == "qualitative")
             for n, ind in enumerate(basis.indicators) if k < 4 and ind.hi[k] < math.inf]
 
 
@@ -164,7 +169,8 @@ def _table(path: Path, basis: StandardSet, groups: tuple[str, ...]) -> list[Limi
         seen.add((idx, group))
         lo, hi = _parse_limit(path, n, row.get("limit") or "")
         ind = basis.indicators[idx]
-        out.append(Limit(idx, ind.name, ind.unit, group, lo, hi, f"限值表 {path.name}"))
+        out.append(Limit(idx, ind.name, ind.unit, group, lo, hi, f"限值表 {path.name}",
+                         ind.kind == "qualitative"))
     return out
 
 
@@ -245,7 +251,8 @@ def check(detail: pd.DataFrame, req: Requirement, group: str = "",
     censored = d["censored"].to_numpy(dtype=bool)
     inside = (value >= lo) & (value <= hi)
     met = np.where(censored, np.isnan(value) | (value <= hi), inside)
-    judged = ~censored | met  # a non-detect above the limit cannot be judged
+    # a non-detect above the limit, or a detection without a value, cannot be judged
+    judged = np.where(censored, met, ~np.isnan(value))
     upper_only = np.isinf(lo)
     with np.errstate(divide="ignore", invalid="ignore"):
         multiple = np.where(~censored & ~met & upper_only & (hi > 0), (value - hi) / hi, np.nan)

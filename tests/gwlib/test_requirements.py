@@ -4,6 +4,7 @@ requirement, tables of limits with groups, non-detects, and ``grade --standard``
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -233,3 +234,23 @@ def test_an_unknown_standard_names_the_standards_and_requirements(
     assert main(["grade", str(src), "-o", str(tmp_path / "o.csv"), "--standard", "农田灌溉"]) == 2
     assert ("未知的标准或要求：农田灌溉（标准：GB/T 14848-2017；达标判定要求：回灌水质要求）"
             in capsys.readouterr().err)
+
+
+def test_limits_read_as_the_standard_prints_them() -> None:
+    """A qualitative limit reads 无, a zero limit of a class with 不得检出 reads 不得检出."""
+    req = requirement_for("回灌")
+    assert req is not None
+    limits = req.limits_for()
+    assert limits[STD.index("肉眼可见物")].text == "无"
+    assert limits[STD.index("嗅和味")].text == "无"
+    from gwlib.quality.requirements import Limit
+
+    assert Limit(0, "阴离子表面活性剂", "mg/L", "", -math.inf, 0.0, "x").text == "不得检出"
+
+
+def test_a_detection_without_a_value_cannot_be_judged() -> None:
+    req = requirement_for("回灌")
+    assert req is not None
+    samples, measured = check(_detail([("A", "砷", float("nan"), False)]), req)
+    assert samples["result"].tolist() == [UNDETERMINED]
+    assert measured["met"].isna().all()
