@@ -33,7 +33,8 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     if requirement is None and args.group:
         raise GwlibError(f"--group 只用于按要求判定（达标/超标）的标准，"
                          f"{args.standard or '默认标准'} 不分组")
-    standard = requirement.basis if requirement is not None else get_standard(args.standard)
+    standard = (requirement.reading_standard if requirement is not None
+                else get_standard(args.standard))
     if requirement is not None:
         requirement.limits_for(args.group or "")  # a grouped requirement needs its group first
     batch = read_lab_file(args.input, standard)
@@ -41,7 +42,9 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     s = result.samples
     dates = pd.to_datetime(s["date"]).dt.strftime("%Y-%m-%d")
     if requirement is not None:
-        judged, measured = check(result.detail, requirement, args.group or "")
+        judged, measured = check(result.detail.assign(name=result.detail["indicator_raw"],
+                                                      unit=result.detail["raw_unit"]),
+                                 requirement, args.group or "")
         out = pd.DataFrame({"point": judged["point"].astype("str"),
                             "date": pd.to_datetime(judged["date"]).dt.strftime("%Y-%m-%d"),
                             "result": judged["result"], "exceeding": judged["exceeding"],

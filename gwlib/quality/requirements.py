@@ -13,7 +13,11 @@ requirement is a TOML file in ``data/standards/requirements/``:
 * ``table``: optionally, a CSV (``indicator,group,limit,note``) of limits that replace or add to
   the derived ones (``0.5`` or ``≤0.5``, ``6.5~8.5``, ``无``); ``groups`` names the groups a row
   may be for (crop groups for irrigation water), an empty group being every group;
-* ``filing_months``: how often each point must be reported (报备), or absent.
+* ``filing_months``: how often each point must be reported (报备), or absent;
+* ``[[indicators]]`` (``name``, ``unit``, ``aliases``): indicators the basis does not grade
+  (GB 5084's 五日生化需氧量, 悬浮物 …). Lab files naming them are read with the requirement
+  (:attr:`Requirement.reading_standard`), they are kept and never graded, and the table limits
+  them like any other; a value in another unit than the declared one cannot be judged.
 
 A detected value meets its limit when ``lo <= value <= hi``. A non-detect meets it when its
 detection limit is at most the upper limit, or when no detection limit was reported (as grading
@@ -30,7 +34,7 @@ import math
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,7 +54,7 @@ from gwlib.quality.standards import (
     StandardSet,
     get_standard,
 )
-from gwlib.text import nfkc
+from gwlib.text import name_key, nfkc
 
 if TYPE_CHECKING:
     from gwlib.store import Store
@@ -90,6 +94,16 @@ class Limit:
 
 
 @dataclass(frozen=True)
+class OwnIndicator:
+    """An indicator a requirement limits that its basis standard does not grade (五日生化需氧量,
+    悬浮物, 水温 …): its name, the unit its limits are in, and other names labs write."""
+
+    name: str
+    unit: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Requirement:
     code: str
     title: str
@@ -99,6 +113,25 @@ class Requirement:
     groups: tuple[str, ...]
     limits: tuple[Limit, ...]
     filing_months: int | None = None
+    own: tuple[OwnIndicator, ...] = ()  # at positions len(basis.indicators) + j
+
+    @property
+    def reading_standard(self) -> StandardSet:
+        """The basis standard for reading lab files, which also knows this requirement's own
+        indicators (kept, not graded, as 水温 is), so that a file naming them is not refused."""
+        if not self.own:
+            return self.basis
+        note = f"{self.code} 的判定指标"
+        extra = tuple((n, note) for o in self.own for n in (o.name, *o.aliases))
+        return replace(self.basis, not_graded=self.basis.not_graded + extra)
+
+    def own_position(self, name: str) -> int | None:
+        """The position of the own indicator a lab calls ``name`` (any of its names)."""
+        key = name_key(name)
+        for j, o in enumerate(self.own):
+            if key in {name_key(n) for n in (o.name, *o.aliases)}:
+                return len(self.basis.indicators) + j
+        return None
 
     @property
     def limits_summary(self) -> str:
@@ -149,17 +182,25 @@ def _derived(basis: StandardSet, cls: QualityClass) -> list[Limit]:
             for n, ind in enumerate(basis.indicators) if k < 4 and ind.hi[k] < math.inf]
 
 
-def _table(path: Path, basis: StandardSet, groups: tuple[str, ...]) -> list[Limit]:
+def _table(path: Path, basis: StandardSet, groups: tuple[str, ...],
+           own: tuple[OwnIndicator, ...] = ()) -> list[Limit]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     out = []
     seen: set[tuple[int, str]] = set()
     for n, row in enumerate(rows, start=2):
         name = (row.get("indicator") or "").strip()
-        try:
-            idx = basis.index(name)
-        except KeyError:
-            raise _error(path, n, "indicator", name, f"{basis.code} 的指标名称或编码") from None
+        mine = [j for j, o in enumerate(own)
+                if name_key(name) in {name_key(a) for a in (o.name, *o.aliases)}]
+        if mine:
+            idx = len(basis.indicators) + mine[0]
+        else:
+            try:
+                idx = basis.index(name)
+            except KeyError:
+                raise _error(path, n, "indicator", name,
+                             f"{basis.code} 的指标名称或编码，或本要求 [[indicators]] 中的指标"
+                             ) from None
         group = (row.get("group") or "").strip()
         if group and group not in groups:
             allowed = "、".join(groups) or "（本要求不分组）"
@@ -168,6 +209,10 @@ def _table(path: Path, basis: StandardSet, groups: tuple[str, ...]) -> list[Limi
             raise _error(path, n, "indicator", name, "每个指标与分组只出现一次")
         seen.add((idx, group))
         lo, hi = _parse_limit(path, n, row.get("limit") or "")
+        if mine:
+            o = own[mine[0]]
+            out.append(Limit(idx, o.name, o.unit, group, lo, hi, f"限值表 {path.name}"))
+            continue
         ind = basis.indicators[idx]
         out.append(Limit(idx, ind.name, ind.unit, group, lo, hi, f"限值表 {path.name}",
                          ind.kind == "qualitative"))
@@ -185,6 +230,16 @@ def load_requirement(toml_path: Path) -> Requirement:
         raise StandardDataError(f"要求文件 {toml_path.name} 缺少 code")
     basis = get_standard(str(meta.get("basis", "")) or None)
     groups = tuple(str(g) for g in meta.get("groups", ()))
+    own = []
+    for j, item in enumerate(meta.get("indicators", ()), start=1):
+        name, unit = str(item.get("name", "")).strip(), str(item.get("unit", "")).strip()
+        if not name or not unit:
+            raise StandardDataError(f"要求文件 {toml_path.name} 的第 {j} 个 [[indicators]] 应有 "
+                                    f"name 和 unit（收到 name「{name}」unit「{unit}」）")
+        if basis.resolve(name) is not None:
+            raise StandardDataError(f"要求文件 {toml_path.name} 的 [[indicators]]「{name}」是 "
+                                    f"{basis.code} 的指标：在限值表中直接写它的限值")
+        own.append(OwnIndicator(name, unit, tuple(str(a) for a in item.get("aliases", ()))))
     limits: dict[tuple[int, str], Limit] = {}
     if "basis_class" in meta:
         try:
@@ -199,7 +254,7 @@ def load_requirement(toml_path: Path) -> Requirement:
         if not table.is_file():
             raise StandardDataError(f"要求文件 {toml_path.name} 指向的限值表不存在：{table}")
         limits.update({(lim.indicator, lim.group): lim
-                       for lim in _table(table, basis, groups)})
+                       for lim in _table(table, basis, groups, tuple(own))})
     if not limits:
         raise StandardDataError(f"要求文件 {toml_path.name} 没有限值：应给出 basis_class 或 table")
     months = meta.get("filing_months")
@@ -210,7 +265,7 @@ def load_requirement(toml_path: Path) -> Requirement:
         code=code, title=str(meta.get("title", "")), source=str(meta.get("source", "")).strip(),
         applies_to=tuple(str(p) for p in meta.get("applies_to", ())), basis=basis, groups=groups,
         limits=tuple(sorted(limits.values(), key=lambda lim: (lim.indicator, lim.group))),
-        filing_months=months)
+        filing_months=months, own=tuple(own))
 
 
 @cache
@@ -228,18 +283,39 @@ def get_requirement(code: str, directory: Path = REQUIREMENTS_DIR) -> Requiremen
     return requirements(directory).get(code)
 
 
+def _own_rows(detail: pd.DataFrame, req: Requirement) -> pd.DataFrame:
+    """``detail`` with its rows of the requirement's own indicators at their positions."""
+    d = detail.copy()
+    free = (d["indicator"] < 0).to_numpy()
+    found = [req.own_position(str(n)) if f else None for n, f in zip(d["name"], free, strict=True)]
+    at = np.array([-1 if p is None else p for p in found], dtype=np.int64)
+    hit = at >= 0
+    d.loc[hit, "indicator"] = at[hit]
+    base = len(req.basis.indicators)
+    wrong_unit = np.array([
+        h and name_key(str(u)) != name_key(req.own[p - base].unit)
+        for h, p, u in zip(hit, at, d["unit"], strict=True)], dtype=bool)
+    d.loc[wrong_unit, "value"] = np.nan  # cannot be judged
+    d.loc[wrong_unit, "censored"] = False
+    return d
+
+
 def check(detail: pd.DataFrame, req: Requirement, group: str = "",
           keys: Sequence[str] = ("point", "date")) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Judge graded measurements against ``req``.
 
     ``detail`` has ``keys`` and ``indicator`` (position in the basis standard, −1 for not
     graded), ``value`` (in the standard's unit; the detection limit for a non-detect) and
-    ``censored``. Returns (samples, measurements): one row per sample with ``result``
+    ``censored``; with ``name`` and ``unit`` (as the lab wrote them) the requirement's own
+    indicators are found among the not graded rows (a value in another unit than the limit's
+    cannot be judged). Returns (samples, measurements): one row per sample with ``result``
     (达标 / 超标 / 无法判定 / 无可判定指标), ``exceeding`` (名称（超标倍数）, 、-joined) and
     ``undetermined``; and the measurements that have a limit with ``limit``, ``met`` (True,
     False, or None when it cannot be judged) and ``multiple`` ((value − limit) / limit for a
     detected value above an upper limit)."""
     limits = req.limits_for(group)
+    if req.own and "name" in detail.columns:
+        detail = _own_rows(detail, req)
     pos = np.fromiter(limits, dtype=np.int64, count=len(limits))
     lim_lo = pd.Series([limits[p].lo for p in pos], index=pos, dtype="float64")
     lim_hi = pd.Series([limits[p].hi for p in pos], index=pos, dtype="float64")
@@ -256,7 +332,7 @@ def check(detail: pd.DataFrame, req: Requirement, group: str = "",
     upper_only = np.isinf(lo)
     with np.errstate(divide="ignore", invalid="ignore"):
         multiple = np.where(~censored & ~met & upper_only & (hi > 0), (value - hi) / hi, np.nan)
-    names = [req.basis.indicators[p].name for p in ind]
+    names = [limits[p].name for p in ind]
     out = d[[*keys]].copy()
     out["indicator"] = names
     out["value"] = value
@@ -345,7 +421,8 @@ def point_checks(points: pd.DataFrame, measured: pd.DataFrame, as_of: dt.date,
         detail = pd.DataFrame({
             "point": mine["point"], "date": mine["date"],
             "indicator": [_position(req.basis, str(c)) for c in mine["indicator_code"]],
-            "value": mine["value"], "censored": mine["censored"].astype(bool)})
+            "value": mine["value"], "censored": mine["censored"].astype(bool),
+            "name": mine["reported_name"], "unit": mine["raw_unit"]})
         judged, _ = check(detail, req) if len(detail) else (_no_samples(), None)
         judged = judged.sort_values("date", kind="stable")
         sample_frames.append(judged.assign(requirement=req.code))

@@ -254,3 +254,74 @@ def test_a_detection_without_a_value_cannot_be_judged() -> None:
     samples, measured = check(_detail([("A", "砷", float("nan"), False)]), req)
     assert samples["result"].tolist() == [UNDETERMINED]
     assert measured["met"].isna().all()
+
+
+OWN = '''code = "试验要求"
+groups = ["甲", "乙"]
+table = "limits.csv"
+[[indicators]]
+name = "五日生化需氧量"
+unit = "mg/L"
+aliases = ["BOD5"]
+'''
+
+
+def test_a_requirements_own_indicators_are_read_and_judged(tmp_path: Path) -> None:
+    """Indicators GB/T 14848 does not grade (as GB 5084's BOD5) are declared in the requirement:
+    a lab file naming them is read with the requirement, judged by group, and a value in
+    another unit than the limit's cannot be judged. (Test data, not a published standard.)"""
+    from gwlib.io.lab import parse_lab_table
+    from gwlib.io.tables import RawTable
+
+    req = load_requirement(_write(tmp_path, OWN, "indicator,group,limit,note\n"
+                                  "BOD5,甲,60,\n五日生化需氧量,乙,100,\n砷,,0.05,\n"))
+    raw = RawTable("试验.csv", pd.DataFrame({
+        "点位编码": ["A", "A", "B", "B"], "采样日期": ["2025-04-01"] * 2 + ["2025-04-02"] * 2,
+        "指标": ["BOD5", "砷", "五日生化需氧量", "砷"], "监测值": ["80", "0.01", "0.05", "0.01"],
+        "单位": ["mg/L", "mg/L", "g/L", "mg/L"]}), 1)
+    assert parse_lab_table(raw, STD).errors  # GB/T 14848 alone does not know BOD5
+    batch = parse_lab_table(raw, req.reading_standard)
+    assert not batch.errors
+    graded = assess(batch.frame, req.reading_standard)
+    assert (graded.samples["class"] == 3).all()  # 砷 0.01 is Ⅲ; BOD5 is judged, never graded
+    detail = graded.detail.assign(name=graded.detail["indicator_raw"],
+                                  unit=graded.detail["raw_unit"])
+    first, measured = check(detail, req, "甲")
+    got = first.set_index("point")
+    assert (got.loc["A", "result"], got.loc["A", "exceeding"]) == ("超标", "五日生化需氧量（0.33倍）")
+    assert (got.loc["B", "result"], got.loc["B", "undetermined"]) == ("无法判定", "五日生化需氧量")
+    assert set(measured["limit"]) == {"≤60", "≤0.05"}
+    second, _ = check(detail, req, "乙")
+    assert second.set_index("point").loc["A", "result"] == "达标"  # 80 ≤ 100
+
+
+def test_an_own_indicator_the_basis_grades_is_refused(tmp_path: Path) -> None:
+    toml = 'code = "X"\nbasis_class = "Ⅲ"\n[[indicators]]\nname = "砷"\nunit = "mg/L"\n'
+    with pytest.raises(StandardDataError, match="「砷」是 GB/T 14848-2017 的指标"):
+        load_requirement(_write(tmp_path, toml))
+    with pytest.raises(StandardDataError, match="应有 name 和 unit"):
+        load_requirement(_write(tmp_path, 'code = "X"\nbasis_class = "Ⅲ"\n[[indicators]]\n'
+                                          'name = "悬浮物"\n'))
+
+
+def test_stored_measurements_of_own_indicators_are_judged(tmp_path: Path) -> None:
+    """point_checks finds an own indicator in stored rows by the name the lab wrote."""
+    from datetime import date
+
+    from gwlib.quality.requirements import point_checks
+
+    folder = tmp_path / "reqs"
+    folder.mkdir()
+    (folder / "own.toml").write_text(
+        'code = "试验要求"\napplies_to = ["农田灌溉"]\ntable = "limits.csv"\n[[indicators]]\n'
+        'name = "五日生化需氧量"\nunit = "mg/L"\naliases = ["BOD5"]\n', encoding="utf-8")
+    (folder / "limits.csv").write_text("indicator,group,limit,note\nBOD5,,60,\n",
+                                       encoding="utf-8")
+    points = pd.DataFrame({"code": ["NG-1"], "name": ["灌溉井"], "purpose": ["农田灌溉"],
+                           "township": ["古绛镇"], "filed_on": [None]})
+    measured = pd.DataFrame({
+        "point": ["NG-1", "NG-1"], "date": pd.to_datetime(["2025-04-01", "2025-04-01"]),
+        "indicator_code": ["", "T1-20"], "reported_name": ["BOD5", "硝酸盐"],
+        "value": [75.0, 5.0], "censored": [False, False], "raw_unit": ["mg/L", "mg/L"]})
+    checks, _ = point_checks(points, measured, date(2025, 12, 31), folder)
+    assert checks[["result", "exceeding"]].values.tolist() == [["超标", "五日生化需氧量（0.25倍）"]]
