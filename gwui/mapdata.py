@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.geo import basemaps
-from gwlib.quality.requirements import stored_checks
+from gwlib.quality.point_checks import stored_checks
 from gwlib.sources.findings import Finding, Layers, find_all
 from gwui.loaders import TTL_S, as_of_date, get_store, load_points, load_samples, load_wells
 from gwui.mapfeatures import MapData, map_data

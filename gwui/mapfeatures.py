@@ -16,7 +16,7 @@ import pandas as pd
 from gwlib.geo.basemaps import Basemap
 from gwlib.geo.overlay import geometry_of
 from gwlib.quality.classes import QualityClass
-from gwlib.quality.requirements import check_sentence
+from gwlib.quality.point_checks import check_sentence
 from gwlib.sources.findings import Layers
 from gwlib.sources.maplayers import WELL_DETAIL_LIMIT, display_geometry, grid_cells, latest_classes
 from gwlib.sources.model import PollutionCategory, ZoneKind

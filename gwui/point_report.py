@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from gwlib.io.export import excel_bytes
+from gwlib.quality.point_checks import check_sentence, point_checks
 from gwlib.quality.report import class_limits, point_report
-from gwlib.quality.requirements import check_sentence, point_checks, requirement_for
+from gwlib.quality.requirements import requirement_for
 from gwlib.quality.standards import StandardSet
 from gwui import charts, keys, labels
 from gwui.loaders import as_of_date, load_point_measurements, load_trends

@@ -11,8 +11,8 @@ import streamlit as st
 
 from gwlib.quality.annual import class_change_ledger, exceedance_table
 from gwlib.quality.overview import OverviewFigures, overview_figures
+from gwlib.quality.point_checks import stored_checks
 from gwlib.quality.report import indicator_matrix
-from gwlib.quality.requirements import stored_checks
 from gwui.filters import Selection
 from gwui.loaders import (
     TTL_S,

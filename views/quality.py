@@ -6,17 +6,16 @@ import streamlit as st
 from gwlib.io.export import excel_bytes
 from gwlib.quality.annual import class_share_by_year
 from gwlib.quality.report import notable_indicators
-from gwlib.quality.requirements import POINT_CHECK_LABELS, requirements
 from gwui import charts, filters, keys, labels
-from gwui.loaders import as_of_date, get_standard_set, load_meta
+from gwui.loaders import get_standard_set, load_meta
 from gwui.point_report import point_report_tab
 from gwui.quality_data import (
-    purpose_checks,
     quality_exceedances,
     quality_ledger,
     quality_matrix,
     quality_views,
 )
+from gwui.quality_uses import uses_tab
 from gwui.render import capped, class_legend, demo_notice, labelled_table, roman, value_texts
 
 st.title(labels.QUALITY_TITLE)
@@ -103,40 +102,4 @@ if tab_exceed.open:
 
 if tab_uses.open:
     with tab_uses:
-        st.subheader("回灌水、地热尾水：按县定水质要求判定，报备情况")
-        as_of = as_of_date()
-        checks, history = purpose_checks(sel, as_of)
-        for req in requirements().values():
-            st.caption(f"**{req.code}**（{req.title}）适用于{'、'.join(req.applies_to)}点位："
-                       f"{req.limits_summary}；报备周期 {req.filing_months or '—'} 个月。")
-            with st.expander(f"{req.code} 的依据与配置"):
-                st.caption(req.source)
-                st.caption("配置文件在 data/standards/requirements，改限值或报备周期无需改程序。")
-        irrigation = points[points["purpose"] == "农田灌溉"]
-        if len(irrigation):
-            st.info(f"农田灌溉点位 {len(irrigation)} 个：GB 5084-2021《农田灌溉水质标准》的"
-                    "限值尚未录入（须与标准文本逐项核对后加入 data/standards/requirements），"
-                    "这些点位暂只按地下水质量类别评价。", icon=":material/info:")
-        if checks.empty:
-            st.caption("所选范围内没有回灌或地热尾水点位。")
-        else:
-            c1, c2, c3, c4 = st.columns(4)
-            c1.metric("点位（个）", len(checks))
-            c2.metric("最近一次超标（个）", int((checks["result"] == "超标").sum()))
-            c3.metric("报备逾期（个）", int((checks["filing"] == "报备逾期").sum()))
-            c4.metric("未报备（个）", int((checks["filing"] == "未报备").sum()))
-            st.caption(f"数据截至 {as_of}。超标倍数＝（监测值－限值）÷限值；检出限高于限值的未检出"
-                       "记为无法判定，不算达标。")
-            shown = ["point", "point_name", "purpose", "date", "result", "exceeding", "filing",
-                     "filed_on", "filing_due", "undetermined", "township"]
-            labelled_table(checks[shown], POINT_CHECK_LABELS, keys.QUALITY_USES_TABLE)
-            with st.expander(f"每次采样的结论（{len(history)} 次）"):
-                labelled_table(history, POINT_CHECK_LABELS,
-                               keys.QUALITY_USES_HISTORY)  # fmt: skip
-            st.download_button(
-                "导出判定与报备（Excel）",
-                lambda: excel_bytes({"最近一次": checks.rename(columns=POINT_CHECK_LABELS),
-                                     "每次采样": history.rename(columns=POINT_CHECK_LABELS)}),
-                file_name=f"回灌与地热尾水_{as_of}.xlsx", key=keys.QUALITY_USES_EXPORT,
-                on_click="ignore",
-            )  # fmt: skip
+        uses_tab(points, sel)

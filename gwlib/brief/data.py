@@ -30,13 +30,8 @@ from gwlib.quality.annual import (
     year_over_year,
 )
 from gwlib.quality.classes import QualityClass
-from gwlib.quality.requirements import (
-    EXCEEDED,
-    FILING_OVERDUE,
-    NOT_FILED,
-    POINT_CHECK_LABELS,
-    stored_checks,
-)
+from gwlib.quality.point_checks import FILING_OVERDUE, NOT_FILED, POINT_CHECK_LABELS, stored_checks
+from gwlib.quality.requirements import EXCEEDED
 from gwlib.quality.standards import StandardSet, get_standard
 from gwlib.sources.model import PollutionCategory, WorkStatus
 from gwlib.store import Store, summaries

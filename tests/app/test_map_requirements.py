@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from gwlib.geo import basemaps
-from gwlib.quality.requirements import check_sentence, stored_checks
+from gwlib.quality.point_checks import check_sentence, stored_checks
 from gwlib.store import Store
 from gwui.mapfeatures import point_features
 

@@ -144,7 +144,8 @@ def test_point_report_shows_class_and_water_level_together(app_env_writable: str
 def test_recharge_tab_lists_each_points_result_and_filing(app_env: str) -> None:
     """回灌 and 地热尾水 points: the latest 结论 against the county's requirement and the 报备
     status, as gwlib computes them; 农田灌溉 points are named as not yet judged (no GB 5084)."""
-    from gwlib.quality.requirements import point_checks, requirement_for
+    from gwlib.quality.point_checks import point_checks
+    from gwlib.quality.requirements import requirement_for
 
     at = _quality_page("回灌与地热尾水")
     shown = _tab(at, "回灌与地热尾水").dataframe[0].value

@@ -75,6 +75,10 @@ def test_a_full_round(browser: Browser, server: tuple[str, str, Path]) -> None:
     expect(sidebar.get_by_text(f"已登录：{EDITOR}")).to_be_visible(timeout=LOAD_TIMEOUT_MS)
     _run(page)
     main = page.get_by_test_id("stMain")
+    # the 2023 plan (the demo's 2024 and 2025 plans carry it forward; the page opens on 2025)
+    main.get_by_test_id("stSelectbox").filter(has_text="工作方案年度").click()
+    page.get_by_role("option", name="2023").click()
+    _run(page)
 
     main.get_by_label("轮次（如 2025Q4）").fill("2023Q4")
     main.get_by_role("button", name="开启（快照各任务当前进展）").click()

@@ -162,6 +162,11 @@ ADMIN, ADMIN_PW = "admin", "Strong-password-1"
 def _plant(url: str) -> str:
     """Fill every FREE_TEXT column with payloads; return the code of a fully planted well."""
     store = Store.open(url)
+    with store.transaction() as conn:  # one plan, so that every page opens on the planted one
+        later = "select id from action_plan where year > (select min(year) from action_plan)"
+        for child in ("plan_task", "plan_target"):
+            conn.execute(sa.text(f"delete from {child} where plan_id in ({later})"))
+        conn.execute(sa.text(f"delete from action_plan where id in ({later})"))
     with store.engine.connect() as conn:
         well = conn.execute(
             sa.text(

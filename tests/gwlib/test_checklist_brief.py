@@ -243,7 +243,7 @@ def test_the_brief_figures_load_without_charts_or_documents() -> None:
 def test_brief_lists_recharge_points_with_result_and_filing(demo_url: str) -> None:
     """表3（续）: the brief's 回灌/地热尾水 rows are the quality page's (stored_checks); points
     that exceeded or are late with their 报备 are marked and drive two next steps."""
-    from gwlib.quality.requirements import stored_checks
+    from gwlib.quality.point_checks import stored_checks
 
     store = Store.open(demo_url)
     data = brief_data(store, 2025)

@@ -399,7 +399,7 @@ def test_qc_samples_beside_the_last_years_drinking_source_samples(store: Store) 
 
 def test_recharge_and_tail_water_points_judged_and_filed(store: Store) -> None:
     """The demo's 回灌 and 地热尾水 points show each 结论 and each 报备 status on its data."""
-    from gwlib.quality.requirements import point_checks
+    from gwlib.quality.point_checks import point_checks
 
     points = store.points()
     mine = points[points["purpose"].isin(["回灌", "地热尾水", "农田灌溉"])]

@@ -196,7 +196,7 @@ def test_filing_status_at_the_edges(filed: str | None, as_of: str, status: str,
                                     due: str | None) -> None:
     from datetime import date
 
-    from gwlib.quality.requirements import filing_status
+    from gwlib.quality.point_checks import filing_status
 
     got = filing_status(date.fromisoformat(filed) if filed else None, 12,
                         date.fromisoformat(as_of))
@@ -207,7 +207,7 @@ def test_filing_status_at_the_edges(filed: str | None, as_of: str, status: str,
 def test_months_after_keeps_the_day_or_the_months_last() -> None:
     from datetime import date
 
-    from gwlib.quality.requirements import months_after
+    from gwlib.quality.point_checks import months_after
 
     assert months_after(date(2025, 1, 31), 1) == date(2025, 2, 28)
     assert months_after(date(2024, 11, 15), 3) == date(2025, 2, 15)
@@ -215,7 +215,7 @@ def test_months_after_keeps_the_day_or_the_months_last() -> None:
 
 
 def test_one_sentence_per_status() -> None:
-    from gwlib.quality.requirements import check_sentence
+    from gwlib.quality.point_checks import check_sentence
 
     row = {"requirement": "回灌水质要求", "date": "2025-04-01", "result": "超标",
            "exceeding": "氟化物（0.3倍）", "undetermined": "", "filed_on": "2024-10-08",
@@ -308,7 +308,7 @@ def test_stored_measurements_of_own_indicators_are_judged(tmp_path: Path) -> Non
     """point_checks finds an own indicator in stored rows by the name the lab wrote."""
     from datetime import date
 
-    from gwlib.quality.requirements import point_checks
+    from gwlib.quality.point_checks import point_checks
 
     folder = tmp_path / "reqs"
     folder.mkdir()
