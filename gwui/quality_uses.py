@@ -47,9 +47,8 @@ def uses_tab(points: pd.DataFrame, sel: Selection) -> None:
         shown = ["point", "point_name", "purpose", "date", "result", "exceeding", "filing",
                  "filed_on", "filing_due", "undetermined", "township"]
         labelled_table(checks[shown], POINT_CHECK_LABELS, keys.QUALITY_USES_TABLE)
-        with st.expander(f"每次采样的结论（{len(history)} 次）"):
-            labelled_table(history, POINT_CHECK_LABELS,
-                           keys.QUALITY_USES_HISTORY)  # fmt: skip
+        if st.toggle(f"显示每次采样的结论（{len(history)} 次）", key=keys.QUALITY_USES_ALL):
+            labelled_table(history, POINT_CHECK_LABELS, keys.QUALITY_USES_HISTORY)
         st.download_button(
             "导出判定与报备（Excel）",
             lambda: excel_bytes({"最近一次": checks.rename(columns=POINT_CHECK_LABELS),
