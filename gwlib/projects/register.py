@@ -140,7 +140,8 @@ def plan_projects(
                 codes = [x for x in v.replace("，", "、").replace(",", "、").split("、") if x]
                 unknown = [x for x in codes if x not in known_wells]
                 if unknown:
-                    bad(f, "、".join(unknown), "不是台账中的井编码")
+                    bad(f, "、".join(unknown), f"其中 {len(unknown)} 个（共 {len(codes)} 个）"
+                        "不是台账中的井编码：先导入封井回填台账，或改正编码")
                 out[f] = "、".join(codes)
             else:
                 out[f] = v

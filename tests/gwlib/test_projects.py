@@ -78,6 +78,9 @@ def test_import_checks_reimport_correction_and_round_trip(store: Store, tmp_path
                                                           "P1,重复,其他,,谋划,2024,,,,,,,,,,,,"]))
     cols = {i.column for i in plan.issues if i.row == 6}
     assert cols == {"入库年度", "开工日期", "总投资(万元)", "关联井编码", "项目类型"}
+    [wells] = [i for i in plan.issues if i.row == 6 and i.column == "关联井编码"]
+    assert (wells.value, wells.reason) == ("W-NONE", "其中 1 个（共 1 个）不是台账中的井编码：先导入"
+                                           "封井回填台账，或改正编码")
     assert plan.rejected_rows == 2 and plan.counts["新增"] == 4
     with pytest.raises(PermissionDenied):
         commit_projects(store, plan, Actor("li"))
