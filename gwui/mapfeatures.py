@@ -149,7 +149,7 @@ def point_features(
     points: pd.DataFrame, samples: pd.DataFrame, basemap: Basemap, base_path: str = "",
     checks: pd.DataFrame | None = None,
 ) -> list[dict]:
-    """Monitoring point markers; ``checks`` (gwlib.quality.requirements.point_checks) adds the
+    """Monitoring point markers; ``checks`` (gwlib.quality.point_checks.point_checks) adds the
     requirement's 结论 and the 报备 status to the popups of 回灌 and 地热尾水 points."""
     out = []
     judged = {} if checks is None else {r["point"]: check_sentence(r)

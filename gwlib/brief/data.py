@@ -204,7 +204,7 @@ def _other_uses(store: Store, as_of: dt.date) -> tuple[list[Table], dict[str, in
     return [Table(
         f"表3（续） 回灌、地热尾水点位水质与报备（截至 {as_of}）", shown,
         highlight=tuple(i for i, bad in enumerate(late | exceeded) if bad),
-        note=f"按{requirement}判定（data/standards/requirements）；红色为超标、报备逾期或未报备的点位。",
+        note=f"按{requirement}（县级配置）判定；红色为超标、报备逾期或未报备的点位。",
     )], figures
 
 

@@ -22,7 +22,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from gwlib.io.lab import read_lab_file
     from gwlib.quality.assess import assess, class_code
     from gwlib.quality.grading import NonDetectPolicy
-    from gwlib.quality.requirements import check, get_requirement, requirements
+    from gwlib.quality.requirements import EXCEEDED, check, get_requirement, requirements
     from gwlib.quality.standards import available_standards, get_standard
 
     requirement = get_requirement(args.standard) if args.standard else None
@@ -51,7 +51,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
                             "undetermined": judged["undetermined"]})
         done = f"judged {len(judged)} samples ({len(measured)} measurements) against " \
                f"{requirement.code}{f' ({args.group})' if args.group else ''}: " \
-               f"{int((judged['result'] == '超标').sum())} exceeded"
+               f"{int((judged['result'] == EXCEEDED).sum())} exceeded"
     else:
         out = pd.DataFrame({"point": s["point"].astype("str"), "date": dates,
                             "class": class_code(s["class"]), "limiting": s["limiting"]})

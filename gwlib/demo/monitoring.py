@@ -309,7 +309,6 @@ class _Points:
                          owner=BUREAU if survey else ps.name, pollution_code=ps.code,
                          purpose=PointPurpose.POLLUTION_RISK)
 
-
     def other_uses(self) -> None:
         """The points of :data:`OTHER_USES`, in the basin; geothermal wells are deep."""
         rng = self.rng
