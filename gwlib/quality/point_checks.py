@@ -131,7 +131,9 @@ def stored_checks(store: Store, points: pd.DataFrame,
                   as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`point_checks` of those of ``points`` (Store.points() rows) whose 监测用途 has a
     requirement, reading only their measurements from ``store``, of samples up to ``as_of``."""
-    judged = points[[requirement_for(str(p)) is not None for p in points["purpose"]]]
+    # a boolean Series, not a list: an empty list would select no columns of an empty register
+    judged = points[points["purpose"].map(lambda p: requirement_for(str(p)) is not None)
+                    .astype(bool)]
     measured = store.measurements(points=judged["code"].tolist())
     measured = measured[pd.to_datetime(measured["date"]) <= pd.Timestamp(as_of)]
     return point_checks(judged, measured, as_of)

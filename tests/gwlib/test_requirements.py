@@ -325,3 +325,19 @@ def test_stored_measurements_of_own_indicators_are_judged(tmp_path: Path) -> Non
         "value": [75.0, 5.0], "censored": [False, False], "raw_unit": ["mg/L", "mg/L"]})
     checks, _ = point_checks(points, measured, date(2025, 12, 31), folder)
     assert checks[["result", "exceeding"]].values.tolist() == [["超标", "五日生化需氧量（0.25倍）"]]
+
+
+def test_an_empty_register_has_nothing_to_judge(tmp_path: Path) -> None:
+    """A new county's first day: no points yet, so no checks (and no error on the map or brief)."""
+    from datetime import date
+
+    from gwlib.geo.counties import county
+    from gwlib.quality.point_checks import POINT_CHECK_LABELS, stored_checks
+    from gwlib.store import Store
+    from gwlib.store.county import init_county
+    from tests.accounts import LOCAL
+
+    store = Store.open(f"sqlite:///{tmp_path}/empty.sqlite")
+    init_county(store, county("140826"), LOCAL)
+    checks, samples = stored_checks(store, store.points(), date(2025, 12, 31))
+    assert checks.empty and list(checks.columns) == list(POINT_CHECK_LABELS) and samples.empty
