@@ -62,6 +62,7 @@ def test_every_page_runs_on_a_new_county(env: str, spec) -> None:  # type: ignor
         at.switch_page(spec.path)
         at.run()
     assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error if "内部错误" in e.value]  # caught by page_errors
     assert any("乌恰县地下水污染防治" in c.value for c in at.sidebar.caption)
     shown = " ".join(str(e.value) for kind in ("title", "markdown", "caption", "info", "warning")
                      for e in getattr(at, kind))  # fmt: skip
