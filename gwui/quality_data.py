@@ -84,5 +84,5 @@ def overview(sel: Selection, year: int, v_goal: float) -> OverviewFigures:
 @st.cache_data(ttl=TTL_S, max_entries=8, show_spinner="正在按回灌水质要求判定…")
 def purpose_checks(sel: Selection, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The selection's points whose 监测用途 has a requirement (回灌, 地热尾水): each one's latest
-    结论 and 报备 status, and every sample's 结论 (gwlib.quality.requirements.point_checks)."""
+    结论 and 报备 status, and every sample's 结论 (gwlib.quality.point_checks.stored_checks)."""
     return stored_checks(get_store(), sel.flt.points(load_points()), as_of)
